@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module map and import rules: docs/ARCHITECTURE.md.
+// Arrows point down only: Core <- Store <- Daemon; Protocol <- Client <- CLI.
+let package = Package(
+    name: "kioskpay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kioskd", targets: ["kioskd"]),
+        .executable(name: "kioskctl", targets: ["kioskctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure domain: figures over values. Foundation only, no I/O.
+        .target(name: "KioskCore"),
+        // SQLite through GRDB: migrations, sync apply, account reads, audit log.
+        .target(name: "KioskStore", dependencies: [
+            "KioskCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // JSON-RPC envelopes, wire types, line framing rules. Foundation only.
+        .target(name: "KioskProtocol"),
+        // The service: socket server, roles, handlers, config, systemd notify.
+        .target(name: "KioskDaemon", dependencies: [
+            "KioskCore", "KioskStore", "KioskProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // Typed async client for the socket (used by kioskctl and, later, the front).
+        .target(name: "KioskClient", dependencies: [
+            "KioskProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Synthetic sync documents for load tests and benchmarks.
+        .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
+        .executableTarget(name: "kioskd", dependencies: [
+            "KioskDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "kioskctl", dependencies: [
+            "KioskClient", "KioskProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `make bench`: speed and memory as ratios to baselines measured in the same run.
+        .executableTarget(name: "kioskd-bench", dependencies: [
+            "KioskCore", "KioskStore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Benchmarks/kioskd-bench"),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
+        .testTarget(name: "KioskStoreTests", dependencies: [
+            "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
+        .testTarget(name: "KioskDaemonTests", dependencies: [
+            "KioskDaemon", "KioskProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
+        // Real kioskd processes on real sockets; slower.
+        .testTarget(name: "KioskEndToEndTests", dependencies: [
+            "KioskProtocol", "KioskCore", "kioskd", "kioskctl",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,220 @@
+import Foundation
+import KioskProtocol
+import NIOCore
+import NIOPosix
+
+/// A typed async client for kioskd's Unix socket (JSON-RPC 2.0, one JSON text per line).
+///
+/// Open a connection with ``withConnection(socketPath:_:)``; inside, ``call(_:params:as:)``
+/// may be used from several tasks at once (requests are pipelined and replies matched by
+/// id). Server `event` notifications are skipped for now.
+public final class KioskClient: Sendable {
+    /// Where kioskd listens unless told otherwise.
+    public static let defaultSocketPath = "/run/kioskd/kioskd.sock"
+    /// The longest reply line accepted (a whole account's data fits comfortably).
+    public static let maximumReplyLength = 64 * 1024 * 1024
+
+    public let socketPath: String
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let router = ReplyRouter()
+
+    private init(socketPath: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.socketPath = socketPath
+        self.outbound = outbound
+    }
+
+    /// Connects to kioskd, runs `body` with the client, then closes the connection.
+    ///
+    /// Throws ``ClientError`` when the connection cannot be made; errors thrown by `body`
+    /// (normally ``ClientError`` from its calls) pass through unchanged.
+    public static func withConnection<T: Sendable>(
+        socketPath: String = KioskClient.defaultSocketPath,
+        _ body: (KioskClient) async throws -> T
+    ) async throws -> T {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(unixDomainSocketPath: socketPath) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineDecoder(maximumLength: KioskClient.maximumReplyLength)))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw connectionError(error, socketPath: socketPath)
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            let client = KioskClient(socketPath: socketPath, outbound: outbound)
+            return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+                group.addTask { await client.readReplies(inbound) }
+                defer { group.cancelAll() }
+                return try await body(client)
+            }
+        }
+    }
+
+    /// Calls `method` with `params` and decodes its result as `R`.
+    public func call<P: Encodable, R: Decodable>(_ method: String, params: P, as type: R.Type = R.self) async throws(ClientError) -> R {
+        let paramsJSON: Data
+        do {
+            paramsJSON = try JSONEncoder().encode(params)
+        } catch {
+            throw .invalidRequest("the parameters of \(method) cannot be written as JSON (\(error))")
+        }
+        let raw = try await callRaw(method: method, paramsJSON: paramsJSON)
+        do {
+            return try JSONDecoder().decode(R.self, from: raw)
+        } catch {
+            throw .malformedReply("the result of \(method) does not have the expected fields: \(Self.describe(error))")
+        }
+    }
+
+    /// Calls `method` with params given as JSON text (an object) and returns the `result`
+    /// member of the reply exactly as the daemon wrote it.
+    public func callRaw(method: String, paramsJSON: Data) async throws(ClientError) -> Data {
+        var params = paramsJSON
+        if params.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            guard let compact = JSONText.compactObject(params) else {
+                throw .invalidRequest("the parameters of \(method) are not a JSON object")
+            }
+            params = compact
+        }
+        let id = await router.makeID()
+        var line = Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"#.utf8)
+        line.append(Self.jsonString(method))
+        line.append(Data(#","params":"#.utf8))
+        line.append(params)
+        line.append(Data("}\n".utf8))
+        do {
+            try await outbound.write(ByteBuffer(bytes: line))
+        } catch {
+            // The connection is going away; the reader reports why (with the daemon's last
+            // words, if it sent any), so wait for that rather than guess here.
+        }
+        switch await router.outcome(for: id) {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        }
+    }
+
+    // MARK: - Typed methods
+
+    public func hello() async throws(ClientError) -> HelloResult {
+        try await call(Method.hello.rawValue, params: EmptyParams(), as: HelloResult.self)
+    }
+
+    public func account(_ params: AccountParams) async throws(ClientError) -> AccountInfo {
+        try await call(Method.accountGet.rawValue, params: params, as: AccountInfo.self)
+    }
+
+    public func balances(_ params: AccountParams) async throws(ClientError) -> BalancesResult {
+        try await call(Method.accountBalances.rawValue, params: params, as: BalancesResult.self)
+    }
+
+    public func summary(_ params: AccountParams) async throws(ClientError) -> SummaryResult {
+        try await call(Method.accountSummary.rawValue, params: params, as: SummaryResult.self)
+    }
+
+    public func activity(_ params: AccountParams) async throws(ClientError) -> ActivityResult {
+        try await call(Method.accountActivity.rawValue, params: params, as: ActivityResult.self)
+    }
+
+    public func openItems(_ params: AccountParams) async throws(ClientError) -> OpenItemsResult {
+        try await call(Method.itemsOpen.rawValue, params: params, as: OpenItemsResult.self)
+    }
+
+    /// Applies a sync document given as the bytes of a JSON object (sent as is, compacted).
+    public func syncApply(documentJSON: Data) async throws(ClientError) -> SyncApplyResult {
+        let raw = try await callRaw(method: Method.syncApply.rawValue, paramsJSON: documentJSON)
+        do {
+            return try JSONDecoder().decode(SyncApplyResult.self, from: raw)
+        } catch {
+            throw .malformedReply("the result of sync.apply does not have the expected fields: \(Self.describe(error))")
+        }
+    }
+
+    // MARK: - Reading
+
+    private func readReplies(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async {
+        do {
+            for try await line in inbound {
+                await handle(Array(line.readableBytesView))
+            }
+            await router.finish()
+        } catch let error as LineDecoder.LineTooLong {
+            await router.finish(.malformedReply(error.description))
+        } catch {
+            await router.finish()
+        }
+    }
+
+    private func handle(_ bytes: [UInt8]) async {
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { return }
+        let envelope: ReplyEnvelope
+        do {
+            envelope = try JSONDecoder().decode(ReplyEnvelope.self, from: Data(bytes))
+        } catch {
+            await router.finish(.malformedReply("a reply line is not a JSON object"))
+            return
+        }
+        switch envelope.id {
+        case nil:
+            return  // a notification (`event`); not surfaced yet
+        case .null?:
+            if let error = envelope.error { await router.deliverUnaddressed(error.rpcError) }
+        case .string?:
+            return  // this client only sends integer ids
+        case .number(let id)?:
+            if let error = envelope.error {
+                await router.deliver(.failure(.server(error.rpcError)), to: id)
+            } else if envelope.hasResult, let range = JSONText.memberValueRange("result", in: bytes) {
+                await router.deliver(.success(Data(bytes[range])), to: id)
+            } else {
+                await router.deliver(.failure(.malformedReply("the reply to request \(id) has neither a result nor an error")), to: id)
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private struct EmptyParams: Encodable {}
+
+    private static func jsonString(_ text: String) -> Data {
+        (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        func path(_ keys: [CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let at = path(context.codingPath)
+            return at.isEmpty ? context.debugDescription : "\(at): \(context.debugDescription)"
+        @unknown default: return String(describing: error)
+        }
+    }
+
+    static func connectionError(_ error: any Error, socketPath: String) -> ClientError {
+        if let error = error as? IOError { return connectionError(errno: error.errnoCode, socketPath: socketPath) }
+        if let error = error as? SocketAddressError, case .unixDomainSocketPathTooLong = error {
+            return .cannotConnect(socketPath: socketPath, reason: "the path is too long for a Unix socket")
+        }
+        return .cannotConnect(socketPath: socketPath, reason: String(describing: error))
+    }
+
+    /// What a failed `connect(2)` means for the person at the terminal.
+    static func connectionError(errno code: Int32, socketPath: String) -> ClientError {
+        switch code {
+        case ENOENT, ECONNREFUSED, ENOTDIR:
+            return .daemonNotRunning(socketPath: socketPath)
+        case EACCES, EPERM:
+            return .permissionDenied(socketPath: socketPath)
+        default:
+            return .cannotConnect(socketPath: socketPath, reason: String(cString: strerror(code)))
+        }
+    }
+}

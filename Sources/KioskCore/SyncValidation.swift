@@ -1,0 +1,194 @@
+import Foundation
+
+extension SyncDocument {
+    /// Checks every rule a decoder cannot: references, uniqueness, signs, jobs, formats.
+    /// Throws the first problem in document order, so a fix-and-retry loop converges.
+    public func validate(known: KnownReferences = KnownReferences()) throws(SyncDocumentError) {
+        func fail(_ path: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: path, problem: problem) }
+
+        guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw fail("currency", "expected an ISO 4217 code such as USD")
+        }
+        var branchIds = known.branches, userIds = known.users, profileIds = known.profiles
+        var seen = Set<String>()
+        for (i, user) in users.enumerated() {
+            guard !user.id.isEmpty else { throw fail("users[\(i)].id", "must not be empty") }
+            guard seen.insert(user.id).inserted else { throw fail("users[\(i)].id", "duplicate user id \(user.id)") }
+            userIds.insert(user.id)
+        }
+        seen.removeAll()
+        for (i, branch) in branches.enumerated() {
+            let path = "branches[\(i)]"
+            guard !branch.id.isEmpty else { throw fail("\(path).id", "must not be empty") }
+            guard seen.insert(branch.id).inserted else { throw fail("\(path).id", "duplicate branch id \(branch.id)") }
+            guard TimeZone(identifier: branch.timeZone) != nil, branch.timeZone.contains("/") || branch.timeZone == "UTC" else {
+                throw fail("\(path).time_zone", "not a known time zone (expected an IANA name such as America/Chicago)")
+            }
+            if let notify = branch.notifyUser, !userIds.contains(notify) {
+                throw fail("\(path).notify_user", "no user with id \(notify)")
+            }
+            branchIds.insert(branch.id)
+        }
+        seen.removeAll()
+        for (i, profile) in profiles.enumerated() {
+            guard !profile.id.isEmpty else { throw fail("profiles[\(i)].id", "must not be empty") }
+            guard seen.insert(profile.id).inserted else { throw fail("profiles[\(i)].id", "duplicate profile id \(profile.id)") }
+            profileIds.insert(profile.id)
+        }
+        if let manager = receivablesManager, !userIds.contains(manager) {
+            throw fail("receivables_manager", "no user with id \(manager)")
+        }
+        var numbers = Set<String>()
+        for (i, account) in accounts.enumerated() {
+            try account.validate(path: "accounts[\(i)]", branches: branchIds, users: userIds, profiles: profileIds)
+            guard numbers.insert(account.number).inserted else {
+                throw fail("accounts[\(i)].number", "duplicate account number \(account.number)")
+            }
+        }
+    }
+}
+
+extension Account {
+    func validate(path: String, branches: Set<String>, users: Set<String>, profiles: Set<String>) throws(SyncDocumentError) {
+        func fail(_ sub: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: "\(path).\(sub)", problem: problem) }
+
+        guard !number.isEmpty, number.utf8.count <= 64 else { throw fail("number", "must be 1 to 64 characters") }
+        guard address.count <= 2 else { throw fail("address", "at most two address lines") }
+        guard branches.contains(branch) else { throw fail("branch", "no branch with id \(branch)") }
+        guard creditLimit >= 0 else { throw fail("credit_limit", "must not be negative") }
+        guard pendingTransactions >= 0 else { throw fail("pending_transactions", "must not be negative") }
+        if let user = assignedUser, !users.contains(user) { throw fail("assigned_user", "no user with id \(user)") }
+
+        // Jobs: job-billed accounts list theirs (job 0 is the master job); others have none.
+        var jobNumbers = Set<Int>()
+        switch billingType {
+        case .job:
+            guard !jobs.isEmpty else { throw fail("jobs", "a job-billed account needs at least one job (job 0 is the master job)") }
+            for (j, job) in jobs.enumerated() {
+                guard job.number >= 0 else { throw fail("jobs[\(j)].number", "must not be negative") }
+                guard jobNumbers.insert(job.number).inserted else { throw fail("jobs[\(j)].number", "duplicate job \(job.number)") }
+            }
+        case .account:
+            guard jobs.isEmpty else { throw fail("jobs", "an account billed by account has no jobs") }
+        }
+        // `required`: items, sales and payments of a job-billed account name their job.
+        func checkJob(_ job: Int?, _ sub: String, required: Bool) throws(SyncDocumentError) {
+            switch (billingType, job) {
+            case (.account, .some): throw fail(sub, "must be null: the account is billed by account")
+            case (.job, .none): if required { throw fail(sub, "missing: the account is billed by job") }
+            case (.job, .some(let n)): guard jobNumbers.contains(n) else { throw fail(sub, "no job \(n) on this account") }
+            case (.account, .none): break
+            }
+        }
+
+        var contactIds = Set<String>()
+        for (c, contact) in contacts.enumerated() {
+            guard contactIds.insert(contact.id).inserted else { throw fail("contacts[\(c)].id", "duplicate contact id \(contact.id)") }
+            guard profiles.contains(contact.profile) else { throw fail("contacts[\(c)].profile", "no profile with id \(contact.profile)") }
+            if let hash = contact.pinHash, PINHashFormat.parse(hash) == nil {
+                throw fail("contacts[\(c)].pin_hash", "not a $pbkdf2-sha256$i=N$SALT$KEY string with a 32-byte key")
+            }
+        }
+
+        var itemKinds = [String: ItemKind]()
+        for (n, item) in items.enumerated() {
+            let sub = "items[\(n)]"
+            guard !item.id.isEmpty else { throw fail("\(sub).id", "must not be empty") }
+            guard itemKinds[item.id] == nil else { throw fail("\(sub).id", "duplicate item id \(item.id)") }
+            itemKinds[item.id] = item.kind
+            try checkJob(item.job, "\(sub).job", required: true)
+            guard item.amount >= 0 else { throw fail("\(sub).amount", "must not be negative (the kind gives the sign)") }
+            guard item.openAmount >= 0 else { throw fail("\(sub).open_amount", "must not be negative") }
+            guard item.openAmount <= item.amount else { throw fail("\(sub).open_amount", "more than the item's amount") }
+            if item.linkedInvoice != nil && item.kind != .creditMemo {
+                throw fail("\(sub).linked_invoice", "only a credit memo may be linked to an invoice")
+            }
+        }
+        for (n, item) in items.enumerated() {
+            if let target = item.linkedInvoice, itemKinds[target] != .invoice {
+                throw fail("items[\(n)].linked_invoice", "no invoice with id \(target) on this account")
+            }
+        }
+        for (n, sale) in sales.enumerated() {
+            try checkJob(sale.job, "sales[\(n)].job", required: true)
+            if sale.kind == .sale && sale.amount < 0 { throw fail("sales[\(n)].amount", "a sale must not be negative (use an adjustment)") }
+            guard sale.tax >= 0 else { throw fail("sales[\(n)].tax", "must not be negative") }
+        }
+        var paymentIds = Set<String>()
+        for (n, payment) in payments.enumerated() {
+            guard paymentIds.insert(payment.id).inserted else { throw fail("payments[\(n)].id", "duplicate payment id \(payment.id)") }
+            try checkJob(payment.job, "payments[\(n)].job", required: true)
+            guard payment.amount >= 0 else { throw fail("payments[\(n)].amount", "must not be negative") }
+            for (a, application) in payment.applied.enumerated() where application.amount < 0 {
+                throw fail("payments[\(n)].applied[\(a)].amount", "must not be negative")
+            }
+        }
+        var cardIds = Set<String>()
+        for (n, card) in cardsOnFile.enumerated() {
+            let sub = "cards_on_file[\(n)]"
+            guard cardIds.insert(card.id).inserted else { throw fail("\(sub).id", "duplicate card id \(card.id)") }
+            try checkJob(card.job, "\(sub).job", required: false)
+            guard card.last4.utf8.count == 4, card.last4.allSatisfy(\.isASCIIDigit) else { throw fail("\(sub).last4", "expected four digits") }
+            guard CardExpiry(card.expiry) != nil else { throw fail("\(sub).expiry", "expected YYYY-MM") }
+            guard !card.token.isEmpty else { throw fail("\(sub).token", "must not be empty") }
+            // A description is shown on screen: refuse anything that looks like a full card number.
+            if containsCardNumberLikeRun(card.description) {
+                throw fail("\(sub).description", "looks like it contains a card number; describe the card as \"CARD ENDING IN 1234\"")
+            }
+        }
+        for (n, statement) in statements.enumerated() {
+            try checkJob(statement.job, "statements[\(n)].job", required: false)
+        }
+    }
+}
+
+/// A card's expiry month, `YYYY-MM`.
+public struct CardExpiry: Equatable, Sendable {
+    public let year: Int
+    public let month: Int
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+        year = y; month = m
+    }
+}
+
+/// The parts of a PHC-style PBKDF2-SHA256 PIN hash.
+public struct PINHashFormat: Equatable, Sendable {
+    public let iterations: Int
+    public let salt: [UInt8]
+    public let key: [UInt8]
+
+    /// Parses `$pbkdf2-sha256$i=N$SALT$KEY` (standard base64, no padding, 32-byte key).
+    public static func parse(_ text: String) -> PINHashFormat? {
+        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0].isEmpty, parts[1] == "pbkdf2-sha256", parts[2].hasPrefix("i="),
+              let n = Int(parts[2].dropFirst(2)), n >= 1000, n <= 10_000_000,
+              let salt = decodeUnpadded(String(parts[3])), salt.count >= 8,
+              let key = decodeUnpadded(String(parts[4])), key.count == 32 else { return nil }
+        return PINHashFormat(iterations: n, salt: salt, key: key)
+    }
+
+    private static func decodeUnpadded(_ text: String) -> [UInt8]? {
+        guard !text.isEmpty, !text.contains("=") else { return nil }
+        let padded = text + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+        return Data(base64Encoded: padded).map { [UInt8]($0) }
+    }
+}
+
+/// True when `text` holds a run of 13 or more digits (spaces and dashes allowed between them).
+public func containsCardNumberLikeRun(_ text: String) -> Bool {
+    var digits = 0
+    for ch in text {
+        if ch.isASCIIDigit { digits += 1; if digits >= 13 { return true } }
+        else if ch == " " || ch == "-" { continue }
+        else { digits = 0 }
+    }
+    return false
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

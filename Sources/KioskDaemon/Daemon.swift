@@ -1,0 +1,69 @@
+import Foundation
+import KioskCore
+import KioskStore
+import Logging
+import ServiceLifecycle
+
+/// The version printed by `kioskd --version` and returned by `hello`.
+public let kioskdVersion = "0.1.0"
+
+/// kioskd as a whole: opens the store, serves the socket, talks to systemd, shuts down cleanly.
+public struct Daemon: Sendable {
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Opens the store or fails with one sentence.
+    public func openStore() throws(DaemonError) -> KioskStore {
+        do throws(StoreError) {
+            let store = try KioskStore(directory: configuration.dataDirectory)
+            // Asserted, not assumed: GRDB resets the WAL writer to NORMAL (see KioskStore.init).
+            let level = try store.synchronousLevel()
+            guard level == 2 else { throw StoreError.durabilityNotGuaranteed(found: level) }
+            return store
+        } catch {
+            throw .storage(error.description)
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(store: KioskStore) async throws {
+        let notifier = SystemdNotifier()
+        let accounts = (try? await store.accountCount()) ?? 0
+        logger.info("store open", metadata: ["path": "\(store.path)", "accounts": "\(accounts)", "synchronous": "FULL"])
+        let router = RequestRouter(store: store, roles: configuration.roles, logger: logger, version: kioskdVersion)
+        let server = SocketServer(
+            path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
+            logger: logger,
+            onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") },
+            onStopping: { notifier.notify("STOPPING=1") })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let interval = notifier.watchdogInterval {
+            services.append(.init(service: WatchdogService(notifier: notifier, interval: interval)))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           cancellationSignals: [], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("stopped")
+    }
+}
+
+/// Pets systemd's watchdog at half its interval while the daemon is healthy.
+struct WatchdogService: Service {
+    let notifier: SystemdNotifier
+    let interval: Duration
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                notifier.notify("WATCHDOG=1")
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}

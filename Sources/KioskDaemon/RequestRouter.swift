@@ -1,0 +1,152 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+
+/// Who sent a request, as the server established at accept.
+public struct Caller: Sendable {
+    public var peer: PeerIdentity
+    public var role: Role
+}
+
+/// Turns one request line into one reply line. Never throws, never crashes on input:
+/// every malformed line gets the JSON-RPC error PROTOCOL.md names, and the connection goes on.
+public struct RequestRouter: Sendable {
+    let store: KioskStore
+    let roles: RoleTable
+    let logger: Logger
+    let version: String
+    /// The current instant; figures take "today" from it in the branch's time zone.
+    let now: @Sendable () -> Date
+
+    public init(store: KioskStore, roles: RoleTable, logger: Logger, version: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store; self.roles = roles; self.logger = logger; self.version = version; self.now = now
+    }
+
+    /// The reply for one line (without its newline), or nil when no reply is due.
+    public func reply(to line: [UInt8], from caller: Caller, state: inout ConnectionState) async -> [UInt8] {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            return encodeFailure(id: .null, .parseError("the request is not valid UTF-8; send one UTF-8 JSON text per line"))
+        }
+        let data = Data(line)
+        let head: RPCRequestHead
+        do {
+            head = try JSONDecoder().decode(RPCRequestHead.self, from: data)
+        } catch {
+            if let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+                let problem = value is [Any] ? "batches are not supported; send one request object per line"
+                                              : "a request must be a JSON object with jsonrpc, id, method and params"
+                return encodeFailure(id: .null, .invalidRequest(problem))
+            }
+            return encodeFailure(id: .null, .parseError("the request is not valid JSON; send one JSON text per line"))
+        }
+        guard head.hasID, let id = head.id, id != .null else {
+            return encodeFailure(id: .null, .invalidRequest("a request needs an id (a string or an integer); this daemon takes no notifications"))
+        }
+        guard head.jsonrpc == "2.0" else {
+            return encodeFailure(id: id, .invalidRequest("\"jsonrpc\" must be \"2.0\""))
+        }
+        guard let name = head.method else {
+            return encodeFailure(id: id, .invalidRequest("\"method\" must be a string"))
+        }
+        guard let method = KioskProtocol.Method(rawValue: name) else {
+            return encodeFailure(id: id, .methodNotFound(name))
+        }
+        do {
+            let result = try await dispatch(method, data: data, caller: caller, state: &state)
+            return try encode(RPCSuccessAny(id: id, result: result))
+        } catch let error as RPCError {
+            return encodeFailure(id: id, error)
+        } catch {
+            logger.error("request failed", metadata: ["method": "\(name)", "error": "\(type(of: error))"])
+            return encodeFailure(id: id, .internalError("the daemon could not complete \(name); the error was logged"))
+        }
+    }
+
+    private func dispatch(_ method: KioskProtocol.Method, data: Data, caller: Caller,
+                          state: inout ConnectionState) async throws -> any Encodable & Sendable {
+        switch method {
+        case .hello:
+            return HelloResult(server: "kioskd", version: version, protocol: protocolVersion, role: caller.role,
+                               capabilities: KioskProtocol.Method.allCases.filter { allowed($0, caller.role) }.map(\.rawValue))
+        case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen:
+            try require(method, caller)
+            let params: AccountParams = try decodeParams(data)
+            let reads = AccountReads(store: store, now: now)
+            switch method {
+            case .accountGet: return try await reads.info(params)
+            case .accountBalances: return try await reads.balances(params)
+            case .accountSummary: return try await reads.summary(params)
+            case .accountActivity: return try await reads.activity(params)
+            default: return try await reads.openItems(params)
+            }
+        case .syncApply:
+            try require(method, caller)
+            return try await SyncHandler(store: store, logger: logger).apply(request: data, caller: caller)
+        case .syncUploadBegin:
+            try require(method, caller)
+            return try SyncUploadHandler().begin(try decodeParams(data), state: &state)
+        case .syncUploadChunk:
+            try require(method, caller)
+            return try SyncUploadHandler().chunk(try decodeParams(data), state: &state)
+        case .syncUploadCommit:
+            try require(method, caller)
+            let document = try SyncUploadHandler().take(try decodeParams(data), state: &state)
+            return try await SyncHandler(store: store, logger: logger).apply(document: document, caller: caller)
+        }
+    }
+
+    /// Which roles may call what. The front may read accounts only inside a signed-in session.
+    func allowed(_ method: KioskProtocol.Method, _ role: Role) -> Bool {
+        switch method {
+        case .hello: return true
+        case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen: return true
+        case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
+        }
+    }
+
+    private func require(_ method: KioskProtocol.Method, _ caller: Caller) throws {
+        guard allowed(method, caller.role) else {
+            throw RPCError.app(.permissionDenied,
+                "permission denied: \(method.rawValue) needs the manager or technician role; add the user to group \(roles.groupName(for: .manager))")
+        }
+        if caller.role == .front && method != .hello {
+            throw RPCError.app(.notSignedIn, "sign in first: the kiosk front reads an account only inside a signed-in session")
+        }
+    }
+
+    private func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return [UInt8](try encoder.encode(value))
+    }
+
+    private func encodeFailure(id: RPCID, _ error: RPCError) -> [UInt8] {
+        (try? encode(RPCFailure(id: id, error: error)))
+            ?? Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}}"#.utf8)
+    }
+}
+
+/// A success reply around an existential result.
+struct RPCSuccessAny: Encodable {
+    let id: RPCID
+    let result: any Encodable
+    enum CodingKeys: String, CodingKey { case jsonrpc, id, result }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode("2.0", forKey: .jsonrpc)
+        try c.encode(id, forKey: .id)
+        try c.encode(result, forKey: .result)
+    }
+}
+
+/// Decodes `params` into a method's type; a mismatch names the bad path.
+func decodeParams<P: Decodable>(_ data: Data) throws -> P {
+    do {
+        return try JSONDecoder().decode(RPCParams<P>.self, from: data).params
+    } catch let error as DecodingError {
+        let problem = SyncDocumentError(decoding: error)
+        throw RPCError.invalidParams("invalid params: \(problem.description)", path: problem.path)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// The kiosk's durable state: one SQLite file (`kiosk.sqlite`) in the data directory.
+///
+/// Opening checks everything a technician would otherwise learn the hard way: the directory
+/// is ours alone (lock file), the file is a database, it passes `quick_check`, it is writable,
+/// and `synchronous=FULL` is really in force (GRDB resets the WAL writer to NORMAL).
+public final class KioskStore: Sendable {
+    /// The database file's path.
+    public let path: String
+    let pool: DatabasePool
+    private let lock: DataDirectoryLock
+
+    /// The file name inside the data directory.
+    public static let fileName = "kiosk.sqlite"
+
+    /// Opens (creating if needed) the store in `directory`.
+    public init(directory: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw .cannotCreateDirectory(path: directory, reason: (error as NSError).localizedDescription)
+        }
+        guard access(directory, W_OK) == 0 else { throw .readOnly(path: directory) }
+        lock = try DataDirectoryLock(directory: directory)
+        path = directory + "/" + KioskStore.fileName
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 { throw .readOnly(path: path) }
+
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "kioskd"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets the WAL writer to NORMAL after prepareDatabase; payments need FULL.
+            let level = try pool.writeWithoutTransaction { db -> Int in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+            guard level == 2 else { throw StoreError.durabilityNotGuaranteed(found: level) }
+            let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else {
+                throw StoreError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw KioskStore.translate(error, path: path)
+        } catch {
+            throw .cannotOpen(path: path, reason: String(describing: error))
+        }
+    }
+
+    /// The synchronous level in force on the writer (2 = FULL); checked at start-up and by tests.
+    public func synchronousLevel() throws(StoreError) -> Int {
+        do {
+            return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw KioskStore.translate(error, path: path)
+        }
+    }
+
+    /// The journal mode in force ("wal").
+    public func journalMode() throws(StoreError) -> String {
+        do {
+            return try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        } catch {
+            throw KioskStore.translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else { return .io("database error: \(error)") }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_READONLY: return .readOnly(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, detail: "SQLite reports corruption")
+        case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "SQLite cannot open the file (check the path and permissions)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .io("the database \(path) is busy (locked by another process); try again, and check that only one kioskd runs")
+        case .SQLITE_FULL: return .io("the disk holding \(path) is full; free space, the kiosk cannot record payments")
+        case .SQLITE_IOERR: return .io("the disk failed while writing \(path); check the storage device")
+        default: return .io("database error on \(path): \(error.message ?? "code \(error.resultCode.rawValue)")")
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// What applying a sync document did, per kind of record.
+public struct SyncOutcome: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
+        public var inserted = 0, updated = 0, unchanged = 0
+        public init() {}
+    }
+    public var branches = Counts(), users = Counts(), profiles = Counts(), accounts = Counts()
+    /// Child rows written for changed accounts.
+    public var rowsWritten = 0
+    public init() {}
+}
+
+extension KioskStore {
+    /// Ids already stored, which a partial document may refer to.
+    public func knownReferences() async throws(StoreError) -> KnownReferences {
+        do { return try await pool.read { db in try Self.knownReferences(db) } } catch { throw KioskStore.translate(error, path: path) }
+    }
+
+    static func knownReferences(_ db: Database) throws -> KnownReferences {
+        KnownReferences(branches: Set(try String.fetchAll(db, sql: "SELECT id FROM branch")),
+                        users: Set(try String.fetchAll(db, sql: "SELECT id FROM store_user")),
+                        profiles: Set(try String.fetchAll(db, sql: "SELECT id FROM profile")))
+    }
+
+    /// Validates `document` against what is stored and applies it in ONE transaction.
+    ///
+    /// Accounts whose content did not change are left untouched, so applying the same document
+    /// twice changes nothing. A document older than the stored one is refused, so a late
+    /// retry cannot roll the kiosk's figures back.
+    public func apply(_ document: SyncDocument, audit: AuditEntry?) async throws(StoreError) -> SyncOutcome {
+        do {
+            return try await pool.write { db in
+                if let stored = try String.fetchOne(db, sql: "SELECT as_of FROM sync_state WHERE id = 1"),
+                   let storedInstant = Instant(stored), document.asOf < storedInstant {
+                    throw StoreError.olderDocument(stored: stored, received: document.asOf.description)
+                }
+                let known = try Self.knownReferences(db)
+                do throws(SyncDocumentError) { try document.validate(known: known) } catch {
+                    throw StoreError.invalidDocument(error)
+                }
+                var outcome = SyncOutcome()
+                try SyncWriter(db: db, document: document).write(into: &outcome)
+                try db.execute(sql: """
+                    INSERT INTO sync_state (id, as_of, currency, receivables_manager, applied_at) VALUES (1, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, currency = excluded.currency,
+                        receivables_manager = COALESCE(excluded.receivables_manager, sync_state.receivables_manager),
+                        applied_at = excluded.applied_at
+                    """, arguments: [document.asOf.description, document.currency, document.receivablesManager,
+                                     Instant(Date()).description])
+                if var audit {
+                    audit.detail = "as_of=\(document.asOf) accounts: \(outcome.accounts.inserted) inserted, \(outcome.accounts.updated) updated, \(outcome.accounts.unchanged) unchanged"
+                    try audit.insert(db)
+                }
+                return outcome
+            }
+        } catch {
+            throw KioskStore.translate(error, path: path)
+        }
+    }
+}
+
+/// Writes one validated document's rows inside the caller's transaction.
+private struct SyncWriter {
+    let db: Database
+    let document: SyncDocument
+
+    func write(into outcome: inout SyncOutcome) throws {
+        for user in document.users { count(try upsertUser(user), &outcome.users) }
+        for profile in document.profiles { count(try upsertProfile(profile), &outcome.profiles) }
+        for branch in document.branches { count(try upsertBranch(branch), &outcome.branches) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for account in document.accounts {
+            var data = try encoder.encode(account)
+            data.append(contentsOf: Array(document.currency.utf8))
+            let fingerprint = Fingerprint.of(data)
+            let stored = try String.fetchOne(db, sql: "SELECT fingerprint FROM account WHERE number = ?", arguments: [account.number])
+            if stored == fingerprint { outcome.accounts.unchanged += 1; continue }
+            outcome.rowsWritten += try writeAccount(account, fingerprint: fingerprint, exists: stored != nil)
+            if stored == nil { outcome.accounts.inserted += 1 } else { outcome.accounts.updated += 1 }
+        }
+    }
+
+    private enum Change { case inserted, updated, unchanged }
+
+    private func count(_ change: Change, _ counts: inout SyncOutcome.Counts) {
+        switch change {
+        case .inserted: counts.inserted += 1
+        case .updated: counts.updated += 1
+        case .unchanged: counts.unchanged += 1
+        }
+    }
+
+    private func json(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    private func upsert(table: String, id: String, columns: [String], values: [DatabaseValueConvertible?]) throws -> Change {
+        let current = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE id = ?", arguments: [id])
+        let arguments = StatementArguments(values)
+        if let current {
+            let same = zip(columns.indices, values).allSatisfy { index, value in
+                current[index] as DatabaseValue == (value?.databaseValue ?? .null)
+            }
+            if same { return .unchanged }
+            let assignments = columns.map { "\($0) = ?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?", arguments: arguments + [id])
+            return .updated
+        }
+        let placeholders = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO \(table) (id, \(columns.joined(separator: ", "))) VALUES (\(placeholders))",
+                       arguments: [id] + arguments)
+        return .inserted
+    }
+
+    private func upsertUser(_ u: StoreUser) throws -> Change {
+        try upsert(table: "store_user", id: u.id, columns: ["first_name", "last_name", "email", "cell", "notify"],
+                   values: [u.firstName, u.lastName, u.email, u.cell, json(u.notify.map(\.rawValue))])
+    }
+
+    private func upsertProfile(_ p: Profile) throws -> Change {
+        try upsert(table: "profile", id: p.id, columns: ["name", "permissions"], values: [p.name, json(p.permissions.map(\.rawValue))])
+    }
+
+    private func upsertBranch(_ b: Branch) throws -> Change {
+        try upsert(table: "branch", id: b.id,
+                   columns: ["name", "time_zone", "accept_online_payments", "pay_finance_charges_first", "terms", "notify_email", "notify_user"],
+                   values: [b.name, b.timeZone, b.acceptOnlinePayments, b.payFinanceChargesFirst, b.terms, b.notifyEmail, b.notifyUser])
+    }
+
+    /// Replaces the account's row and all its child rows; returns the child rows written.
+    private func writeAccount(_ a: Account, fingerprint: String, exists: Bool) throws -> Int {
+        let header: [DatabaseValueConvertible?] = [
+            a.name, a.company, a.address.first, a.address.count > 1 ? a.address[1] : nil, a.city, a.region, a.postalCode,
+            a.country, a.phone, a.branch, a.creditLimit, a.pendingTransactions, a.receivablesType.rawValue,
+            a.billingType.rawValue, a.assignedUser, a.links.erp, a.links.accounting, a.links.gateway,
+            document.currency, fingerprint, document.asOf.description,
+        ]
+        let columns = ["name", "company", "address_1", "address_2", "city", "region", "postal_code", "country", "phone",
+                       "branch", "credit_limit", "pending_transactions", "receivables_type", "billing_type", "assigned_user",
+                       "link_erp", "link_accounting", "link_gateway", "currency", "fingerprint", "as_of"]
+        if exists {
+            for table in ["payment_application", "processed_payment", "item", "sale", "card_on_file", "statement", "contact", "job"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE account = ?", arguments: [a.number])
+            }
+            try db.execute(sql: "UPDATE account SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ?",
+                           arguments: StatementArguments(header) + [a.number])
+        } else {
+            try db.execute(sql: "INSERT INTO account (number, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))",
+                           arguments: [a.number] + StatementArguments(header))
+        }
+        var rows = 0
+        let job = try db.cachedStatement(sql: "INSERT INTO job (account, number, name) VALUES (?, ?, ?)")
+        for j in a.jobs { try job.execute(arguments: [a.number, j.number, j.name]); rows += 1 }
+        let contact = try db.cachedStatement(sql: "INSERT INTO contact (account, id, name, email, profile, revoked, pin_hash, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for (i, c) in a.contacts.enumerated() {
+            try contact.execute(arguments: [a.number, c.id, c.name, c.email, c.profile, c.revoked, c.pinHash, i]); rows += 1
+        }
+        let item = try db.cachedStatement(sql: """
+            INSERT INTO item (account, id, kind, number, job, date, due_date, po_number, amount, open_amount, billed, linked_invoice, position)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, t) in a.items.enumerated() {
+            try item.execute(arguments: [a.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description, t.dueDate?.description,
+                                         t.poNumber, t.amount, t.openAmount, t.billed, t.linkedInvoice, i])
+            rows += 1
+        }
+        let sale = try db.cachedStatement(sql: "INSERT INTO sale (account, position, date, job, kind, amount, tax, charge, gift_card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (i, s) in a.sales.enumerated() {
+            try sale.execute(arguments: [a.number, i, s.date.description, s.job, s.kind.rawValue, s.amount, s.tax, s.charge, s.giftCard])
+            rows += 1
+        }
+        let payment = try db.cachedStatement(sql: "INSERT INTO processed_payment (account, id, job, date, amount, method, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let application = try db.cachedStatement(sql: "INSERT INTO payment_application (account, payment, position, item, amount) VALUES (?, ?, ?, ?, ?)")
+        for (i, p) in a.payments.enumerated() {
+            try payment.execute(arguments: [a.number, p.id, p.job, p.date.description, p.amount, p.method, i]); rows += 1
+            for (k, applied) in p.applied.enumerated() {
+                try application.execute(arguments: [a.number, p.id, k, applied.item, applied.amount]); rows += 1
+            }
+        }
+        let card = try db.cachedStatement(sql: "INSERT INTO card_on_file (account, id, job, description, token, brand, last4, expiry, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (i, k) in a.cardsOnFile.enumerated() {
+            try card.execute(arguments: [a.number, k.id, k.job, k.description, k.token, k.brand, k.last4, k.expiry, i]); rows += 1
+        }
+        let statement = try db.cachedStatement(sql: "INSERT INTO statement (account, position, number, issued_at, job) VALUES (?, ?, ?, ?, ?)")
+        for (i, s) in a.statements.enumerated() {
+            try statement.execute(arguments: [a.number, i, s.number, s.issuedAt.description, s.job]); rows += 1
+        }
+        return rows
+    }
+}

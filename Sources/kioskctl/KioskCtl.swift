@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// kioskctl: the manager's and technician's command line for kioskd.
+@main
+struct KioskCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskctl",
+        abstract: "Talk to kioskd, the payment kiosk daemon, over its local socket.",
+        discussion: """
+            The socket is --socket PATH, else $KIOSKD_SOCKET, else \(KioskClient.defaultSocketPath).
+            Managers need group kiosk-manager; technicians kiosk-tech.
+            """,
+        subcommands: [Hello.self, Sync.self, AccountCommand.self]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+}
+
+/// Options every command takes, before or after the subcommand's name.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The kioskd socket (default: $KIOSKD_SOCKET, else \(KioskClient.defaultSocketPath)).", valueName: "path"))
+    var socket: String?
+
+    var socketPath: String {
+        if let socket, !socket.isEmpty { return socket }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["KIOSKD_SOCKET"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return KioskClient.defaultSocketPath
+    }
+}
+
+/// A failure kioskctl explains in one sentence (file problems and the like).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `work`; any failure becomes one line "kioskctl: <sentence>" on stderr and exit 1.
+    func reportingFailures(_ work: () async throws -> Void) async throws {
+        do {
+            try await work()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let sentence: String
+            switch error {
+            case let error as ClientError: sentence = error.description
+            case let error as CommandFailure: sentence = error.description
+            default: sentence = String(describing: error)
+            }
+            Output.error("kioskctl: \(sentence)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func raw(_ data: Data) {
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    static func error(_ text: String) {
+        let oneLine = text.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data((oneLine + "\n").utf8))
+    }
+}
+
+struct Hello: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the daemon answers, and which role it gives you.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+    func run() async throws {
+        try await reportingFailures {
+            try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                if json {
+                    Output.raw(try await client.callRaw(method: Method.hello.rawValue, paramsJSON: Data("{}".utf8)))
+                } else {
+                    let hello = try await client.hello()
+                    Output.line("""
+                        \(hello.server) \(hello.version) (protocol \(hello.protocol))
+                        role: \(hello.role.rawValue)
+                        capabilities: \(hello.capabilities.joined(separator: ", "))
+                        """)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load account data into the kiosk.",
+        subcommands: [Apply.self]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a sync document (kioskpay.sync.v1 JSON) from a file; '-' reads standard input.",
+            discussion: "Applying the same document twice changes nothing. A document that fails validation changes nothing at all."
+        )
+
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The sync document.", valueName: "file")) var file: String
+        @Flag(help: "Print the protocol's JSON result instead of text.") var json = false
+
+        func run() async throws {
+            try await reportingFailures {
+                let document = try readDocument(file)
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let raw = try await client.callRaw(method: Method.syncApply.rawValue, paramsJSON: document)
+                    if json { Output.raw(raw); return }
+                    let result: SyncApplyResult
+                    do {
+                        result = try JSONDecoder().decode(SyncApplyResult.self, from: raw)
+                    } catch {
+                        throw ClientError.malformedReply("the result of sync.apply does not have the expected fields")
+                    }
+                    Output.line(Self.describe(result))
+                }
+            }
+        }
+
+        static func describe(_ result: SyncApplyResult) -> String {
+            if result.changedNothing { return "Nothing changed: this document was already applied." }
+            func counts(_ name: String, _ c: SyncApplyResult.Counts) -> String {
+                "\(name): \(c.inserted) inserted, \(c.updated) updated, \(c.unchanged) unchanged"
+            }
+            return [
+                "Applied the sync document as of \(result.asOf).",
+                counts("branches", result.branches),
+                counts("users", result.users),
+                counts("profiles", result.profiles),
+                counts("accounts", result.accounts),
+                "rows written: \(result.rowsWritten)",
+            ].joined(separator: "\n")
+        }
+
+        /// The file's JSON object, compacted to one line, or a sentence saying what is wrong.
+        func readDocument(_ path: String) throws -> Data {
+            let data: Data
+            if path == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    throw CommandFailure("no such file: \(path)")
+                }
+                guard !isDirectory.boolValue else { throw CommandFailure("\(path) is a directory, not a sync document") }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw CommandFailure("permission denied reading \(path)")
+                }
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: path))
+                } catch {
+                    throw CommandFailure("cannot read \(path): \(error.localizedDescription)")
+                }
+            }
+            let name = path == "-" ? "standard input" : path
+            guard !data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+                throw CommandFailure("\(name) is empty; expected a sync document (a JSON object)")
+            }
+            guard let compact = JSONText.compactObject(data) else {
+                if String(data: data, encoding: .utf8) == nil {
+                    throw CommandFailure("\(name) is not UTF-8 text; expected a sync document (a JSON object)")
+                }
+                if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil {
+                    throw CommandFailure("\(name) is JSON but not an object; a sync document is a JSON object with \"format\": \"kioskpay.sync.v1\"")
+                }
+                throw CommandFailure("\(name) is not valid JSON; expected a sync document (a JSON object)")
+            }
+            return compact
+        }
+    }
+}

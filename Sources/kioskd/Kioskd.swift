@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskDaemon
+import KioskStore
+import Logging
+
+/// `kioskd`: the kiosk's daemon, run in the foreground (systemd style).
+@main
+struct Kioskd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskd",
+        abstract: "The payment kiosk daemon: account data in SQLite, served on a local JSON-RPC socket.",
+        discussion: "Runs in the foreground and logs to stderr. SIGTERM or SIGINT stops it gracefully. Configuration keys: docs/CONFIGURATION.md.",
+        version: kioskdVersion)
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (TOML).", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the database (default /var/lib/kioskd or $STATE_DIRECTORY).", valueName: "DIR"))
+    var dataDirectory: String?
+
+    @Option(name: .long, help: ArgumentHelp("Unix socket path (default /run/kioskd/kioskd.sock or $RUNTIME_DIRECTORY/kioskd.sock).", valueName: "PATH"))
+    var socket: String?
+
+    @Flag(name: .long, help: "Seed a demo store into its own data directory and print the demo accounts and PINs.")
+    var demo = false
+
+    func run() async throws {
+        var configuration = try loadConfiguration()
+        if demo { try DemoMode.prepare(&configuration, dataDirectoryGiven: dataDirectory != nil, socketGiven: socket != nil) }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in LogfmtHandler(label: label, level: level) }
+        let logger = Logger(label: "kioskd")
+        let daemon = Daemon(configuration: configuration, logger: logger)
+        let store: KioskStore
+        do { store = try daemon.openStore() } catch {
+            logger.critical("cannot start", metadata: ["reason": "\(error.description)"])
+            fail(error.description, code: 74)
+        }
+        if demo { try await DemoMode.seed(store, configuration: configuration) }
+        do {
+            try await daemon.run(store: store)
+        } catch let error as DaemonError {
+            logger.critical("stopped on error", metadata: ["reason": "\(error.description)"])
+            fail(error.description, code: 69)
+        }
+    }
+
+    private func loadConfiguration() throws -> Configuration {
+        var configuration: Configuration
+        do {
+            if let config {
+                configuration = try Configuration.load(path: config)
+            } else if FileManager.default.fileExists(atPath: Configuration.defaultPath) {
+                configuration = try Configuration.load(path: Configuration.defaultPath)
+            } else {
+                configuration = Configuration()
+            }
+        } catch {
+            fail(error.description, code: 78)
+        }
+        if let dataDirectory { configuration.dataDirectory = absolute(dataDirectory) }
+        if let socket { configuration.socketPath = absolute(socket) }
+        return configuration
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// Prints one sentence to stderr and exits with a sysexits-style code.
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("kioskd: \(message)\n".utf8))
+    exit(code)
+}

@@ -1,0 +1,73 @@
+import Logging
+import Testing
+@testable import KioskDaemon
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    let env = ["STATE_DIRECTORY": "/var/lib/kioskd-x", "RUNTIME_DIRECTORY": "/run/kx"]
+
+    @Test("defaults follow systemd's directories, then the FHS")
+    func defaults() {
+        let c = Configuration(environment: env)
+        #expect(c.dataDirectory == "/var/lib/kioskd-x")
+        #expect(c.socketPath == "/run/kx/kioskd.sock")
+        let plain = Configuration(environment: [:])
+        #expect(plain.dataDirectory == "/var/lib/kioskd")
+        #expect(plain.socketPath == "/run/kioskd/kioskd.sock")
+    }
+
+    @Test("every documented key is read")
+    func allKeys() throws {
+        let c = try Configuration.parse("""
+        data_dir = "/srv/k"
+        socket = "/run/k.sock"
+        socket_group = 1234
+        log_level = "debug"
+        shutdown_grace_seconds = 9
+        [roles]
+        technician = ["wheel", 7]
+        manager = []
+        front = ["kiosk-front"]
+        """, path: "t.toml", environment: env)
+        #expect(c.dataDirectory == "/srv/k" && c.socketPath == "/run/k.sock" && c.socketGroup == "1234")
+        #expect(c.logLevel == .debug && c.shutdownGraceSeconds == 9)
+        #expect(c.roles.groups[.technician] == [.name("wheel"), .gid(7)])
+        #expect(c.roles.groups[.manager] == [])
+    }
+
+    @Test("an unknown key names its line", arguments: [
+        ("a = 1\n", "t.toml:1: unknown key \"a\""),
+        ("\n\n[roles]\nmanager = []\nadmins = []\n", "t.toml:5: unknown key \"roles.admins\""),
+        ("[extra]\nx = 1\n", "t.toml:1: unknown key \"extra\""),
+        ("shutdown_grace_seconds = -1\n", "t.toml:1: shutdown_grace_seconds must be"),
+        ("log_level = [\n", "t.toml:1: not valid TOML"),
+    ])
+    func refused(_ text: String, _ expected: String) {
+        #expect {
+            _ = try Configuration.parse(text, path: "t.toml", environment: [:])
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+
+    @Test("roles: uid 0 is technician; groups grant the highest role; nobody else gets one")
+    func roles() {
+        var table = RoleTable()
+        table.groups = [.technician: [.gid(10)], .manager: [.gid(20)], .front: [.gid(30)]]
+        #expect(table.role(for: PeerIdentity(pid: 1, uid: 0, groups: [], userName: "root")) == .technician)
+        #expect(table.role(for: PeerIdentity(pid: 1, uid: 5, groups: [30, 20], userName: "u")) == .manager)
+        #expect(table.role(for: PeerIdentity(pid: 1, uid: 5, groups: [30], userName: "u")) == .front)
+        #expect(table.role(for: PeerIdentity(pid: 1, uid: 5, groups: [99], userName: "u")) == nil)
+    }
+}
+
+@Suite("Logs")
+struct LogfmtTests {
+    @Test("values are quoted and control characters cannot forge a new line")
+    func quoting() {
+        #expect(LogfmtHandler.quote("a\"b\nlevel=critical") == #""a\"b\nlevel=critical""#)
+        #expect(LogfmtHandler.quote("bell\u{07}") == #""bell?""#)
+        #expect(LogfmtHandler.sanitizeKey("a b=c") == "abc")
+        #expect(LogfmtHandler.priority(.error) == 3)
+    }
+}

@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// Everything that can go wrong before kioskd serves: one sentence, a non-zero exit, no crash.
+@Suite("kioskd start-up", .serialized)
+struct StartupTests {
+    /// Runs kioskd expecting it to refuse to start.
+    func refusal(_ arguments: [String], uid: UInt32? = nil, in directory: String) throws -> ProcessResult {
+        if let uid {
+            return try runProcess("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--",
+                                                       try publicCopy(of: Products.kioskd, in: directory)] + arguments, timeout: 30)
+        }
+        return try runProcess(Products.kioskd, arguments, timeout: 30)
+    }
+
+    @Test("--version prints the version")
+    func version() throws {
+        let result = try runProcess(Products.kioskd, ["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    }
+
+    @Test("a data file that is not a database: exit 74 and one sentence")
+    func notADatabase() throws {
+        let dir = try makeScratchDirectory("notadb")
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        try Data(repeating: 0x2a, count: 4096).write(to: URL(fileURLWithPath: dir + "/data/kiosk.sqlite"))
+        let result = try refusal(["--data-dir", dir + "/data", "--socket", dir + "/s.sock"], in: dir)
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("is not a kioskpay database"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    @Test("a second kioskd on the same data directory is refused, naming the first one's pid")
+    func lockedByAnotherDaemon() throws {
+        let daemon = try DaemonProcess(label: "locked")
+        let result = try refusal(["--data-dir", daemon.dataDirectory, "--socket", daemon.directory + "/other.sock"], in: daemon.directory)
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("pid \(daemon.process.processIdentifier)"), "\(result.stderr)")
+        #expect(daemon.process.isRunning)
+    }
+
+    @Test("a second kioskd on a live socket is refused; the first keeps serving")
+    func liveSocket() throws {
+        let daemon = try DaemonProcess(label: "live")
+        let result = try refusal(["--data-dir", daemon.directory + "/data2", "--socket", daemon.socketPath], in: daemon.directory)
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("already listening"), "\(result.stderr)")
+        #expect(try daemon.client().call("hello").result["server"] as? String == "kioskd")
+    }
+
+    @Test("a stale socket left by a crashed daemon is replaced")
+    func staleSocket() throws {
+        let first = try DaemonProcess(label: "stale")
+        kill(first.process.processIdentifier, SIGKILL)  // crash: the socket file stays behind
+        first.process.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: first.socketPath))
+        let second = try DaemonProcess(label: "stale2", extraArguments: ["--socket", first.socketPath])
+        #expect(try RawClient(path: first.socketPath).call("hello").result["server"] as? String == "kioskd")
+        _ = second
+    }
+
+    @Test("a socket path that is a regular file is not deleted")
+    func socketPathIsAFile() throws {
+        let dir = try makeScratchDirectory("notsock")
+        try "precious".write(toFile: dir + "/s.sock", atomically: true, encoding: .utf8)
+        let result = try refusal(["--data-dir", dir + "/data", "--socket", dir + "/s.sock"], in: dir)
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("is not a socket"))
+        #expect((try? String(contentsOfFile: dir + "/s.sock", encoding: .utf8)) == "precious")
+    }
+
+    @Test("a data directory the daemon's user cannot write is refused", .enabled(if: getuid() == 0))
+    func readOnlyDataDirectory() throws {
+        let dir = try makeScratchDirectory("readonly")
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        let result = try refusal(["--data-dir", dir + "/data", "--socket", dir + "/s.sock"], uid: 65534, in: dir)
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("cannot be written"), "\(result.stderr)")
+    }
+
+    @Test("config: an unknown key is refused with its line; bad values and syntax too")
+    func configErrors() throws {
+        let dir = try makeScratchDirectory("config")
+        let cases: [(String, String)] = [
+            ("log_level = \"info\"\n\nsockett = \"/x\"\n", "kioskd.toml:3: unknown key \"sockett\""),
+            ("[roles]\nmanager = [\"a\"]\nboss = [\"b\"]\n", "kioskd.toml:3: unknown key \"roles.boss\""),
+            ("log_level = \"loud\"\n", "kioskd.toml:1: log_level must be one of"),
+            ("socket = \"relative.sock\"\n", "kioskd.toml:1: socket must be an absolute path"),
+            ("data_dir = \n", "kioskd.toml:1: not valid TOML"),
+            ("[roles]\nfront = [1.5]\n", "kioskd.toml:2: roles.front must be group names"),
+        ]
+        for (text, expected) in cases {
+            try text.write(toFile: dir + "/kioskd.toml", atomically: true, encoding: .utf8)
+            let result = try refusal(["--config", dir + "/kioskd.toml", "--data-dir", dir + "/data", "--socket", dir + "/s.sock"], in: dir)
+            #expect(result.status == 78, "\(text): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(text): \(result.stderr)")
+        }
+        let missing = try refusal(["--config", dir + "/nope.toml"], in: dir)
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("no such file"))
+    }
+
+    @Test("bad command-line arguments get usage, not a crash")
+    func badArguments() throws {
+        let result = try runProcess(Products.kioskd, ["--frobnicate"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown option"))
+    }
+}

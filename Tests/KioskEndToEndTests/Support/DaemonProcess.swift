@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Where `swift build` put our executables (next to the test bundle).
+enum Products {
+    static var directory: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: bundle.appendingPathComponent("kioskd").path) { return bundle }
+        // Fallback: <package>/.build/debug
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }
+    static var kioskd: String { directory.appendingPathComponent("kioskd").path }
+    static var kioskctl: String { directory.appendingPathComponent("kioskctl").path }
+}
+
+/// Scratch gids the tests grant roles to (no /etc/group edits needed).
+enum ScratchGroups {
+    static let socketGroup: UInt32 = 50_000
+    static let manager: UInt32 = 50_001
+    static let front: UInt32 = 50_002
+    static let technician: UInt32 = 50_003
+    static let nobody: UInt32 = 65_534
+}
+
+/// A fresh, world-traversable temp directory (so setpriv'd clients can reach the socket).
+func makeScratchDirectory(_ label: String) throws -> String {
+    let path = NSTemporaryDirectory() + "kioskpay-\(label)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    return path
+}
+
+/// A copy of a built executable that any uid can run (the checkout may sit under a 0700 home).
+func publicCopy(of executable: String, in directory: String) throws -> String {
+    let target = directory + "/" + URL(fileURLWithPath: executable).lastPathComponent
+    if !FileManager.default.fileExists(atPath: target) {
+        try FileManager.default.copyItem(atPath: executable, toPath: target)
+        chmod(target, 0o755)
+    }
+    return target
+}
+
+/// What a finished process left behind.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a command to completion (with a time limit) and captures its output.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                stdin: Data? = nil, timeout: TimeInterval = 120) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = environment ?? ProcessInfo.processInfo.environment
+    env["SWIFT_BACKTRACE"] = "enable=no"
+    process.environment = env
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try? input.fileHandleForWriting.close()
+    // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+    let outData = LockedBox(Data()), errData = LockedBox(Data())
+    let group = DispatchGroup()
+    group.enter(); DispatchQueue.global().async { outData.set(out.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+    group.enter(); DispatchQueue.global().async { errData.set(err.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { process.terminate(); kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    group.wait()
+    return ProcessResult(status: process.terminationStatus,
+                         stdout: String(decoding: outData.get(), as: UTF8.self),
+                         stderr: String(decoding: errData.get(), as: UTF8.self))
+}
+
+/// A tiny thread-safe box for test plumbing.
+final class LockedBox<T>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// A real kioskd process on a real socket with a real SQLite file in a scratch directory.
+final class DaemonProcess {
+    let directory: String
+    let dataDirectory: String
+    let socketPath: String
+    let configPath: String
+    let stderrPath: String
+    let process = Process()
+    private let notify: NotifyListener
+
+    /// Starts kioskd and waits for READY=1 on its notify socket.
+    init(label: String = "daemon", configExtra: String = "", dataDirectory: String? = nil, extraArguments: [String] = []) throws {
+        directory = try makeScratchDirectory(label)
+        self.dataDirectory = dataDirectory ?? directory + "/data"
+        socketPath = directory + "/kioskd.sock"
+        configPath = directory + "/kioskd.toml"
+        stderrPath = directory + "/kioskd.stderr"
+        let config = """
+        # test configuration: roles granted to scratch gids
+        socket_group = \(ScratchGroups.socketGroup)
+        log_level = "debug"
+        shutdown_grace_seconds = 2
+        \(configExtra)
+        [roles]
+        technician = [\(ScratchGroups.technician)]
+        manager = [\(ScratchGroups.manager)]
+        front = [\(ScratchGroups.front)]
+        """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        notify = try NotifyListener(path: directory + "/notify.sock")
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Products.kioskd)
+        process.arguments = ["--config", configPath, "--data-dir", self.dataDirectory, "--socket", socketPath] + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = notify.path
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        env.removeValue(forKey: "JOURNAL_STREAM")
+        process.environment = env
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        guard let message = notify.receive(timeout: 30), message.contains("READY=1") else {
+            process.terminate()
+            throw DaemonFailure.notReady(log: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+        }
+    }
+
+    enum DaemonFailure: Error, CustomStringConvertible {
+        case notReady(log: String)
+        var description: String { if case .notReady(let log) = self { return "kioskd did not report READY=1:\n\(log)" }; return "" }
+    }
+
+    func client() throws -> RawClient { try RawClient(path: socketPath) }
+
+    /// The next sd_notify message, if any arrives in time.
+    func nextNotification(timeout: TimeInterval = 10) -> String? { notify.receive(timeout: timeout) }
+
+    /// SIGTERM, then wait; returns the exit status.
+    @discardableResult
+    func stop(timeout: TimeInterval = 20) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var log: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Runs kioskctl against this daemon, optionally as another uid/gid through setpriv.
+    func kioskctl(_ arguments: [String], uid: UInt32? = nil, gid: UInt32? = nil) throws -> ProcessResult {
+        if let uid, let gid {
+            return try runProcess("/usr/bin/setpriv",
+                                  ["--reuid=\(uid)", "--regid=\(gid)", "--groups=\(ScratchGroups.socketGroup)", "--",
+                                   try publicCopy(of: Products.kioskctl, in: directory), "--socket", socketPath] + arguments)
+        }
+        return try runProcess(Products.kioskctl, ["--socket", socketPath] + arguments)
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Receives sd_notify datagrams the way systemd does.
+final class NotifyListener {
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes); raw[bytes.count] = 0 }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw RawClient.Failure.connect("bind notify socket: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd); unlink(path) }
+
+    func receive(timeout: TimeInterval) -> String? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, Int32(timeout * 1000)) > 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kioskpay needs to build, test and demo, only those missing.
+# Used by `make deps` (and so by `make demo`, `make test` and CI). Safe to run again.
+set -euo pipefail
+
+# Build: SQLite for GRDB (system libsqlite3), pkg-config for system-library targets.
+# Tests: setpriv (util-linux) runs clients under other uids; sqlite3 inspects written files.
+packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [ -x /opt/swift/usr/bin/swift ]; then
+    echo "swift is at /opt/swift/usr/bin; add it to PATH: export PATH=/opt/swift/usr/bin:\$PATH" >&2
+  else
+    echo "Swift 6 is not installed: install a Swift 6.x toolchain for Debian 12 (swift.org) and put it on PATH" >&2
+  fi
+  exit 1
+fi
