@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "kioskd", "kioskctl",
+            "KioskProtocol", "KioskCore", "KioskFixtures", "kioskd", "kioskctl",
         ]),
     ],
     swiftLanguageModes: [.v6]

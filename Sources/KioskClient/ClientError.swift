@@ -24,7 +24,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .daemonNotRunning(let path):
             return "kioskd is not running or the socket path is wrong: \(path) (start it with `systemctl start kioskd`, or pass --socket)"
         case .permissionDenied(let path):
-            return "permission denied on \(path): add your user to group kiosk-manager (managers) or kiosk-tech (technicians), then log in again"
+            return "permission denied on \(path): the socket is for group kiosk; add your user to group kiosk and to kiosk-manager (managers) or kiosk-tech (technicians), then log in again"
         case .cannotConnect(let path, let reason):
             return "cannot connect to kioskd at \(path): \(reason)"
         case .connectionClosed(let message?):

@@ -25,7 +25,7 @@ struct Sync: AsyncParsableCommand {
             try await reportingFailures {
                 let document = try readDocument(file)
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let raw = try await client.callRaw(method: Method.syncApply.rawValue, paramsJSON: document)
+                    let raw = try await client.applySyncDocument(document)
                     if json { Output.raw(raw); return }
                     let result: SyncApplyResult
                     do {

@@ -101,7 +101,8 @@ final class DaemonProcess {
     private let notify: NotifyListener
 
     /// Starts kioskd and waits for READY=1 on its notify socket.
-    init(label: String = "daemon", configExtra: String = "", dataDirectory: String? = nil, extraArguments: [String] = []) throws {
+    init(label: String = "daemon", configExtra: String = "", dataDirectory: String? = nil, extraArguments: [String] = [],
+         environment: [String: String] = [:]) throws {
         directory = try makeScratchDirectory(label)
         self.dataDirectory = dataDirectory ?? directory + "/data"
         socketPath = directory + "/kioskd.sock"
@@ -127,11 +128,17 @@ final class DaemonProcess {
         env["NOTIFY_SOCKET"] = notify.path
         env["SWIFT_BACKTRACE"] = "enable=no"
         env.removeValue(forKey: "JOURNAL_STREAM")
+        env.merge(environment) { _, new in new }
         process.environment = env
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        guard let message = notify.receive(timeout: 30), message.contains("READY=1") else {
+        var ready = false
+        let deadline = Date().addingTimeInterval(30)
+        while !ready, Date() < deadline, let message = notify.receive(timeout: 30) {
+            ready = message.contains("READY=1")  // WATCHDOG=1 may come first
+        }
+        guard ready else {
             process.terminate()
             throw DaemonFailure.notReady(log: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
         }
