@@ -200,7 +200,7 @@ import KioskProtocol
         #expect(ClientError.daemonNotRunning(socketPath: "/run/kioskd/kioskd.sock").description
                 == "kioskd is not running or the socket path is wrong: /run/kioskd/kioskd.sock (start it with `systemctl start kioskd`, or pass --socket)")
         #expect(ClientError.permissionDenied(socketPath: "/s").description
-                == "permission denied on /s: add your user to group kiosk-manager (managers) or kiosk-tech (technicians), then log in again")
+                == "permission denied on /s: the socket is for group kiosk; add your user to group kiosk and to kiosk-manager (managers) or kiosk-tech (technicians), then log in again")
         #expect(ClientError.server(.app(.notFound, "There is no account 9.")).description == "There is no account 9.")
         #expect(ClientError.connectionClosed(daemonMessage: "no role").description.hasSuffix("no role"))
     }
