@@ -117,6 +117,18 @@ struct ProtocolTests {
         #expect(info.st_gid == ScratchGroups.socketGroup)
     }
 
+    @Test("with a systemd watchdog, WATCHDOG=1 arrives at half the interval")
+    func watchdog() throws {
+        let daemon = try DaemonProcess(label: "watchdog", environment: ["WATCHDOG_USEC": "400000"])
+        var pets = 0
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline, let message = daemon.nextNotification(timeout: 1) {
+            if message.contains("WATCHDOG=1") { pets += 1 }
+            if pets >= 3 { break }
+        }
+        #expect(pets >= 3)
+    }
+
     @Test("SIGTERM stops the daemon cleanly, tells systemd STOPPING=1 and removes the socket")
     func gracefulShutdown() throws {
         let daemon = try DaemonProcess(label: "sigterm")
