@@ -5,8 +5,9 @@ set -euo pipefail
 
 # Build: SQLite for GRDB (system libsqlite3), pkg-config for system-library targets.
 # Tests: setpriv (util-linux) runs clients under other uids; sqlite3 inspects written files;
-# systemd-analyze verifies the unit.
-packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd ca-certificates)
+# systemd-analyze verifies the unit; python3 (stdlib only) speaks the protocol as other
+# uids and runs the independent figures oracle.
+packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 ca-certificates)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -61,3 +61,27 @@ struct RoleTests {
         #expect(result.stderr.lowercased().contains("permission denied"), "\(result.stderr)")
     }
 }
+
+/// The front's tighter line limit (64 KiB), seen from a real front-role peer.
+@Suite("Front line limit", .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+struct FrontLineLimitTests {
+    @Test("a front peer's 70 KB line is refused; the same connection then says hello")
+    func frontLimit() throws {
+        let daemon = try DaemonProcess(label: "front-limit")
+        let script = """
+        import socket, json, sys
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
+        f.write(b'{"jsonrpc":"2.0","id":1,"method":"hello","params":{"pad":"' + b"a" * 70000 + b'"}}\\n'); f.flush()
+        print(f.readline().decode().strip())
+        f.write(b'{"jsonrpc":"2.0","id":2,"method":"hello","params":{}}\\n'); f.flush()
+        print(f.readline().decode().strip())
+        """
+        let result = try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=\(ScratchGroups.front)",
+                                                          "--groups=\(ScratchGroups.socketGroup)", "--",
+                                                          "/usr/bin/python3", "-c", script, daemon.socketPath])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.first?.contains("longer than 65536 bytes, the limit for the front role") == true, "\(lines)")
+        #expect(lines.last?.contains(#""role":"front""#) == true, "\(lines)")
+    }
+}

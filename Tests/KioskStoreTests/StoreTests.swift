@@ -173,3 +173,33 @@ struct SyncApplyTests {
         #expect(!entries[0].detail.contains("pbkdf2") && !entries[0].detail.contains("vault-token"))
     }
 }
+
+@Suite("Store: damaged files")
+struct DamagedFileTests {
+    @Test("a database whose pages were overwritten fails the start-up check with a sentence")
+    func corruptPages() async throws {
+        let dir = try scratchDirectory()
+        do {
+            let store = try KioskStore(directory: dir)
+            _ = try await store.apply(try exampleDocument(), audit: nil)
+            // Fold the WAL into the main file so the damage below hits real table pages.
+            try await store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        let path = dir + "/" + KioskStore.fileName
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count > 4096 * 4)
+        for offset in stride(from: 4096 * 2, to: bytes.count, by: 4096) {  // every page after the schema
+            bytes.replaceSubrange(offset + 8..<offset + 200, with: Data(repeating: 0xA5, count: 192))
+        }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try KioskStore(directory: dir)
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            switch error {
+            case .corrupt, .notADatabase: return error.description.contains(path)
+            default: return false
+            }
+        }
+    }
+}
