@@ -7,17 +7,24 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public init(_ date: Date) { self.date = date }
 
-    /// Parses RFC 3339 (`Z` or `±hh:mm`, optional fractional seconds); nil otherwise.
-    public init?(_ text: String) {
+    /// Parses RFC 3339 (`Z` or `±hh:mm`, optional fractional seconds, `t`/`z` in either case);
+    /// nil otherwise.
+    public init?(_ raw: String) {
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let plain = Date.ISO8601FormatStyle()
-        guard text.count >= 20, text.count <= 40 else { return nil }
+        guard raw.count >= 20, raw.count <= 40, raw.allSatisfy(\.isASCII) else { return nil }
+        let text = raw.uppercased()
         if let d = try? plain.parse(text) { self.date = d; return }
         if let d = try? withFraction.parse(text) { self.date = d; return }
         return nil
     }
 
-    public var description: String { date.formatted(Date.ISO8601FormatStyle()) }
+    /// UTC, with milliseconds only when the instant has a fraction of a second, so that
+    /// `…T10:00:00.5Z` stays later than `…T10:00:00Z` once stored.
+    public var description: String {
+        let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole))
+    }
 
     public static func < (a: Instant, b: Instant) -> Bool { a.date < b.date }
 

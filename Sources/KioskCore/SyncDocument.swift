@@ -95,7 +95,7 @@ public struct SyncDocumentError: Error, Equatable, Sendable, CustomStringConvert
             let name = String(describing: type)
             switch name {
             case "String": return "expected a string"
-            case "Int", "Int64": return "expected a whole number (minor units)"
+            case "Int", "Int64": return "expected a whole number"
             case "Bool": return "expected true or false"
             case _ where name.hasPrefix("Array"): return "expected an array"
             case _ where name.hasPrefix("Dictionary"): return "expected an object"
@@ -115,7 +115,7 @@ public struct SyncDocumentError: Error, Equatable, Sendable, CustomStringConvert
             if text.contains("Cannot initialize") {
                 self.init(path: path, problem: "not one of the allowed values")
             } else if text.contains("does not fit") || text.contains("Parsed JSON number") {
-                self.init(path: path, problem: "expected a whole number (minor units)")
+                self.init(path: path, problem: "expected a whole number")
             } else if path.isEmpty {
                 self.init(path: "", problem: "not valid JSON (\(text.prefix(120)))")
             } else {

@@ -6,8 +6,9 @@ extension SyncDocument {
     public func validate(known: KnownReferences = KnownReferences()) throws(SyncDocumentError) {
         func fail(_ path: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: path, problem: problem) }
 
-        guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-            throw fail("currency", "expected an ISO 4217 code such as USD")
+        guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }),
+              SyncLimits.isoCurrencyCodes.contains(currency) else {
+            throw fail("currency", "expected an ISO 4217 currency code such as USD")
         }
         var branchIds = known.branches, userIds = known.users, profileIds = known.profiles
         var seen = Set<String>()
@@ -48,15 +49,41 @@ extension SyncDocument {
     }
 }
 
+/// Bounds that keep every figure inside 64-bit arithmetic, whatever a document holds.
+///
+/// The largest sum a figure takes is five list totals (credit available); with at most
+/// 100,000 records of at most 10^13 minor units each, every total stays below 10^18 and the
+/// whole expression below 5·10^18 < Int64.max, so no figure can overflow and trap.
+public enum SyncLimits {
+    /// 10^13 minor units: a hundred billion dollars, far above any real invoice or limit.
+    public static let maximumAmount = 10_000_000_000_000
+    /// The most records in any one list of an account (items, sales, payments, …).
+    public static let maximumRecords = 100_000
+    /// ISO 4217 codes (current and historic) known to Foundation.
+    static let isoCurrencyCodes: Set<String> = Set(Locale.Currency.isoCurrencies.map(\.identifier))
+}
+
 extension Account {
     func validate(path: String, branches: Set<String>, users: Set<String>, profiles: Set<String>) throws(SyncDocumentError) {
         func fail(_ sub: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: "\(path).\(sub)", problem: problem) }
+        func checkAmount(_ value: Int, _ sub: String, signed: Bool = false) throws(SyncDocumentError) {
+            guard value.magnitude <= UInt(SyncLimits.maximumAmount) else {
+                throw fail(sub, "more than \(SyncLimits.maximumAmount) minor units; no real amount is this large")
+            }
+            if !signed && value < 0 { throw fail(sub, "must not be negative") }
+        }
+        let lists: [(String, Int)] = [("jobs", jobs.count), ("contacts", contacts.count), ("items", items.count),
+                                      ("sales", sales.count), ("payments", payments.count),
+                                      ("cards_on_file", cardsOnFile.count), ("statements", statements.count)]
+        for (name, count) in lists where count > SyncLimits.maximumRecords {
+            throw fail(name, "more than \(SyncLimits.maximumRecords) records for one account")
+        }
+        try checkAmount(creditLimit, "credit_limit")
+        try checkAmount(pendingTransactions, "pending_transactions")
 
         guard !number.isEmpty, number.utf8.count <= 64 else { throw fail("number", "must be 1 to 64 characters") }
         guard address.count <= 2 else { throw fail("address", "at most two address lines") }
         guard branches.contains(branch) else { throw fail("branch", "no branch with id \(branch)") }
-        guard creditLimit >= 0 else { throw fail("credit_limit", "must not be negative") }
-        guard pendingTransactions >= 0 else { throw fail("pending_transactions", "must not be negative") }
         if let user = assignedUser, !users.contains(user) { throw fail("assigned_user", "no user with id \(user)") }
 
         // Jobs: job-billed accounts list theirs (job 0 is the master job); others have none.
@@ -85,8 +112,8 @@ extension Account {
         for (c, contact) in contacts.enumerated() {
             guard contactIds.insert(contact.id).inserted else { throw fail("contacts[\(c)].id", "duplicate contact id \(contact.id)") }
             guard profiles.contains(contact.profile) else { throw fail("contacts[\(c)].profile", "no profile with id \(contact.profile)") }
-            if let hash = contact.pinHash, PINHashFormat.parse(hash) == nil {
-                throw fail("contacts[\(c)].pin_hash", "not a $pbkdf2-sha256$i=N$SALT$KEY string with a 32-byte key")
+            if let hash = contact.pinHash, let problem = PINHashFormat.problem(hash) {
+                throw fail("contacts[\(c)].pin_hash", problem)
             }
         }
 
@@ -98,6 +125,7 @@ extension Account {
             itemKinds[item.id] = item.kind
             try checkJob(item.job, "\(sub).job", required: true)
             guard item.amount >= 0 else { throw fail("\(sub).amount", "must not be negative (the kind gives the sign)") }
+            try checkAmount(item.amount, "\(sub).amount")
             guard item.openAmount >= 0 else { throw fail("\(sub).open_amount", "must not be negative") }
             guard item.openAmount <= item.amount else { throw fail("\(sub).open_amount", "more than the item's amount") }
             if item.linkedInvoice != nil && item.kind != .creditMemo {
@@ -112,15 +140,19 @@ extension Account {
         for (n, sale) in sales.enumerated() {
             try checkJob(sale.job, "sales[\(n)].job", required: true)
             if sale.kind == .sale && sale.amount < 0 { throw fail("sales[\(n)].amount", "a sale must not be negative (use an adjustment)") }
-            guard sale.tax >= 0 else { throw fail("sales[\(n)].tax", "must not be negative") }
+            try checkAmount(sale.amount, "sales[\(n)].amount", signed: true)
+            try checkAmount(sale.tax, "sales[\(n)].tax")
         }
         var paymentIds = Set<String>()
         for (n, payment) in payments.enumerated() {
             guard paymentIds.insert(payment.id).inserted else { throw fail("payments[\(n)].id", "duplicate payment id \(payment.id)") }
             try checkJob(payment.job, "payments[\(n)].job", required: true)
-            guard payment.amount >= 0 else { throw fail("payments[\(n)].amount", "must not be negative") }
-            for (a, application) in payment.applied.enumerated() where application.amount < 0 {
-                throw fail("payments[\(n)].applied[\(a)].amount", "must not be negative")
+            try checkAmount(payment.amount, "payments[\(n)].amount")
+            guard payment.applied.count <= SyncLimits.maximumRecords else {
+                throw fail("payments[\(n)].applied", "more than \(SyncLimits.maximumRecords) records")
+            }
+            for (a, application) in payment.applied.enumerated() {
+                try checkAmount(application.amount, "payments[\(n)].applied[\(a)].amount")
             }
         }
         var cardIds = Set<String>()
@@ -161,14 +193,41 @@ public struct PINHashFormat: Equatable, Sendable {
     public let salt: [UInt8]
     public let key: [UInt8]
 
+    public static let iterationRange = 1_000...10_000_000
+
     /// Parses `$pbkdf2-sha256$i=N$SALT$KEY` (standard base64, no padding, 32-byte key).
     public static func parse(_ text: String) -> PINHashFormat? {
+        switch check(text) {
+        case .success(let value): return value
+        case .failure: return nil
+        }
+    }
+
+    /// What is wrong with a PIN hash string, as a sentence that never repeats the hash; nil when it is well formed.
+    public static func problem(_ text: String) -> String? {
+        switch check(text) {
+        case .success: return nil
+        case .failure(let reason): return reason.text
+        }
+    }
+
+    private struct Reason: Error { let text: String }
+
+    private static func check(_ text: String) -> Result<PINHashFormat, Reason> {
         let parts = text.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0].isEmpty, parts[1] == "pbkdf2-sha256", parts[2].hasPrefix("i="),
-              let n = Int(parts[2].dropFirst(2)), n >= 1000, n <= 10_000_000,
-              let salt = decodeUnpadded(String(parts[3])), salt.count >= 8,
-              let key = decodeUnpadded(String(parts[4])), key.count == 32 else { return nil }
-        return PINHashFormat(iterations: n, salt: salt, key: key)
+        guard parts.count == 5, parts[0].isEmpty, parts[1] == "pbkdf2-sha256", parts[2].hasPrefix("i=") else {
+            return .failure(Reason(text: "expected $pbkdf2-sha256$i=N$SALT$KEY"))
+        }
+        guard let n = Int(parts[2].dropFirst(2)), iterationRange.contains(n) else {
+            return .failure(Reason(text: "the iteration count must be a whole number from \(iterationRange.lowerBound) to \(iterationRange.upperBound)"))
+        }
+        guard let salt = decodeUnpadded(String(parts[3])), salt.count >= 8 else {
+            return .failure(Reason(text: "the salt must be at least 8 bytes of standard base64 without padding"))
+        }
+        guard let key = decodeUnpadded(String(parts[4])), key.count == 32 else {
+            return .failure(Reason(text: "the key must be 32 bytes of standard base64 without padding"))
+        }
+        return .success(PINHashFormat(iterations: n, salt: salt, key: key))
     }
 
     private static func decodeUnpadded(_ text: String) -> [UInt8]? {

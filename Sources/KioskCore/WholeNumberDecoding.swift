@@ -10,7 +10,7 @@ extension KeyedDecodingContainer {
             // Foundation throws an internal, pathless error here ("number is not representable").
             if (try? decode(Double.self, forKey: key)) != nil {
                 throw DecodingError.dataCorruptedError(forKey: key, in: self,
-                    debugDescription: "expected a whole number (minor units), not a fraction or a number this large")
+                    debugDescription: "expected a whole number, not a fraction or a number this large")
             }
             throw error
         }

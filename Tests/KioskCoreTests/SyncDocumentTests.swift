@@ -66,6 +66,10 @@ struct SyncDocumentTests {
         ("missing_name", "path:accounts[0].name"),
         ("negative_sale", "path:accounts[0].sales[0].amount"),
         ("fraction", "path:accounts[0].credit_limit"),
+        ("huge_item", "path:accounts[0].items[0].amount"),
+        ("huge_limit", "path:accounts[0].credit_limit"),
+        ("huge_sale", "path:accounts[0].sales[2].amount"),
+        ("not_iso", "path:currency"),
     ])
     func badPath(_ change: String, _ expected: String) {
         let error = refusal { o in
@@ -112,6 +116,16 @@ struct SyncDocumentTests {
                 sales[0]["amount"] = -5
                 accounts[0]["sales"] = sales; o["accounts"] = accounts
             case "fraction": Self.setAccount(&o, 0, "credit_limit", 12.5)
+            case "huge_item":
+                Self.setItem(&o, 0, 0, "amount", 4_611_686_018_427_387_904)
+                Self.setItem(&o, 0, 0, "open_amount", 4_611_686_018_427_387_904)
+            case "huge_limit": Self.setAccount(&o, 0, "credit_limit", Int.max)
+            case "huge_sale":
+                var accounts = o["accounts"] as! [[String: Any]]
+                var sales = accounts[0]["sales"] as! [[String: Any]]
+                sales[2]["amount"] = Int.min
+                accounts[0]["sales"] = sales; o["accounts"] = accounts
+            case "not_iso": o["currency"] = "ABC"
             default: Issue.record("unknown case \(change)")
             }
         }
@@ -119,6 +133,49 @@ struct SyncDocumentTests {
         #expect("path:\(error?.path ?? "-")" == expected, "\(change): \(error?.description ?? "accepted")")
         // The sentence never repeats a card number back.
         #expect(!(error?.description.contains("4111") ?? false))
+    }
+
+    @Test("the largest allowed amounts in every record cannot overflow any figure")
+    func largestAmounts() throws {
+        let top = SyncLimits.maximumAmount
+        var account = Account(number: "1", name: "Big", branch: "B1", creditLimit: top, pendingTransactions: top)
+        for i in 0..<2_000 {
+            let kind: ItemKind = [.invoice, .financeCharge, .debitAdjustment, .payment, .creditMemo, .creditAdjustment][i % 6]
+            account.items.append(Item(id: "I\(i)", kind: kind, number: "\(i)", date: LocalDate("2026-01-01")!,
+                                      dueDate: LocalDate("2026-01-02"), amount: top, openAmount: top, billed: i % 2 == 0,
+                                      linkedInvoice: kind == .creditMemo ? "I0" : nil))
+            account.sales.append(Sale(date: LocalDate("2026-01-0\(1 + i % 9)")!, kind: i % 2 == 0 ? .sale : .adjustment,
+                                      amount: i % 2 == 0 ? top : -top, tax: top, charge: true))
+        }
+        let document = SyncDocument(asOf: Instant("2026-01-01T00:00:00Z")!, currency: "USD",
+                                    branches: [Branch(id: "B1", name: "B", timeZone: "UTC")], accounts: [account])
+        try document.validate()
+        let today = LocalDate("2026-02-01")!
+        let balances = Figures.balances(account, scope: .account)
+        let billedCharges = account.items.filter { $0.kind.isCharge && $0.billed }.count
+        #expect(balances.outstanding == top * billedCharges)
+        _ = Figures.summary(account, scope: .account, today: today)
+        _ = Figures.activity(account, scope: .account, today: today)
+        _ = Figures.openItems(account, scope: .account, branch: document.branches[0], today: today)
+    }
+
+    @Test("as_of: lowercase t/z accepted; fractions kept so ordering survives storage")
+    func instants() {
+        #expect(Instant("2030-01-01t11:00:00z") == Instant("2030-01-01T11:00:00Z"))
+        let half = Instant("2026-11-20T10:00:00.5Z")!
+        #expect(Instant(half.description) == half)
+        #expect(Instant("2026-11-20T10:00:00Z")! < Instant(half.description)!)
+        #expect(Instant("2026-11-20T10:00:00Z")!.description == "2026-11-20T10:00:00Z")
+        #expect(Instant("2026-11-20 10:00:00Z") == nil)
+    }
+
+    @Test("messages fit the field: a job is not money, a PIN hash says what is wrong with it")
+    func messages() {
+        let job = refusal { o in Self.setItem(&o, 0, 0, "job", "0") }
+        #expect(job?.problem == "expected a whole number")
+        #expect(PINHashFormat.problem("$pbkdf2-sha256$i=999$Zml4dHVyZS1zYWx0LTAwMQ$oh0cBIoPcynMsfc6EiDvyX+yAexpqYVcTdVbDz7JmK4")?
+                    .contains("iteration count") == true)
+        #expect(PINHashFormat.problem("$pbkdf2-sha256$i=210000$Zml4dHVyZS1zYWx0LTAwMQ$AAAA")?.contains("32 bytes") == true)
     }
 
     @Test("a job-billed account's records must name a job; a flat account's must not")
