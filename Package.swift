@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "KioskProtocol"),
         // The service: socket server, roles, handlers, config, systemd notify.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskProtocol",
+            "KioskCore", "KioskStore", "KioskProtocol", "KioskDevices",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -43,6 +43,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Device drivers without I/O: HID descriptors, card tracks, reader and pad decoders.
+        .target(name: "KioskDevices"),
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
@@ -62,6 +64,7 @@ let package = Package(
             "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "KioskProtocol",
             .product(name: "NIOCore", package: "swift-nio"),

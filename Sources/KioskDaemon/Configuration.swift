@@ -18,6 +18,10 @@ public struct Configuration: Sendable, Equatable {
     /// How long shutdown waits for connected clients before it cancels them.
     public var shutdownGraceSeconds: Int
     public var roles: RoleTable
+    /// Attach the emulated card reader and signature pad (driver `emulated-*`).
+    public var emulatedDevices: Bool
+    /// Demo mode: emulated devices are allowed without a technician.
+    public var allowEmulatedDevices: Bool
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= / RuntimeDirectory= win over the FHS defaults.
@@ -28,6 +32,8 @@ public struct Configuration: Sendable, Equatable {
         logLevel = .info
         shutdownGraceSeconds = 5
         roles = RoleTable()
+        emulatedDevices = false
+        allowEmulatedDevices = false
     }
 
     /// Reads a TOML file over the defaults.
@@ -76,6 +82,9 @@ public struct Configuration: Sendable, Equatable {
             case "shutdown_grace_seconds":
                 guard let n = value.int, (0...300).contains(n) else { throw bad(key, nil, "a whole number of seconds from 0 to 300") }
                 config.shutdownGraceSeconds = n
+            case "emulated_devices":
+                guard let flag = value.bool else { throw bad(key, nil, "true or false") }
+                config.emulatedDevices = flag
             case "roles":
                 guard let roles = value.table else { throw bad(key, nil, "a table [roles]") }
                 for (roleKey, roleValue) in roles {
@@ -94,7 +103,7 @@ public struct Configuration: Sendable, Equatable {
                 }
             default:
                 throw .unknownKey(path: path, line: locate.line(of: key, in: nil), key: key,
-                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "roles"])
+                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "roles"])
             }
         }
         return config

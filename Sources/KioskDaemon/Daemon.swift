@@ -35,7 +35,10 @@ public struct Daemon: Sendable {
         let notifier = SystemdNotifier()
         let accounts = (try? await store.accountCount()) ?? 0
         logger.info("store open", metadata: ["path": "\(store.path)", "accounts": "\(accounts)", "synchronous": "FULL"])
-        let router = RequestRouter(store: store, roles: configuration.roles, logger: logger, version: kioskdVersion)
+        let devices = DeviceManager(store: store, logger: logger, allowEmulated: configuration.allowEmulatedDevices)
+        await devices.start()
+        if configuration.emulatedDevices { await devices.attachEmulatedDevices() }
+        let router = RequestRouter(store: store, devices: devices, roles: configuration.roles, logger: logger, version: kioskdVersion)
         let server = SocketServer(
             path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
             logger: logger,

@@ -14,14 +14,16 @@ public struct Caller: Sendable {
 /// every malformed line gets the JSON-RPC error PROTOCOL.md names, and the connection goes on.
 public struct RequestRouter: Sendable {
     let store: KioskStore
+    let devices: DeviceManager
     let roles: RoleTable
     let logger: Logger
     let version: String
     /// The current instant; figures take "today" from it in the branch's time zone.
     let now: @Sendable () -> Date
 
-    public init(store: KioskStore, roles: RoleTable, logger: Logger, version: String, now: @escaping @Sendable () -> Date = Date.init) {
-        self.store = store; self.roles = roles; self.logger = logger; self.version = version; self.now = now
+    public init(store: KioskStore, devices: DeviceManager, roles: RoleTable, logger: Logger, version: String,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store; self.devices = devices; self.roles = roles; self.logger = logger; self.version = version; self.now = now
     }
 
     /// The reply for one line (without its newline), or nil when no reply is due.
@@ -94,13 +96,20 @@ public struct RequestRouter: Sendable {
             try require(method, caller)
             let document = try SyncUploadHandler().take(try decodeParams(data), state: &state)
             return try await SyncHandler(store: store, logger: logger).apply(document: document, caller: caller)
+        case .eventsSubscribe, .deviceList, .deviceAllow, .deviceForget, .deviceCaptureBegin, .deviceCaptureFinish,
+             .deviceCaptureCancel, .deviceEmulateSwipe, .deviceEmulateSign:
+            try requireRole(method, caller)
+            return try await DeviceHandlers(devices: devices, logger: logger)
+                .handle(method, data: data, caller: caller, connection: state.id)
         }
     }
 
     /// Which roles may call what. The front may read accounts only inside a signed-in session.
     func allowed(_ method: KioskProtocol.Method, _ role: Role) -> Bool {
         switch method {
-        case .hello: return true
+        case .hello, .eventsSubscribe, .deviceCaptureBegin, .deviceCaptureFinish, .deviceCaptureCancel: return true
+        case .deviceList: return role >= .manager
+        case .deviceAllow, .deviceForget, .deviceEmulateSwipe, .deviceEmulateSign: return role == .technician
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen: return true
         case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
         }
@@ -113,6 +122,15 @@ public struct RequestRouter: Sendable {
         }
         if caller.role == .front && method != .hello {
             throw RPCError.app(.notSignedIn, "sign in first: the kiosk front reads an account only inside a signed-in session")
+        }
+    }
+
+    /// Role check alone, for methods the front may call outside a session.
+    private func requireRole(_ method: KioskProtocol.Method, _ caller: Caller) throws {
+        guard allowed(method, caller.role) else {
+            let needs = method == .deviceList ? "the manager or technician role" : "the technician role"
+            let group = method == .deviceList ? roles.groupName(for: .manager) : roles.groupName(for: .technician)
+            throw RPCError.app(.permissionDenied, "permission denied: \(method.rawValue) needs \(needs); add the user to group \(group)")
         }
     }
 

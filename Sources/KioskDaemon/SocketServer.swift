@@ -103,35 +103,48 @@ public final class SocketServer: Service, Sendable {
         }
     }
 
+    /// Serves one connection: requests in order, replies and pushed events through one
+    /// outbound stream so their bytes never interleave.
     private func serve(_ channel: NIOAsyncChannel<Frame, ByteBuffer>, caller: Caller) async {
         let logger = self.logger
+        let id = ConnectionID.next()
+        let (lines, output) = AsyncStream.makeStream(of: [UInt8].self)
+        await router.devices.register(id, output: output)
         do {
             try await channel.executeThenClose { inbound, outbound in
-                try await withGracefulShutdownHandler {
-                    var state = ConnectionState()
-                    for try await frame in inbound {
-                        let reply: [UInt8]
-                        switch frame {
-                        case .line(let line):
-                            if line.readableBytes == 0 { continue }  // blank lines are keep-alives
-                            reply = await router.reply(to: Array(line.readableBytesView), from: caller, state: &state)
-                        case .tooLong:
-                            let limit = caller.role.maximumLineLength
-                            let failure = RPCFailure(id: .null, error: .invalidRequest(
-                                "the request line is longer than \(limit) bytes, the limit for the \(caller.role.rawValue) role; it was discarded"))
-                            reply = [UInt8]((try? JSONEncoder().encode(failure)) ?? Data())
-                        }
-                        var buffer = ByteBuffer(bytes: reply)
-                        buffer.writeInteger(UInt8(ascii: "\n"))
-                        try await outbound.write(buffer)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await line in lines { try await outbound.write(ByteBuffer(bytes: line)) }
                     }
-                } onGracefulShutdown: {
-                    channel.channel.close(promise: nil)
+                    try await withGracefulShutdownHandler {
+                        var state = ConnectionState(id: id)
+                        for try await frame in inbound {
+                            var reply: [UInt8]
+                            switch frame {
+                            case .line(let line):
+                                if line.readableBytes == 0 { continue }  // blank lines are keep-alives
+                                reply = await router.reply(to: Array(line.readableBytesView), from: caller, state: &state)
+                            case .tooLong:
+                                let limit = caller.role.maximumLineLength
+                                let failure = RPCFailure(id: .null, error: .invalidRequest(
+                                    "the request line is longer than \(limit) bytes, the limit for the \(caller.role.rawValue) role; it was discarded"))
+                                reply = [UInt8]((try? JSONEncoder().encode(failure)) ?? Data())
+                            }
+                            reply.append(UInt8(ascii: "\n"))
+                            output.yield(reply)
+                        }
+                    } onGracefulShutdown: {
+                        channel.channel.close(promise: nil)
+                    }
+                    output.finish()
+                    try await group.waitForAll()
                 }
             }
         } catch {
             logger.debug("connection ended", metadata: ["uid": "\(caller.peer.uid)", "reason": "\(type(of: error))"])
         }
+        output.finish()
+        await router.devices.connectionClosed(id)
     }
 }
 

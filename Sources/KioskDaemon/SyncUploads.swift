@@ -4,9 +4,11 @@ import KioskProtocol
 /// What one connection carries between its requests. Requests on a connection are served in
 /// order by one task, so this is plain value state, never shared.
 public struct ConnectionState: Sendable {
+    /// Which connection this is (captures and events are addressed by it).
+    public let id: ConnectionID
     /// A chunked sync document being received (at most one per connection).
     var upload: PendingUpload?
-    public init() {}
+    public init(id: ConnectionID) { self.id = id }
 }
 
 /// A sync document arriving in chunks; it lives and dies with its connection.

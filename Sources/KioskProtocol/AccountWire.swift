@@ -241,4 +241,13 @@ public enum Method: String, CaseIterable, Sendable {
     case syncUploadBegin = "sync.upload.begin"
     case syncUploadChunk = "sync.upload.chunk"
     case syncUploadCommit = "sync.upload.commit"
+    case eventsSubscribe = "events.subscribe"
+    case deviceList = "device.list"
+    case deviceAllow = "device.allow"
+    case deviceForget = "device.forget"
+    case deviceCaptureBegin = "device.capture.begin"
+    case deviceCaptureFinish = "device.capture.finish"
+    case deviceCaptureCancel = "device.capture.cancel"
+    case deviceEmulateSwipe = "device.emulate.swipe"
+    case deviceEmulateSign = "device.emulate.sign"
 }

@@ -107,6 +107,16 @@ enum Migrations {
             );
             """)
         }
+        migrator.registerMigration("003_allowed_devices") { db in
+            try db.execute(sql: """
+            CREATE TABLE allowed_device (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                allowed_at TEXT NOT NULL,
+                allowed_by_uid INTEGER NOT NULL
+            );
+            """)
+        }
         return migrator
     }
 }

@@ -17,6 +17,9 @@ enum DemoMode {
         if !socketGiven {
             configuration.socketPath = configuration.dataDirectory + "/kioskd.sock"
         }
+        // Demo only: emulated reader and pad, usable at once.
+        configuration.emulatedDevices = true
+        configuration.allowEmulatedDevices = true
         // Demo only: whoever started the demo may use every method through kioskctl.
         configuration.roles.groups[.technician, default: []].append(.gid(getgid()))
     }

@@ -8,6 +8,8 @@ import Foundation
 final class RawClient: @unchecked Sendable {
     let fd: Int32
     private var pending = [UInt8]()
+    /// Event notifications that arrived while a reply was awaited, oldest first.
+    var events = [[String: Any]]()
 
     enum Failure: Error, CustomStringConvertible {
         case connect(String), timeout, closed
@@ -70,7 +72,27 @@ final class RawClient: @unchecked Sendable {
         var data = try JSONSerialization.data(withJSONObject: request)
         data.append(UInt8(ascii: "\n"))
         try send([UInt8](data))
-        return try readObject()
+        while true {
+            let object = try readObject()
+            if object["method"] as? String == "event", object["id"] == nil { events.append(object); continue }
+            return object
+        }
+    }
+
+    /// The next event of `type`, from those already received or from the socket.
+    func nextEvent(_ type: String, timeout: TimeInterval = 10) throws -> [String: Any] {
+        func params(_ object: [String: Any]) -> [String: Any]? {
+            guard let params = object["params"] as? [String: Any], params["type"] as? String == type else { return nil }
+            return params
+        }
+        if let index = events.firstIndex(where: { params($0) != nil }) { return params(events.remove(at: index))! }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let object = try readObject(timeout: deadline.timeIntervalSinceNow)
+            if let found = params(object) { return found }
+            if object["method"] as? String == "event" { events.append(object) }
+        }
+        throw Failure.timeout
     }
 
     func readObject(timeout: TimeInterval = 30) throws -> [String: Any] {

@@ -1,0 +1,229 @@
+import Foundation
+import KioskDevices
+import KioskProtocol
+import KioskStore
+import Logging
+
+/// Every reader and pad the daemon knows, their states, and the captures running on them.
+///
+/// Transports (the emulated ones today, libusb next) call `attach`, `feed` and `detach`;
+/// clients reach the rest through the socket. Only devices a technician allowed are used.
+/// Clear card data lives only inside a capture's `CardSwipe` (zeroizing buffers) and is wiped
+/// when the capture ends without being handed on.
+public actor DeviceManager {
+    struct Record {
+        var info: DeviceInfo
+        var cardDecoder: (any CardReaderDecoder)?
+        var pad: PenDecoder?
+        var emulated: Bool
+        var capture: String?
+    }
+
+    struct Capture {
+        let id: String
+        let kind: CaptureBeginParams.Kind
+        let device: String
+        let owner: ConnectionID
+        var swipe: CardSwipe?
+        var signature = SignatureCapture()
+    }
+
+    private var devices: [String: Record] = [:]
+    private var captures: [String: Capture] = [:]
+    private var allowed: Set<String> = []
+    private var hub = EventHub()
+    private let store: KioskStore
+    private let logger: Logger
+    /// `--demo`: emulated devices are allowed without a technician.
+    private let allowEmulated: Bool
+
+    public init(store: KioskStore, logger: Logger, allowEmulated: Bool) {
+        self.store = store; self.logger = logger; self.allowEmulated = allowEmulated
+    }
+
+    // MARK: Connections (event delivery)
+
+    func register(_ id: ConnectionID, output: AsyncStream<[UInt8]>.Continuation) { hub.register(id, output: output) }
+
+    func subscribe(_ id: ConnectionID, types: [String]) { hub.subscribe(id, types: types) }
+
+    /// Loads the technician's allow list.
+    public func start() async {
+        allowed = (try? await store.allowedDeviceIDs()) ?? []
+    }
+
+    // MARK: Transports
+
+    func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: PenDecoder? = nil, emulated: Bool) {
+        var info = info
+        info.allowed = allowed.contains(info.id) || (emulated && allowEmulated)
+        info.state = .ready
+        devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated)
+        logger.info("device attached", metadata: ["device": "\(info.id)", "driver": "\(info.driver)", "allowed": "\(info.allowed)"])
+        hub.publish(EventParams(type: "device.attached", device: info))
+    }
+
+    func detach(_ id: String) {
+        guard var record = devices[id] else { return }
+        if let capture = record.capture {
+            fail(capture, kind: .deviceUnavailable, message: "the \(record.info.kind == .cardReader ? "card reader" : "signature pad") was disconnected; ask staff to check it, then try again")
+        }
+        record.info.state = .detached
+        devices[id] = nil
+        logger.notice("device detached", metadata: ["device": "\(id)"])
+        hub.publish(EventParams(type: "device.detached", device: record.info))
+    }
+
+    /// One input report from a device, in arrival order.
+    func feed(_ id: String, report: [UInt8]) {
+        guard var record = devices[id] else { return }
+        if var decoder = record.cardDecoder {
+            let event = decoder.consume(report: report)
+            record.cardDecoder = decoder
+            devices[id] = record
+            if let event { cardEvent(event, on: id) }
+        } else if let pad = record.pad, let sample = pad.sample(from: report) {
+            guard let capture = record.capture, var running = captures[capture] else { return }
+            running.signature.add(sample)
+            captures[capture] = running
+            if running.signature.pointCount % 50 == 1 {
+                hub.publish(EventParams(type: "capture.progress", capture: capture, points: running.signature.pointCount), to: running.owner)
+            }
+        }
+    }
+
+    private func cardEvent(_ event: CardReaderEvent, on id: String) {
+        guard let captureID = devices[id]?.capture, var capture = captures[captureID] else {
+            // A swipe nobody asked for: its data is wiped at once, never kept.
+            if case .swipe(let swipe) = event { swipe.wipe() }
+            logger.notice("swipe with no capture in progress discarded", metadata: ["device": "\(id)"])
+            return
+        }
+        switch event {
+        case .swipe(let swipe):
+            capture.swipe = swipe
+            captures[captureID] = capture
+            end(captureID)
+            let card = swipe.card
+            let masked = MaskedCardWire(last4: card.last4, first6: card.first6, brand: card.brand.rawValue,
+                                        expiry: card.expiry.map { String(format: "%04d-%02d", $0.year, $0.month) },
+                                        name: card.cardholderName?.displayName)
+            hub.publish(EventParams(type: "capture.done", capture: captureID, kind: "card", masked: masked), to: capture.owner)
+        case .failed(let error):
+            fail(captureID, kind: nil, message: error.description)
+        }
+    }
+
+    // MARK: Clients
+
+    func list() -> [DeviceInfo] { devices.values.map(\.info).sorted { $0.id < $1.id } }
+
+    func allow(_ id: String, audit: AuditEntry) async throws {
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present; plug it in, then allow it") }
+        try await persist { try await store.allowDevice(id: id, kind: record.info.kind.rawValue, audit: audit) }
+        allowed.insert(id)
+        devices[id]?.info.allowed = true
+    }
+
+    func forget(_ id: String, audit: AuditEntry) async throws {
+        try await persist { try await store.forgetDevice(id: id, audit: audit) }
+        allowed.remove(id)
+        if let record = devices[id] {
+            devices[id]?.info.allowed = record.emulated && allowEmulated
+            if let capture = record.capture, devices[id]?.info.allowed == false {
+                fail(capture, kind: .deviceUnavailable, message: "this device is no longer allowed on the kiosk")
+            }
+        }
+    }
+
+    private func persist(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch {
+            throw RPCError.app(.storageUnavailable, (error as? StoreError)?.description ?? "the kiosk's database cannot be written")
+        }
+    }
+
+    func beginCapture(_ params: CaptureBeginParams, owner: ConnectionID) throws -> String {
+        let kind: DeviceInfo.Kind = params.kind == .card ? .cardReader : .signaturePad
+        let noun = kind == .cardReader ? "card reader" : "signature pad"
+        let candidates = devices.values.filter { $0.info.kind == kind && (params.device == nil || $0.info.id == params.device) }
+        guard !candidates.isEmpty else {
+            throw RPCError.app(.deviceUnavailable, "no \(noun) is connected; ask staff to check the \(noun)")
+        }
+        guard let device = candidates.filter({ $0.info.allowed }).sorted(by: { $0.info.id < $1.info.id }).first else {
+            throw RPCError.app(.notProvisioned, "the \(noun) is present but not allowed; a technician must allow it (kioskctl device allow ID)")
+        }
+        guard device.capture == nil else {
+            throw RPCError.app(.busy, "the \(noun) is in use by another capture; try again in a moment")
+        }
+        let id = "K" + UUID().uuidString.prefix(8).lowercased()
+        captures[id] = Capture(id: id, kind: params.kind, device: device.info.id, owner: owner)
+        devices[device.info.id]?.capture = id
+        devices[device.info.id]?.info.state = .capturing
+        if var decoder = devices[device.info.id]?.cardDecoder {
+            decoder.reset()  // nothing typed before the capture began may leak into it
+            devices[device.info.id]?.cardDecoder = decoder
+        }
+        return id
+    }
+
+    /// The customer pressed Done on a signature.
+    func finish(_ id: String, owner: ConnectionID) throws {
+        guard let capture = captures[id], capture.owner == owner else {
+            throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
+        }
+        guard capture.kind == .signature else {
+            throw RPCError.invalidParams("invalid params: a card capture ends when the card is swiped; cancel it instead", path: "params.capture")
+        }
+        guard capture.signature.pointCount > 0 else {
+            throw RPCError.app(.conflict, "nothing has been signed yet; sign on the pad, then press Done")
+        }
+        end(id)
+        hub.publish(EventParams(type: "capture.done", capture: id, kind: "signature",
+                                     points: capture.signature.pointCount, strokes: capture.signature.strokeCount), to: owner)
+    }
+
+    func cancel(_ id: String, owner: ConnectionID) throws {
+        guard let capture = captures[id], capture.owner == owner else {
+            throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
+        }
+        capture.swipe?.wipe()
+        end(id)
+        captures[id] = nil
+    }
+
+    /// A client went away: its captures end and their data is wiped.
+    func connectionClosed(_ owner: ConnectionID) {
+        hub.unregister(owner)
+        for capture in captures.values where capture.owner == owner {
+            capture.swipe?.wipe()
+            end(capture.id)
+            captures[capture.id] = nil
+        }
+    }
+
+    private func end(_ id: String) {
+        guard let capture = captures[id] else { return }
+        if devices[capture.device]?.capture == id {
+            devices[capture.device]?.capture = nil
+            devices[capture.device]?.info.state = .ready
+        }
+    }
+
+    private func fail(_ id: String, kind: ErrorKind?, message: String) {
+        guard let capture = captures[id] else { return }
+        capture.swipe?.wipe()
+        end(id)
+        captures[id] = nil
+        hub.publish(EventParams(type: "capture.failed", capture: id, kind: capture.kind.rawValue, message: message), to: capture.owner)
+    }
+
+    /// Finds the device a technician's emulation command is for.
+    func emulatedDevice(_ id: String?, kind: DeviceInfo.Kind) throws -> String {
+        let match = devices.values.filter { $0.emulated && $0.info.kind == kind && (id == nil || $0.info.id == id) }
+        guard let device = match.sorted(by: { $0.info.id < $1.info.id }).first else {
+            throw RPCError.app(.deviceUnavailable, "no emulated \(kind == .cardReader ? "card reader" : "signature pad") is running; start kioskd with emulated_devices = true or --demo")
+        }
+        return device.info.id
+    }
+}
+

@@ -1,0 +1,114 @@
+import Foundation
+
+/// A device as `device.list` shows it.
+public struct DeviceInfo: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case cardReader = "card_reader", signaturePad = "signature_pad" }
+    /// attached → ready ⇄ capturing; error; detached.
+    public enum State: String, Codable, Sendable { case attached, ready, capturing, error, detached }
+    public var id: String
+    public var kind: Kind
+    public var driver: String
+    public var vendorID: Int
+    public var productID: Int
+    public var serial: String?
+    /// Only devices a technician allowed are used; others are "present, not allowed".
+    public var allowed: Bool
+    public var state: State
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, driver, vendorID = "vendor_id", productID = "product_id", serial, allowed, state
+    }
+
+    public init(id: String, kind: Kind, driver: String, vendorID: Int, productID: Int, serial: String?, allowed: Bool, state: State) {
+        self.id = id; self.kind = kind; self.driver = driver; self.vendorID = vendorID; self.productID = productID
+        self.serial = serial; self.allowed = allowed; self.state = state
+    }
+}
+
+/// `device.list` result.
+public struct DeviceListResult: Codable, Sendable, Equatable {
+    public var devices: [DeviceInfo]
+    public init(devices: [DeviceInfo]) { self.devices = devices }
+}
+
+/// `device.allow` / `device.forget` params.
+public struct DeviceIDParams: Codable, Sendable, Equatable {
+    public var id: String
+    public init(id: String) { self.id = id }
+}
+
+/// `device.capture.begin` params.
+public struct CaptureBeginParams: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case card, signature }
+    public var kind: Kind
+    public var device: String?
+    public init(kind: Kind, device: String? = nil) { self.kind = kind; self.device = device }
+}
+
+/// `device.capture.begin` result; also the params of `.finish` and `.cancel`.
+public struct CaptureRef: Codable, Sendable, Equatable {
+    public var capture: String
+    public init(capture: String) { self.capture = capture }
+}
+
+/// `events.subscribe` params.
+public struct SubscribeParams: Codable, Sendable, Equatable {
+    public var types: [String]
+    public init(types: [String]) { self.types = types }
+}
+
+/// The masked view of a swiped card: all a client ever sees of it.
+public struct MaskedCardWire: Codable, Sendable, Equatable {
+    public var last4: String
+    public var first6: String
+    public var brand: String
+    /// `YYYY-MM`.
+    public var expiry: String?
+    public var name: String?
+    public init(last4: String, first6: String, brand: String, expiry: String?, name: String?) {
+        self.last4 = last4; self.first6 = first6; self.brand = brand; self.expiry = expiry; self.name = name
+    }
+}
+
+/// The `params` of an `event` notification. Which members are set depends on `type`:
+/// `device.attached`/`device.detached` (`device`), `capture.progress` (`capture`, `points`),
+/// `capture.done` (`capture`, `kind`, `masked` or `points`+`strokes`), `capture.failed`
+/// (`capture`, `kind`, `message`).
+public struct EventParams: Codable, Sendable, Equatable {
+    public var type: String
+    public var device: DeviceInfo?
+    public var capture: String?
+    public var kind: String?
+    public var masked: MaskedCardWire?
+    public var points: Int?
+    public var strokes: Int?
+    public var message: String?
+    public init(type: String, device: DeviceInfo? = nil, capture: String? = nil, kind: String? = nil,
+                masked: MaskedCardWire? = nil, points: Int? = nil, strokes: Int? = nil, message: String? = nil) {
+        self.type = type; self.device = device; self.capture = capture; self.kind = kind; self.masked = masked
+        self.points = points; self.strokes = strokes; self.message = message
+    }
+}
+
+/// `device.emulate.swipe` params (technician): either track may be omitted.
+public struct EmulateSwipeParams: Codable, Sendable, Equatable {
+    public var device: String?
+    public var track1: String?
+    public var track2: String?
+    public init(device: String? = nil, track1: String? = nil, track2: String? = nil) {
+        self.device = device; self.track1 = track1; self.track2 = track2
+    }
+}
+
+/// `device.emulate.sign` params (technician): strokes of `[x, y, pressure]`, each 0…1.
+public struct EmulateSignParams: Codable, Sendable, Equatable {
+    public var device: String?
+    public var strokes: [[[Double]]]
+    public init(device: String? = nil, strokes: [[[Double]]]) { self.device = device; self.strokes = strokes }
+}
+
+/// Result of methods that only acknowledge.
+public struct OKResult: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public init() { ok = true }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `kioskctl device …`: readers and pads, for technicians (list is for managers too).
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device",
+        abstract: "Card readers and signature pads.",
+        subcommands: [List.self, Allow.self, Forget.self, Emulate.self])
+
+    @OptionGroup var connection: ConnectionOptions
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the devices kioskd sees, and whether each is allowed.")
+        @OptionGroup var connection: ConnectionOptions
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let raw = try await client.callRaw(method: Method.deviceList.rawValue, paramsJSON: Data("{}".utf8))
+                    if json { Output.raw(raw); return }
+                    guard let list = try? JSONDecoder().decode(DeviceListResult.self, from: raw) else {
+                        throw ClientError.malformedReply("the result of device.list does not have the expected fields")
+                    }
+                    Output.line(Self.table(list.devices))
+                }
+            }
+        }
+
+        static func table(_ devices: [DeviceInfo]) -> String {
+            guard !devices.isEmpty else { return "No card reader or signature pad is connected." }
+            var lines = ["ID                    KIND           DRIVER                     VID:PID    STATE      ALLOWED"]
+            for d in devices {
+                let kind = d.kind == .cardReader ? "card reader" : "signature pad"
+                let ids = String(format: "%04x:%04x", d.vendorID, d.productID)
+                let allowed = d.allowed ? "yes" : "present, not allowed"
+                lines.append([d.id.padding(toLength: 21, withPad: " ", startingAt: 0), kind.padding(toLength: 14, withPad: " ", startingAt: 0),
+                              d.driver.padding(toLength: 26, withPad: " ", startingAt: 0), ids, d.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                              allowed].joined(separator: " "))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    struct Allow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Allow a device, so captures may use it (technicians).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The device id from `kioskctl device list`.") var id: String
+
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let _: OKResult = try await client.call(Method.deviceAllow.rawValue, params: DeviceIDParams(id: id))
+                    Output.line("Allowed \(id).")
+                }
+            }
+        }
+    }
+
+    struct Forget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop using a device (it stays listed as present, not allowed).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The device id.") var id: String
+
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let _: OKResult = try await client.call(Method.deviceForget.rawValue, params: DeviceIDParams(id: id))
+                    Output.line("Forgot \(id).")
+                }
+            }
+        }
+    }
+
+    struct Emulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drive the emulated reader and pad (kioskd with emulated_devices = true, or --demo).",
+            subcommands: [Swipe.self, Sign.self])
+        @OptionGroup var connection: ConnectionOptions
+
+        struct Swipe: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Swipe a card on the emulated reader; give --track1, --track2 or both.")
+            @OptionGroup var connection: ConnectionOptions
+            @Option(help: ArgumentHelp("Track 1, with or without its % and ? sentinels.", valueName: "T1")) var track1: String?
+            @Option(help: ArgumentHelp("Track 2, with or without its ; and ? sentinels.", valueName: "T2")) var track2: String?
+            @Option(help: "The emulated reader's id (default: the first).") var device: String?
+
+            func validate() throws {
+                if track1 == nil && track2 == nil { throw ValidationError("give --track1, --track2 or both") }
+            }
+
+            func run() async throws {
+                try await reportingFailures {
+                    try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                        let _: OKResult = try await client.call(Method.deviceEmulateSwipe.rawValue,
+                                                                params: EmulateSwipeParams(device: device, track1: track1, track2: track2))
+                        Output.line("Swiped.")
+                    }
+                }
+            }
+        }
+
+        struct Sign: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Sign on the emulated pad: FILE is a JSON list of strokes of [x, y, pressure] points, each 0…1.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: ArgumentHelp("The strokes file ('-' reads standard input).", valueName: "file")) var file: String
+            @Option(help: "The emulated pad's id (default: the first).") var device: String?
+
+            func run() async throws {
+                try await reportingFailures {
+                    let data: Data
+                    if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else {
+                        guard let read = FileManager.default.contents(atPath: file) else {
+                            throw CommandFailure("cannot read \(file): no such file or permission denied")
+                        }
+                        data = read
+                    }
+                    guard let strokes = try? JSONDecoder().decode([[[Double]]].self, from: data) else {
+                        throw CommandFailure("\(file == "-" ? "standard input" : file) is not a JSON list of strokes of [x, y, pressure] points")
+                    }
+                    try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                        let _: OKResult = try await client.call(Method.deviceEmulateSign.rawValue,
+                                                                params: EmulateSignParams(device: device, strokes: strokes))
+                        Output.line("Signed \(strokes.count) stroke\(strokes.count == 1 ? "" : "s").")
+                    }
+                }
+            }
+        }
+    }
+}
