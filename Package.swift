@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskFixtures", "kioskd", "kioskctl",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl",
         ]),
     ],
     swiftLanguageModes: [.v6]

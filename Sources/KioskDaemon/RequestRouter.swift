@@ -97,7 +97,8 @@ public struct RequestRouter: Sendable {
             let document = try SyncUploadHandler().take(try decodeParams(data), state: &state)
             return try await SyncHandler(store: store, logger: logger).apply(document: document, caller: caller)
         case .eventsSubscribe, .deviceList, .deviceAllow, .deviceForget, .deviceCaptureBegin, .deviceCaptureFinish,
-             .deviceCaptureCancel, .deviceEmulateSwipe, .deviceEmulateSign:
+             .deviceCaptureCancel, .deviceEmulateSwipe, .deviceEmulateSign, .deviceDescribe, .deviceParseDescriptor,
+             .deviceDecode, .deviceTest:
             try requireRole(method, caller)
             return try await DeviceHandlers(devices: devices, logger: logger)
                 .handle(method, data: data, caller: caller, connection: state.id)
@@ -109,7 +110,8 @@ public struct RequestRouter: Sendable {
         switch method {
         case .hello, .eventsSubscribe, .deviceCaptureBegin, .deviceCaptureFinish, .deviceCaptureCancel: return true
         case .deviceList: return role >= .manager
-        case .deviceAllow, .deviceForget, .deviceEmulateSwipe, .deviceEmulateSign: return role == .technician
+        case .deviceAllow, .deviceForget, .deviceEmulateSwipe, .deviceEmulateSign, .deviceDescribe, .deviceParseDescriptor,
+             .deviceDecode, .deviceTest: return role == .technician
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen: return true
         case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
         }

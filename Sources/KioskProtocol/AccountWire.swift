@@ -250,4 +250,8 @@ public enum Method: String, CaseIterable, Sendable {
     case deviceCaptureCancel = "device.capture.cancel"
     case deviceEmulateSwipe = "device.emulate.swipe"
     case deviceEmulateSign = "device.emulate.sign"
+    case deviceDescribe = "device.describe"
+    case deviceParseDescriptor = "device.parse_descriptor"
+    case deviceDecode = "device.decode"
+    case deviceTest = "device.test"
 }

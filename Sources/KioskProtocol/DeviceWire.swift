@@ -112,3 +112,60 @@ public struct OKResult: Codable, Sendable, Equatable {
     public var ok: Bool
     public init() { ok = true }
 }
+
+/// `device.parse_descriptor` params: a HID report descriptor in hex (spaces and colons ignored).
+public struct ParseDescriptorParams: Codable, Sendable, Equatable {
+    public var hex: String
+    public init(hex: String) { self.hex = hex }
+}
+
+/// `device.decode` params: reports in hex for one driver (`keyboard-wedge`, `magtek-hid`,
+/// `hid-digitizer`, the last with the pad's `descriptor`). Card data in the result is masked.
+public struct DecodeParams: Codable, Sendable, Equatable {
+    public var driver: String
+    public var reports: [String]
+    public var descriptor: String?
+    public init(driver: String, reports: [String], descriptor: String? = nil) {
+        self.driver = driver; self.reports = reports; self.descriptor = descriptor
+    }
+}
+
+/// `device.test` result: what the daemon has seen from a device since it was attached.
+public struct DeviceTestResult: Codable, Sendable, Equatable {
+    public var device: DeviceInfo
+    public var reportsReceived: Int
+    public var decodeFailures: Int
+    public var lastReportAt: String?
+    /// A sentence for the technician: what is fine, or what to check.
+    public var verdict: String
+    enum CodingKeys: String, CodingKey {
+        case device, reportsReceived = "reports_received", decodeFailures = "decode_failures"
+        case lastReportAt = "last_report_at", verdict
+    }
+    public init(device: DeviceInfo, reportsReceived: Int, decodeFailures: Int, lastReportAt: String?, verdict: String) {
+        self.device = device; self.reportsReceived = reportsReceived; self.decodeFailures = decodeFailures
+        self.lastReportAt = lastReportAt; self.verdict = verdict
+    }
+}
+
+/// Bytes from hex text a person pasted: spaces, colons, commas and `0x` prefixes are ignored.
+public func bytes(fromHex text: String) -> [UInt8]? {
+    var nibbles = [UInt8]()
+    let scalars = Array(text.utf8)
+    guard scalars.count <= 4 * 1_048_576 else { return nil }
+    var i = 0
+    while i < scalars.count {
+        let c = scalars[i]
+        if c == UInt8(ascii: "0"), i + 1 < scalars.count, scalars[i + 1] | 0x20 == UInt8(ascii: "x") { i += 2; continue }
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): nibbles.append(c - 48)
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): nibbles.append(c - 87)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): nibbles.append(c - 55)
+        case UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\t"): break
+        default: return nil
+        }
+        i += 1
+    }
+    guard nibbles.count % 2 == 0 else { return nil }
+    return stride(from: 0, to: nibbles.count, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] }
+}

@@ -8,7 +8,7 @@ struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
         abstract: "Card readers and signature pads.",
-        subcommands: [List.self, Allow.self, Forget.self, Emulate.self])
+        subcommands: [List.self, Allow.self, Forget.self, Emulate.self, Describe.self, ParseDescriptor.self, Decode.self, Test.self])
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -1,4 +1,5 @@
 import Foundation
+import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
@@ -52,6 +53,43 @@ struct DeviceHandlers: Sendable {
             let params: EmulateSignParams = try decodeParams(data)
             try await devices.emulateSign(params)
             return OKResult()
+        case .deviceDescribe:
+            let params: DeviceIDParams = try decodeParams(data)
+            return try await devices.describe(params.id)
+        case .deviceTest:
+            let params: DeviceIDParams = try decodeParams(data)
+            return try await devices.test(params.id)
+        case .deviceParseDescriptor:
+            let params: ParseDescriptorParams = try decodeParams(data)
+            guard let bytes = bytes(fromHex: params.hex), !bytes.isEmpty else {
+                throw RPCError.invalidParams("invalid params: hex must be pairs of hex digits (spaces and colons allowed)", path: "params.hex")
+            }
+            do { return DescriptorSummary(try HIDReportDescriptor(bytes)) } catch {
+                throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.hex")
+            }
+        case .deviceDecode:
+            let params: DecodeParams = try decodeParams(data)
+            var reports = [[UInt8]]()
+            for (index, text) in params.reports.prefix(100_000).enumerated() {
+                guard let report = bytes(fromHex: text) else {
+                    throw RPCError.invalidParams("invalid params: reports[\(index)] is not hex", path: "params.reports[\(index)]")
+                }
+                reports.append(report)
+            }
+            // A wedge capture pasted as one long hex string: split it into 8-byte boot reports.
+            if params.driver == KeyboardWedgeDecoder.driverName, reports.count == 1, reports[0].count > 8 {
+                reports = stride(from: 0, to: reports[0].count, by: 8).map { Array(reports[0][$0..<min($0 + 8, reports[0].count)]) }
+            }
+            let descriptor = try params.descriptor.map { text -> [UInt8] in
+                guard let bytes = bytes(fromHex: text) else {
+                    throw RPCError.invalidParams("invalid params: descriptor is not hex", path: "params.descriptor")
+                }
+                return bytes
+            }
+            guard let result = DiagnosticDecode.run(driver: params.driver, reports: reports, descriptor: descriptor) else {
+                throw RPCError.invalidParams("invalid params: driver must be one of \(DiagnosticDecode.drivers.joined(separator: ", ")) (hid-digitizer needs a descriptor that describes a pen)", path: "params.driver")
+            }
+            return result
         default:
             throw RPCError.methodNotFound(method.rawValue)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import KioskDevices
 import KioskProtocol
 import KioskStore
@@ -17,6 +18,11 @@ public actor DeviceManager {
         var pad: PenDecoder?
         var emulated: Bool
         var capture: String?
+        /// The HID report descriptor, when the device has one (pads; HID readers).
+        var descriptor: [UInt8]?
+        var reportsReceived = 0
+        var decodeFailures = 0
+        var lastReportAt: Date?
     }
 
     struct Capture {
@@ -54,11 +60,12 @@ public actor DeviceManager {
 
     // MARK: Transports
 
-    func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: PenDecoder? = nil, emulated: Bool) {
+    func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: PenDecoder? = nil,
+                descriptor: [UInt8]? = nil, emulated: Bool) {
         var info = info
         info.allowed = allowed.contains(info.id) || (emulated && allowEmulated)
         info.state = .ready
-        devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated)
+        devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated, descriptor: descriptor)
         logger.info("device attached", metadata: ["device": "\(info.id)", "driver": "\(info.driver)", "allowed": "\(info.allowed)"])
         hub.publish(EventParams(type: "device.attached", device: info))
     }
@@ -77,6 +84,9 @@ public actor DeviceManager {
     /// One input report from a device, in arrival order.
     func feed(_ id: String, report: [UInt8]) {
         guard var record = devices[id] else { return }
+        record.reportsReceived += 1
+        record.lastReportAt = Date()
+        devices[id] = record
         if var decoder = record.cardDecoder {
             let event = decoder.consume(report: report)
             record.cardDecoder = decoder
@@ -110,8 +120,38 @@ public actor DeviceManager {
                                         name: card.cardholderName?.displayName)
             hub.publish(EventParams(type: "capture.done", capture: captureID, kind: "card", masked: masked), to: capture.owner)
         case .failed(let error):
+            devices[id]?.decodeFailures += 1
             fail(captureID, kind: nil, message: error.description)
         }
+    }
+
+    // MARK: Diagnostics
+
+    func describe(_ id: String) throws -> DescriptorSummary {
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present") }
+        guard let bytes = record.descriptor else {
+            throw RPCError.app(.notFound, "\(id.prefix(64)) (\(record.info.driver)) has no HID report descriptor to describe")
+        }
+        do { return DescriptorSummary(try HIDReportDescriptor(bytes)) } catch {
+            throw RPCError.app(.deviceUnavailable, "the device's report descriptor cannot be parsed: \(error.description)")
+        }
+    }
+
+    func test(_ id: String) throws -> DeviceTestResult {
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present") }
+        let noun = record.info.kind == .cardReader ? "swipe a card" : "draw on the pad"
+        let verdict: String
+        if !record.info.allowed {
+            verdict = "present but not allowed: run kioskctl device allow \(id)"
+        } else if record.reportsReceived == 0 {
+            verdict = "allowed and ready, but no report has arrived yet: \(noun), then run the test again"
+        } else if record.decodeFailures > 0 {
+            verdict = "reports arrive, but \(record.decodeFailures) could not be decoded: clean the reader head or try another card"
+        } else {
+            verdict = "working: \(record.reportsReceived) reports received and decoded"
+        }
+        return DeviceTestResult(device: record.info, reportsReceived: record.reportsReceived, decodeFailures: record.decodeFailures,
+                                lastReportAt: record.lastReportAt.map { Instant($0).description }, verdict: verdict)
     }
 
     // MARK: Clients

@@ -28,7 +28,7 @@ extension DeviceManager {
     func attachEmulatedDevices() {
         attach(EmulatedDevices.reader, cardDecoder: KeyboardWedgeDecoder(), emulated: true)
         if let pad = EmulatedPad.make() {
-            attach(pad.info, pad: pad.decoder, emulated: true)
+            attach(pad.info, pad: pad.decoder, descriptor: pad.descriptor, emulated: true)
         }
     }
 

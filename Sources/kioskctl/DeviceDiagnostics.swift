@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// Technician diagnostics: what a device's descriptor says, what a driver makes of reports.
+extension DeviceCommand {
+    /// Prints a result as indented JSON (a technician reads the fields, scripts parse them).
+    static func printPretty(_ raw: Data) {
+        if let object = try? JSONSerialization.jsonObject(with: raw),
+           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            Output.raw(pretty)
+        } else {
+            Output.raw(raw)
+        }
+    }
+
+    static func rawCall<P: Encodable>(_ connection: ConnectionOptions, _ method: KioskProtocol.Method, _ params: P) async throws -> Data {
+        try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+            try await client.callRaw(method: method.rawValue, paramsJSON: JSONEncoder().encode(params))
+        }
+    }
+
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a device's HID report descriptor: reports, fields, the pen it carries.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The device id.") var id: String
+        func run() async throws {
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceDescribe, DeviceIDParams(id: id))) }
+        }
+    }
+
+    struct ParseDescriptor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "parse-descriptor",
+                                                        abstract: "Parse a HID report descriptor given in hex.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The descriptor bytes in hex (spaces and colons allowed).") var hex: String
+        func run() async throws {
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceParseDescriptor, ParseDescriptorParams(hex: hex))) }
+        }
+    }
+
+    struct Decode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a driver over reports given in hex; card data is shown masked.",
+            discussion: "Drivers: keyboard-wedge (one long hex string is split into 8-byte reports), magtek-hid, hid-digitizer (needs --descriptor).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "keyboard-wedge, magtek-hid or hid-digitizer.") var driver: String
+        @Option(help: "The pad's report descriptor in hex (hid-digitizer).") var descriptor: String?
+        @Argument(help: "One or more reports in hex.") var reports: [String]
+        func run() async throws {
+            try await reportingFailures {
+                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceDecode,
+                                                                          DecodeParams(driver: driver, reports: reports, descriptor: descriptor)))
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a device: allowed, reports arriving, decoding cleanly.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The device id.") var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+        func run() async throws {
+            try await reportingFailures {
+                let raw = try await DeviceCommand.rawCall(connection, .deviceTest, DeviceIDParams(id: id))
+                if json { Output.raw(raw); return }
+                guard let result = try? JSONDecoder().decode(DeviceTestResult.self, from: raw) else {
+                    throw ClientError.malformedReply("the result of device.test does not have the expected fields")
+                }
+                Output.line("\(result.device.id) (\(result.device.driver), \(result.device.state.rawValue)): \(result.verdict)")
+            }
+        }
+    }
+}
