@@ -13,7 +13,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# `swift build` first: --build-tests alone does not build the executables tests spawn
+# (kioskd, kioskctl, kiosk-usb-harness, usb-probe); the second call reuses the first's work.
 build-tests: deps
+	$(SWIFT) build
 	$(SWIFT) build --build-tests
 
 # One build, then every test in one process (no --parallel: CI reads XCTest/Swift Testing summaries).

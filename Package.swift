@@ -43,8 +43,20 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // Device drivers without I/O: HID descriptors, card tracks, reader and pad decoders.
-        .target(name: "KioskDevices"),
+        // libusb-1.0 and libudev through pkg-config (thin shims for what Swift cannot call).
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // Device drivers: HID descriptors, card tracks, reader and pad decoders, libusb transport.
+        .target(name: "KioskDevices", dependencies: ["CLibUSB", "CLibUDev"]),
+        // libumockdev (test bed only, never linked into the daemon).
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0",
+                       providers: [.apt(["libumockdev-dev", "umockdev"])]),
+        // Emulated USB devices for tests: `kiosk-usb-harness SCENARIO.json -- PROGRAM ...`
+        // (Tests/Fixtures/usb/README.md). C, on libumockdev; not shipped.
+        .executableTarget(name: "kiosk-usb-harness", dependencies: ["CUMockdev"], path: "Sources/KioskUSBHarness",
+                          linkerSettings: [.linkedLibrary("m")]),
+        // Test helper driving KioskDevices/USB end to end inside the harness.
+        .executableTarget(name: "usb-probe", dependencies: ["KioskDevices"], path: "Tests/USBProbe"),
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
@@ -64,7 +76,7 @@ let package = Package(
             "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
-        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"]),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "KioskProtocol",
             .product(name: "NIOCore", package: "swift-nio"),

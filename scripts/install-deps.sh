@@ -7,7 +7,10 @@ set -euo pipefail
 # Tests: setpriv (util-linux) runs clients under other uids; sqlite3 inspects written files;
 # systemd-analyze verifies the unit; python3 (stdlib only) speaks the protocol as other
 # uids and runs the independent figures oracle.
-packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 ca-certificates)
+# Devices: libusb-1.0 and libudev for the USB transport; umockdev (libumockdev + its preload
+# library) emulates USB devices so tests run the real libusb code paths without hardware.
+packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 ca-certificates
+          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev)
 
 missing=()
 for p in "${packages[@]}"; do

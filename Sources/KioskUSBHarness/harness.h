@@ -1,0 +1,93 @@
+// kiosk-usb-harness: shared declarations.
+//
+// The harness emulates USB HID devices for a program that uses the real libusb
+// code paths. umockdev's preload library (libumockdev-preload.so.0) redirects the
+// program's /sys and /dev accesses into a temporary testbed directory and forwards
+// every ioctl on an emulated usbfs node (/dev/bus/usb/BBB/DDD) over a socket to the
+// UMockdevIoctlBase handler this harness attaches to that node (device.c). The
+// handler plays the part of the kernel's usbfs driver: it accepts URBs, completes
+// control requests from the scenario's descriptors, completes interrupt-IN URBs
+// with the scenario's reports, and fails everything with ENODEV once unplugged.
+#ifndef KIOSK_USB_HARNESS_H
+#define KIOSK_USB_HARNESS_H
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <umockdev.h>
+
+typedef struct report_spec {
+    uint8_t type;  // 1 input, 2 output, 3 feature
+    uint8_t id;    // report ID (0 when the device uses none)
+    uint8_t *data;
+    size_t len;
+} report_spec;
+
+struct device_instance;
+
+/// One emulated device as the scenario describes it. It survives unplug/replug;
+/// each plug creates a fresh `device_instance` (new device number, new node).
+typedef struct device_spec {
+    char *name;
+    uint16_t vid, pid, bcd_device;
+    char *manufacturer, *product, *serial;
+    int bus, port, next_devnum;
+    uint8_t if_class, if_subclass, if_protocol;
+    char *kernel_driver;       // driver bound at plug time ("usbhid"), or NULL
+    uint8_t ep_in;             // interrupt IN endpoint address (0x81)
+    uint16_t max_packet;
+    uint8_t interval;
+    uint8_t *rdesc;            // HID report descriptor
+    size_t rdesc_len;
+    report_spec *reports;      // GET_REPORT answers (SET_REPORT replaces them)
+    size_t report_count;
+    int plugged_at_start;
+    struct device_instance *current;  // NULL while unplugged; touched by the scheduler thread only
+    // Statistics over all instances (updated under the instance lock).
+    unsigned long delivered, dropped, reap_calls, reap_empty;
+} device_spec;
+
+/// One plugged-in incarnation of a device.
+typedef struct device_instance {
+    device_spec *spec;
+    int devnum;
+    char devnode[64];          // "/dev/bus/usb/001/005"
+    char *fifo_path;           // real path of the node inside the testbed
+    char *syspath;             // "/sys/devices/.../usb1/1-3"
+    int fifo_fd;               // harness end of the node FIFO (see fifo_update)
+    UMockdevIoctlBase *handler;
+
+    GMutex lock;               // guards everything below; taken by the ioctl worker and the scheduler
+    int fifo_ready;            // 1 while the node polls writable (a URB is reapable)
+    int gone;                  // unplugged: ioctls fail with ENODEV
+    GQueue pending_in;         // interrupt-IN URBs (urb_entry*) waiting for a report
+    GQueue pending_other;      // other URBs that never complete on their own (bulk IN)
+    GQueue done;               // completed URBs waiting to be reaped
+    GQueue reports;            // GBytes* sent by the "device", not yet polled by the host
+    char *bound_driver;        // currently bound kernel driver (interface 0), or NULL
+    unsigned claimed;          // bitmask of claimed interfaces
+} device_instance;
+
+extern int harness_verbose;
+void harness_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/// Hex helpers: `hex_decode` accepts upper/lower case and ignores spaces.
+uint8_t *hex_decode(const char *hex, size_t *len, char **error);
+char *hex_encode(const uint8_t *data, size_t len);
+
+// device.c
+/// Builds the device + configuration descriptor block libusb reads from sysfs.
+GByteArray *device_descriptors(const device_spec *spec);
+/// Plugs a device: FIFO node, ioctl handler, sysfs entry, "add" uevent.
+device_instance *device_plug(UMockdevTestbed *tb, device_spec *spec, GError **error);
+/// Unplugs: fails pending URBs with ESHUTDOWN, sends "remove", removes sysfs + node.
+void device_unplug(UMockdevTestbed *tb, device_instance *inst);
+/// Queues one report as if the device sent it; the host gets it on its next poll.
+void device_send_report(device_instance *inst, const uint8_t *data, size_t len);
+/// Called with the timeline's start condition: returns 1 once any interrupt IN URB was submitted.
+int device_first_poll_seen(void);
+void device_wait_first_poll(gint64 deadline_monotonic_us);
+/// Wakes device_wait_first_poll early (PROGRAM exited).
+void device_abort_wait(void);
+
+#endif
