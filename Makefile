@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test demo bench clean
+.PHONY: all deps build build-tests test demo bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -19,9 +19,18 @@ build-tests: deps
 	$(SWIFT) build
 	$(SWIFT) build --build-tests
 
-# One build, then every test in one process (no --parallel: CI reads XCTest/Swift Testing summaries).
-test: build-tests
+# One build, a short fuzz smoke run of every device/sync parser, then every test in one
+# process (no --parallel: CI reads the XCTest/Swift Testing summaries, which come last).
+test: build-tests fuzz-smoke
 	$(SWIFT) test --skip-build
+
+# libFuzzer (swiftc -sanitize=fuzzer,address) over the parsers that read device and network
+# bytes; see Fuzz/README.md. A crash fails the run and prints its reproducer.
+fuzz: deps
+	scripts/fuzz.sh all 60
+
+fuzz-smoke: deps
+	scripts/fuzz.sh all 5
 
 demo: build
 	@scripts/demo.sh .build/debug
