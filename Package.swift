@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl", "kiosk-usb-harness",
         ]),
     ],
     swiftLanguageModes: [.v6]

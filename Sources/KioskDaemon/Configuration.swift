@@ -22,6 +22,8 @@ public struct Configuration: Sendable, Equatable {
     public var emulatedDevices: Bool
     /// Demo mode: emulated devices are allowed without a technician.
     public var allowEmulatedDevices: Bool
+    /// Use real USB card readers and pads (libusb). Without USB the daemon warns and goes on.
+    public var usb: Bool
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= / RuntimeDirectory= win over the FHS defaults.
@@ -34,6 +36,7 @@ public struct Configuration: Sendable, Equatable {
         roles = RoleTable()
         emulatedDevices = false
         allowEmulatedDevices = false
+        usb = true
     }
 
     /// Reads a TOML file over the defaults.
@@ -85,6 +88,9 @@ public struct Configuration: Sendable, Equatable {
             case "emulated_devices":
                 guard let flag = value.bool else { throw bad(key, nil, "true or false") }
                 config.emulatedDevices = flag
+            case "usb":
+                guard let flag = value.bool else { throw bad(key, nil, "true or false") }
+                config.usb = flag
             case "roles":
                 guard let roles = value.table else { throw bad(key, nil, "a table [roles]") }
                 for (roleKey, roleValue) in roles {
@@ -103,7 +109,7 @@ public struct Configuration: Sendable, Equatable {
                 }
             default:
                 throw .unknownKey(path: path, line: locate.line(of: key, in: nil), key: key,
-                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "roles"])
+                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "usb", "roles"])
             }
         }
         return config

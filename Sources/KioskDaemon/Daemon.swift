@@ -45,6 +45,11 @@ public struct Daemon: Sendable {
             onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") },
             onStopping: { notifier.notify("STOPPING=1") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if configuration.usb, case (var usb, let events)? = USBTransport.make(devices: devices, logger: logger) {
+            usb.events = events
+            // A transport that stops (or fails) leaves the daemon running without USB.
+            services.append(.init(service: usb, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: WatchdogService(notifier: notifier, interval: interval)))
         }

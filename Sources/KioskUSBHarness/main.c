@@ -383,6 +383,10 @@ static void usage(void) {
     exit(2);
 }
 
+/// The last SIGTERM/SIGINT the harness received, to pass on to PROGRAM.
+static volatile sig_atomic_t forwarded_signal = 0;
+static void forward_signal(int sig) { forwarded_signal = sig; }
+
 int main(int argc, char **argv) {
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
@@ -409,9 +413,26 @@ int main(int argc, char **argv) {
     fflush(stdout);
     fflush(stderr);
     t_origin = g_get_monotonic_time();
+    // SIGTERM/SIGINT sent to the harness are passed on to PROGRAM (a test stops a daemon
+    // running under the harness by signalling the harness).
+    struct sigaction forward = { 0 };
+    forward.sa_handler = forward_signal;
+    sigemptyset(&forward.sa_mask);
+    sigaction(SIGTERM, &forward, NULL);
+    sigaction(SIGINT, &forward, NULL);
+    // A parent may spawn us with them blocked (Foundation's Process does): unblock here,
+    // and give PROGRAM the mask we inherited.
+    sigset_t forwarded, inherited;
+    sigemptyset(&forwarded);
+    sigaddset(&forwarded, SIGTERM);
+    sigaddset(&forwarded, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &forwarded, &inherited);
     pid_t child = fork();
     if (child < 0) die(3, "fork: %s", strerror(errno));
     if (child == 0) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &inherited, NULL);
         execvp(program[0], program);
         fprintf(stderr, "kiosk-usb-harness: cannot run %s: %s\n", program[0], strerror(errno));
         _exit(127);
@@ -429,6 +450,12 @@ int main(int argc, char **argv) {
         pid_t r = wait4(child, &status, WNOHANG, &ru);
         if (r == child) break;
         if (r < 0 && errno != EINTR) die(3, "wait: %s", strerror(errno));
+        if (forwarded_signal) {
+            int sig = forwarded_signal;
+            forwarded_signal = 0;
+            harness_log("passing signal %d on to %s", sig, program[0]);
+            kill(child, sig);
+        }
         if (!timed_out && g_get_monotonic_time() > deadline) {
             harness_log("timeout after %lld ms: terminating %s", (long long)sc.timeout_ms, program[0]);
             kill(child, SIGTERM);

@@ -24,6 +24,7 @@ struct ConfigurationTests {
         socket_group = 1234
         log_level = "debug"
         shutdown_grace_seconds = 9
+        usb = false
         [roles]
         technician = ["wheel", 7]
         manager = []
@@ -31,6 +32,7 @@ struct ConfigurationTests {
         """, path: "t.toml", environment: env)
         #expect(c.dataDirectory == "/srv/k" && c.socketPath == "/run/k.sock" && c.socketGroup == "1234")
         #expect(c.logLevel == .debug && c.shutdownGraceSeconds == 9)
+        #expect(c.usb == false && Configuration(environment: env).usb == true)
         #expect(c.roles.groups[.technician] == [.name("wheel"), .gid(7)])
         #expect(c.roles.groups[.manager] == [])
     }

@@ -102,6 +102,18 @@ public actor DeviceManager {
         }
     }
 
+    /// A reader that finishes swipes on an idle gap (keyboard wedge): when no report arrived
+    /// for `gap`, the swipe in progress (if any) is completed.
+    func flushIdle(_ id: String, after gap: Duration) {
+        guard var record = devices[id], var decoder = record.cardDecoder, let last = record.lastReportAt else { return }
+        let seconds = Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18
+        guard Date().timeIntervalSince(last) >= seconds else { return }
+        let event = decoder.flush()
+        record.cardDecoder = decoder
+        devices[id] = record
+        if let event { cardEvent(event, on: id) }
+    }
+
     private func cardEvent(_ event: CardReaderEvent, on id: String) {
         guard let captureID = devices[id]?.capture, var capture = captures[captureID] else {
             // A swipe nobody asked for: its data is wiped at once, never kept.

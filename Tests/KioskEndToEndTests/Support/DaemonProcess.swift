@@ -14,6 +14,7 @@ enum Products {
     }
     static var kioskd: String { directory.appendingPathComponent("kioskd").path }
     static var kioskctl: String { directory.appendingPathComponent("kioskctl").path }
+    static var usbHarness: String { directory.appendingPathComponent("kiosk-usb-harness").path }
 }
 
 /// Scratch gids the tests grant roles to (no /etc/group edits needed).
@@ -102,7 +103,7 @@ final class DaemonProcess {
 
     /// Starts kioskd and waits for READY=1 on its notify socket.
     init(label: String = "daemon", configExtra: String = "", dataDirectory: String? = nil, extraArguments: [String] = [],
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], wrapper: [String] = []) throws {
         directory = try makeScratchDirectory(label)
         self.dataDirectory = dataDirectory ?? directory + "/data"
         socketPath = directory + "/kioskd.sock"
@@ -122,8 +123,11 @@ final class DaemonProcess {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         notify = try NotifyListener(path: directory + "/notify.sock")
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Products.kioskd)
-        process.arguments = ["--config", configPath, "--data-dir", self.dataDirectory, "--socket", socketPath] + extraArguments
+        // `wrapper` runs kioskd under another program, e.g. `kiosk-usb-harness SCENARIO --`
+        // (which passes SIGTERM on, so stop() still stops the daemon).
+        let command = wrapper + [Products.kioskd, "--config", configPath, "--data-dir", self.dataDirectory, "--socket", socketPath] + extraArguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.path
         env["SWIFT_BACKTRACE"] = "enable=no"

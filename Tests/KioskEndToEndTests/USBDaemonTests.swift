@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// The real kioskd with its real USB transport, run inside the umockdev test bed:
+/// `kiosk-usb-harness SCENARIO -- kioskd …`, so libusb hotplug, descriptor reads and interrupt
+/// transfers all happen for real and only the kernel side is emulated (Tests/Fixtures/usb).
+private enum USBTestBed {
+    /// umockdev's preload library must be installed (CI: `apt-get install umockdev libumockdev-dev`).
+    static var available: Bool {
+        let dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]
+        return dirs.contains { FileManager.default.fileExists(atPath: "\($0)/libumockdev-preload.so.0") }
+            && FileManager.default.fileExists(atPath: Products.usbHarness)
+    }
+}
+
+@Suite("USB devices through the daemon (umockdev)", .serialized, .enabled(if: USBTestBed.available, "umockdev is not installed"))
+struct USBDaemonTests {
+
+    func daemon(_ label: String, scenario: String) throws -> DaemonProcess {
+        try DaemonProcess(label: label, wrapper: [Products.usbHarness, FixtureFiles.path("usb/\(scenario)"), "--"])
+    }
+
+    func devices(_ client: RawClient) throws -> [[String: Any]] {
+        try client.call("device.list").result["devices"] as? [[String: Any]] ?? []
+    }
+
+    /// Polls device.list until `predicate` holds for the device `id` (nil: absent).
+    func waitFor(_ client: RawClient, _ id: String, timeout: TimeInterval = 10,
+                 _ predicate: ([String: Any]?) -> Bool) throws -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var device: [String: Any]?
+        repeat {
+            device = try devices(client).first { $0["id"] as? String == id }
+            if predicate(device) { return device }
+            usleep(50_000)
+        } while Date() < deadline
+        Issue.record("device \(id) did not reach the expected state; last seen: \(String(describing: device))")
+        return device
+    }
+
+    /// The next `type` event for `capture` (progress events of an earlier capture may be queued).
+    func event(_ client: RawClient, _ type: String, capture: String, timeout: TimeInterval = 15) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let event = try client.nextEvent(type, timeout: max(0.1, deadline.timeIntervalSinceNow))
+            if event["capture"] as? String == capture { return event }
+        }
+    }
+
+    @Test("ePad over USB: listed, allowed, signature progress, unplug fails the capture, replug brings it back")
+    func ePadSession() throws {
+        let daemon = try daemon("usb-epad", scenario: "epad-daemon.json")
+        let id = "serial:EPAD-0001"
+        let tech = try daemon.client()
+        let pad = try waitFor(tech, id) { $0 != nil }
+        #expect(pad?["driver"] as? String == "hid-digitizer")
+        #expect(pad?["kind"] as? String == "signature_pad")
+        #expect(pad?["vendor_id"] as? Int == 0x04df)
+        #expect(pad?["product_id"] as? Int == 0x0012)
+        #expect(pad?["serial"] as? String == "EPAD-0001")
+        #expect(pad?["allowed"] as? Bool == false)
+        #expect(try tech.call("device.allow", params: ["id": id], id: 2).error == nil)
+
+        // First capture: the scenario draws at 3.0–3.6 s and unplugs the pad at 4 s.
+        let front = try daemon.client()
+        let begin = try front.call("device.capture.begin", params: ["kind": "signature"])
+        let capture = try #require(begin.result["capture"] as? String, "\(begin)")
+        let progress = try front.nextEvent("capture.progress", timeout: 15)
+        #expect(progress["capture"] as? String == capture)
+        let failed = try front.nextEvent("capture.failed", timeout: 15)
+        #expect(failed["capture"] as? String == capture)
+        #expect((failed["message"] as? String)?.contains("signature pad was disconnected") == true, "\(failed)")
+        #expect(try devices(tech).contains { $0["id"] as? String == id } == false)
+
+        // Replugged at 6 s: same id, still allowed, ready for a new capture (strokes at 8.5 s).
+        let back = try waitFor(tech, id) { $0?["state"] as? String == "ready" }
+        #expect(back?["allowed"] as? Bool == true)
+        let second = try front.call("device.capture.begin", params: ["kind": "signature"], id: 3)
+        let capture2 = try #require(second.result["capture"] as? String, "\(second)")
+        _ = try event(front, "capture.progress", capture: capture2)
+        // Let the rest of the strokes arrive, then press Done.
+        usleep(800_000)
+        #expect(try front.call("device.capture.finish", params: ["capture": capture2], id: 4).error == nil)
+        let done = try event(front, "capture.done", capture: capture2, timeout: 10)
+        #expect((done["points"] as? Int ?? 0) > 0, "\(done)")
+
+        #expect(daemon.stop() == 0)
+        let log = daemon.log
+        #expect(log.contains("USB device unplugged") || log.contains("USB device left"), "\(log)")
+        #expect(!log.contains("level=error") && !log.contains("USB device failed"), "\(log)")
+    }
+
+    @Test("keyboard-wedge reader over USB: a swipe ends the card capture with the masked card; the log has no PAN")
+    func wedgeSwipe() throws {
+        let daemon = try daemon("usb-wedge", scenario: "wedge-swipe.json")
+        let id = "serial:WEDGE-0001"
+        let client = try daemon.client()
+        let reader = try waitFor(client, id) { $0 != nil }
+        #expect(reader?["driver"] as? String == "keyboard-wedge")
+        #expect(reader?["kind"] as? String == "card_reader")
+        #expect(reader?["vendor_id"] as? Int == 0x0801)
+        #expect(try client.call("device.allow", params: ["id": id], id: 2).error == nil)
+        let begin = try client.call("device.capture.begin", params: ["kind": "card"], id: 3)
+        let capture = try #require(begin.result["capture"] as? String, "\(begin)")
+        let done = try client.nextEvent("capture.done", timeout: 15)  // typed at 2.5 s
+        #expect(done["capture"] as? String == capture)
+        let masked = done["masked"] as? [String: Any]
+        #expect(masked?["last4"] as? String == "1111")
+        #expect(masked?["expiry"] as? String == "2028-12")
+        #expect(!"\(done)".contains("4111111111111111"))
+        #expect(daemon.stop() == 0)
+        #expect(!daemon.log.contains("4111111111111111"))
+        #expect(!daemon.log.contains("level=error") && !daemon.log.contains("USB device failed"), "\(daemon.log)")
+    }
+}
