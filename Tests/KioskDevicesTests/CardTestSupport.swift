@@ -19,18 +19,6 @@ extension CardReaderEvent {
     var failure: CardReadError? { if case .failed(let e) = self { return e } else { return nil } }
 }
 
-/// Deterministic generator for the robustness tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Vendor and test vectors (card-readers.md §1.8, §1.5, §3.10).
 enum Vectors {

@@ -6,7 +6,7 @@ import Testing
 struct HIDItemTests {
     @Test("short items: size code 3 means 4 bytes; type and tag from the prefix")
     func shortItems() throws {
-        let items = try HIDItem.items(in: hidBytes("05 0D 27 FF FF 00 00 A0 C0"))
+        let items = try HIDItem.items(in: hexBytes("05 0D 27 FF FF 00 00 A0 C0"))
         #expect(items.count == 4)
         #expect(items.map(\.offset) == [0, 2, 7, 8])
         #expect(items[0].type == .global && items[0].tag == 0 && items[0].unsignedValue == 0x0D)
@@ -17,25 +17,25 @@ struct HIDItemTests {
 
     @Test("signed values use the item's own width")
     func signedWidths() throws {
-        let items = try HIDItem.items(in: hidBytes("15 FF 16 FF 00 16 FF FF 17 FF FF FF FF 17 00 00 00 80 14"))
+        let items = try HIDItem.items(in: hexBytes("15 FF 16 FF 00 16 FF FF 17 FF FF FF FF 17 00 00 00 80 14"))
         #expect(items.map(\.signedValue) == [-1, 255, -1, -1, Int32.min, 0])
         #expect(items.map(\.unsignedValue) == [255, 255, 0xFFFF, 0xFFFF_FFFF, 0x8000_0000, 0])
     }
 
     @Test("long items are read whole and skipped by the parser")
     func longItems() throws {
-        let items = try HIDItem.items(in: hidBytes("FE 03 10 AA BB CC 05 01"))
+        let items = try HIDItem.items(in: hexBytes("FE 03 10 AA BB CC 05 01"))
         #expect(items.count == 2)
         #expect(items[0].isLong && items[0].tag == 0x10 && items[0].data == [0xAA, 0xBB, 0xCC])
         #expect(items[0].encodedLength == 6 && items[1].offset == 6)
-        let zero = try HIDItem.items(in: hidBytes("FE 00 01"))
+        let zero = try HIDItem.items(in: hexBytes("FE 00 01"))
         #expect(zero.count == 1 && zero[0].data.isEmpty)
 
         // Inserting long items anywhere in TV3 leaves the layout unchanged.
         var patched = HIDFixtures.tv3
-        patched.insert(contentsOf: hidBytes("FE 02 77 09 42"), at: 10)
-        patched.insert(contentsOf: hidBytes("FE 00 00"), at: 0)
-        patched.append(contentsOf: hidBytes("FE 01 05 81"))
+        patched.insert(contentsOf: hexBytes("FE 02 77 09 42"), at: 10)
+        patched.insert(contentsOf: hexBytes("FE 00 00"), at: 0)
+        patched.append(contentsOf: hexBytes("FE 01 05 81"))
         let a = try #require(hidParse(HIDFixtures.tv3))
         let b = try #require(hidParse(patched))
         func shape(_ d: HIDReportDescriptor) -> [String] {
@@ -51,7 +51,7 @@ struct HIDItemTests {
         ("05", 0), ("05 01 26 FF", 2), ("05 01 27 00 00 00", 2), ("FE", 0), ("FE 05", 0), ("A0 FE 04 00 01 02", 1),
     ])
     func truncated(_ hex: String, _ offset: Int) {
-        let error = hidError(hidBytes(hex))
+        let error = hidError(hexBytes(hex))
         guard case .truncatedItem(let at, _, _)? = error else {
             Issue.record("expected truncatedItem, got \(String(describing: error))")
             return

@@ -4,7 +4,7 @@ import Testing
 
 /// The first field of the first report of a descriptor that must parse.
 private func firstField(_ hex: String, sourceLocation: SourceLocation = #_sourceLocation) -> HIDField? {
-    let field = hidParse(hidBytes(hex), sourceLocation: sourceLocation)?.reports.first?.fields.first
+    let field = hidParse(hexBytes(hex), sourceLocation: sourceLocation)?.reports.first?.fields.first
     if field == nil { Issue.record("no field", sourceLocation: sourceLocation) }
     return field
 }
@@ -40,20 +40,20 @@ struct HIDParserTests {
 
     @Test("the same byte decodes unsigned or sign-extended depending on Logical Minimum")
     func signExtensionOnDecode() throws {
-        let u = try #require(hidParse(hidBytes("05 01 09 30 15 00 25 FF 75 08 95 01 81 02")))
+        let u = try #require(hidParse(hexBytes("05 01 09 30 15 00 25 FF 75 08 95 01 81 02")))
         #expect(u.decode([0xFF])?.values.first?.value == 255)
-        let s = try #require(hidParse(hidBytes("05 01 09 30 15 80 25 7F 75 08 95 01 81 02")))
+        let s = try #require(hidParse(hexBytes("05 01 09 30 15 80 25 7F 75 08 95 01 81 02")))
         #expect(s.decode([0xFF])?.values.first?.value == -1)
         #expect(s.decode([0x80])?.values.first?.value == -128)
         // 12-bit signed field spanning two bytes, after a 4-bit field.
-        let n = try #require(hidParse(hidBytes("05 01 09 32 15 00 25 0F 75 04 95 01 81 02 09 30 16 00 F8 26 FF 07 75 0C 81 02")))
+        let n = try #require(hidParse(hexBytes("05 01 09 32 15 00 25 0F 75 04 95 01 81 02 09 30 16 00 F8 26 FF 07 75 0C 81 02")))
         let values = try #require(n.decode([0x3A, 0xFE]))
         #expect(values.values.map(\.value) == [0xA, Int64(0xFE3) - 0x1000])
     }
 
     @Test("Logical Maximum below Minimum is rejected with the Main item's offset")
     func invalidLogicalRange() {
-        let error = hidError(hidBytes("05 01 09 30 15 05 25 01 75 08 95 01 81 02"))
+        let error = hidError(hexBytes("05 01 09 30 15 05 25 01 75 08 95 01 81 02"))
         #expect(error == .invalidLogicalRange(offset: 12, minimum: 5, maximum: 1))
     }
 
@@ -73,7 +73,7 @@ struct HIDParserTests {
 
     @Test("Report Size 0 and Report Count 0 occupy no bits and add no field")
     func zeroWidth() throws {
-        let d = try #require(hidParse(hidBytes("""
+        let d = try #require(hidParse(hexBytes("""
             05 01 09 30 15 00 25 01 75 00 95 04 81 02
             09 31 75 08 95 00 81 02
             09 32 95 01 81 02
@@ -81,7 +81,7 @@ struct HIDParserTests {
         let r = try #require(d.report(.input, id: 0))
         #expect(r.bitLength == 8 && r.fields.count == 1 && r.fields[0].usages[0] == HIDUsage(page: 1, id: 0x32))
         // A report made only of zero-width items still exists, with length 0.
-        let empty = try #require(hidParse(hidBytes("85 03 75 00 95 08 B1 02")))
+        let empty = try #require(hidParse(hexBytes("85 03 75 00 95 08 B1 02")))
         let feature = try #require(empty.report(.feature, id: 3))
         #expect(feature.fields.isEmpty && feature.bitLength == 0 && feature.wireLength == 1)
         #expect(feature.decode([3])?.values.isEmpty == true)
@@ -136,7 +136,7 @@ struct HIDParserTests {
 
     @Test("locals are cleared after each Main item; globals persist")
     func localsCleared() throws {
-        let d = try #require(hidParse(hidBytes("05 01 09 30 15 00 25 7F 75 08 95 01 81 02 81 02 09 31 81 02")))
+        let d = try #require(hidParse(hexBytes("05 01 09 30 15 00 25 7F 75 08 95 01 81 02 81 02 09 31 81 02")))
         let fields = try #require(d.reports.first?.fields)
         #expect(fields.count == 3)
         #expect(fields[0].usages[0] == .x && fields[1].usages.isEmpty && fields[2].usages[0] == .y)
@@ -149,7 +149,7 @@ struct HIDParserTests {
 
     @Test("Push/Pop save and restore the whole global table, including Report ID")
     func pushPop() throws {
-        let d = try #require(hidParse(hidBytes("""
+        let d = try #require(hidParse(hexBytes("""
             05 0D 85 01 15 00 25 01 75 01 95 08 A4
             85 02 05 01 16 00 F0 26 FF 0F 75 10 95 01 09 30 81 02
             B4 09 42 81 02
@@ -163,19 +163,19 @@ struct HIDParserTests {
 
     @Test("Push beyond depth 4 overflows; Pop without Push underflows")
     func pushPopErrors() {
-        #expect(hidError(hidBytes("A4 A4 A4 A4 A4")) == .pushOverflow(offset: 4, limit: 4))
-        #expect(hidError(hidBytes("A4 A4 A4 A4 B4 B4 B4 B4")) == nil)
-        #expect(hidError(hidBytes("05 01 A4 B4 B4")) == .popUnderflow(offset: 4))
-        #expect(hidError(hidBytes("05 01 A4 B4 B4"))?.description == "The Pop at byte 4 has no matching Push.")
+        #expect(hidError(hexBytes("A4 A4 A4 A4 A4")) == .pushOverflow(offset: 4, limit: 4))
+        #expect(hidError(hexBytes("A4 A4 A4 A4 B4 B4 B4 B4")) == nil)
+        #expect(hidError(hexBytes("05 01 A4 B4 B4")) == .popUnderflow(offset: 4))
+        #expect(hidError(hexBytes("05 01 A4 B4 B4"))?.description == "The Pop at byte 4 has no matching Push.")
     }
 
     // MARK: Collections
 
     @Test("End Collection without Collection, and unclosed collections, are errors")
     func collectionBalance() {
-        #expect(hidError(hidBytes("05 01 C0")) == .endCollectionWithoutCollection(offset: 2))
-        #expect(hidError(hidBytes("A1 01 C0 C0")) == .endCollectionWithoutCollection(offset: 3))
-        #expect(hidError(hidBytes("A1 01 A1 00")) == .unclosedCollections(count: 2))
+        #expect(hidError(hexBytes("05 01 C0")) == .endCollectionWithoutCollection(offset: 2))
+        #expect(hidError(hexBytes("A1 01 C0 C0")) == .endCollectionWithoutCollection(offset: 3))
+        #expect(hidError(hexBytes("A1 01 A1 00")) == .unclosedCollections(count: 2))
         var deep = [UInt8]()
         for _ in 0..<65 { deep += [0xA1, 0x00] }
         #expect(hidError(deep) == .collectionTooDeep(offset: 128, limit: 64))
@@ -196,7 +196,7 @@ struct HIDParserTests {
 
     @Test("report IDs: prefix byte, separate spaces per report type, invalid values")
     func reportIDs() throws {
-        let d = try #require(hidParse(hidBytes("""
+        let d = try #require(hidParse(hexBytes("""
             05 01 15 00 26 FF 00 75 08 95 01
             85 05 09 30 81 02 09 31 81 02
             85 05 09 38 B1 02
@@ -215,9 +215,9 @@ struct HIDParserTests {
         #expect(input5.decode([6, 1, 2]) == nil)
         #expect(d.report(.output, id: 5) == nil)
 
-        #expect(hidError(hidBytes("85 00")) == .invalidReportID(offset: 0, value: 0))
-        #expect(hidError(hidBytes("05 01 86 00 01")) == .invalidReportID(offset: 2, value: 256))
-        #expect(hidError(hidBytes("85 FF")) == nil)
+        #expect(hidError(hexBytes("85 00")) == .invalidReportID(offset: 0, value: 0))
+        #expect(hidError(hexBytes("05 01 86 00 01")) == .invalidReportID(offset: 2, value: 256))
+        #expect(hidError(hexBytes("85 FF")) == nil)
     }
 
     // MARK: Short reports
@@ -226,7 +226,7 @@ struct HIDParserTests {
     func shortReports() throws {
         let d = try #require(hidParse(HIDFixtures.tv2))
         let r = try #require(d.report(.input, id: 0x10))
-        let cut = try #require(r.decode(hidBytes("10 11 88 13 B8")))
+        let cut = try #require(r.decode(hexBytes("10 11 88 13 B8")))
         #expect(cut.isTruncated && cut.receivedBits == 32 && cut.expectedBits == 56)
         #expect(cut.values.map(\.isComplete) == [true, true, true, false, false])
         #expect(cut.values[2].value == 5000 && cut.values[3].value == 0xB8)
@@ -235,18 +235,18 @@ struct HIDParserTests {
         #expect(cut.isActive(.inRange))
 
         let profile = try #require(DigitizerProfile.detect(in: d))
-        #expect(profile.sample(from: hidBytes("10 11 88 13 B8")) == nil)       // Y incomplete
-        let noPressure = try #require(profile.sample(from: hidBytes("10 11 88 13 B8 0B")))
+        #expect(profile.sample(from: hexBytes("10 11 88 13 B8")) == nil)       // Y incomplete
+        let noPressure = try #require(profile.sample(from: hexBytes("10 11 88 13 B8 0B")))
         #expect(noPressure.rawPressure == nil && noPressure.tipDown && noPressure.pressure == 1)
         // Longer than the layout: trailing bytes ignored.
-        #expect(profile.sample(from: hidBytes("10 11 88 13 B8 0B FF 03 AA BB"))?.rawPressure == 1023)
+        #expect(profile.sample(from: hexBytes("10 11 88 13 B8 0B FF 03 AA BB"))?.rawPressure == 1023)
     }
 
     // MARK: Arrays and null state
 
     @Test("array fields: several slots, values select usages, out-of-range means none")
     func arrays() throws {
-        let d = try #require(hidParse(hidBytes("05 07 19 00 29 65 15 00 25 65 75 08 95 03 81 00")))
+        let d = try #require(hidParse(hexBytes("05 07 19 00 29 65 15 00 25 65 75 08 95 03 81 00")))
         let decoded = try #require(d.decode([0x04, 0x00, 0x70]))
         #expect(decoded.values.map(\.isArrayIndex) == [true, true, true])
         #expect(decoded.values.map(\.usage) == [HIDUsage(page: 7, id: 4), HIDUsage(page: 7, id: 0), nil])
@@ -255,7 +255,7 @@ struct HIDParserTests {
 
     @Test("null-state variable values outside the range are flagged")
     func nullState() throws {
-        let d = try #require(hidParse(hidBytes("05 01 09 39 15 00 25 07 75 04 95 01 81 42 75 04 81 01")))
+        let d = try #require(hidParse(hexBytes("05 01 09 39 15 00 25 07 75 04 95 01 81 42 75 04 81 01")))
         #expect(d.decode([0x08])?.values.first?.isNull == true)
         #expect(d.decode([0x03])?.values.first?.isNull == false)
         #expect(d.reports.first?.fields.first?.hasNullState == true)
@@ -267,15 +267,15 @@ struct HIDParserTests {
     func delimiters() throws {
         let f = try #require(firstField("05 01 A9 01 09 30 A9 00 A9 01 09 31 A9 00 15 00 25 7F 75 08 95 01 81 02"))
         #expect(f.usages.count == 1 && f.usages[0] == .x)
-        #expect(hidError(hidBytes("A9 01 A9 01")) == .nestedDelimiter(offset: 2))
-        #expect(hidError(hidBytes("A9 00")) == .unmatchedDelimiterClose(offset: 0))
-        #expect(hidError(hidBytes("05 01 A9 01 09 30")) == .unclosedDelimiter(offset: 2))
+        #expect(hidError(hexBytes("A9 01 A9 01")) == .nestedDelimiter(offset: 2))
+        #expect(hidError(hexBytes("A9 00")) == .unmatchedDelimiterClose(offset: 0))
+        #expect(hidError(hexBytes("05 01 A9 01 09 30")) == .unclosedDelimiter(offset: 2))
     }
 
     @Test("unknown global tag is an error; reserved types, main and local tags are skipped")
     func unknownItems() throws {
-        #expect(hidError(hidBytes("05 01 C5 00")) == .unknownGlobalItem(offset: 2, tag: 0xC))
-        let d = try #require(hidParse(hidBytes("""
+        #expect(hidError(hexBytes("05 01 C5 00")) == .unknownGlobalItem(offset: 2, tag: 0xC))
+        let d = try #require(hidParse(hexBytes("""
             0D 11 05 01 F9 22 09 30 39 01 79 02 15 00 25 7F 75 08 95 01 81 02 D0 00
             """)))
         let field = try #require(d.reports.first?.fields.first)
@@ -291,22 +291,22 @@ struct HIDParserTests {
     @Test("limits bound item count, sizes, report length and fields")
     func limits() {
         #expect(hidError([]) == .empty)
-        #expect(hidError(hidBytes("75 FF 76 01 01")) == .reportSizeTooLarge(offset: 2, value: 257, limit: 256))
-        #expect(hidError(hidBytes("75 FF 76 00 01")) == nil)
-        #expect(hidError(hidBytes("96 01 30")) == .reportCountTooLarge(offset: 0, value: 12289, limit: 12288))
+        #expect(hidError(hexBytes("75 FF 76 01 01")) == .reportSizeTooLarge(offset: 2, value: 257, limit: 256))
+        #expect(hidError(hexBytes("75 FF 76 00 01")) == nil)
+        #expect(hidError(hexBytes("96 01 30")) == .reportCountTooLarge(offset: 0, value: 12289, limit: 12288))
         // 256 bits × 12288 = 3,145,728 bits > 131,064.
-        #expect(hidError(hidBytes("76 00 01 96 00 30 81 03")) == .reportTooLong(offset: 6, type: .input, reportID: 0,
+        #expect(hidError(hexBytes("76 00 01 96 00 30 81 03")) == .reportTooLong(offset: 6, type: .input, reportID: 0,
                                                                                bits: 3_145_728, limitBits: 131_064))
         var tiny = HIDParserLimits()
         tiny.maxItems = 3
-        #expect(hidError(hidBytes("05 01 05 01 05 01 05 01"), limits: tiny) == .tooManyItems(offset: 6, limit: 3))
+        #expect(hidError(hexBytes("05 01 05 01 05 01 05 01"), limits: tiny) == .tooManyItems(offset: 6, limit: 3))
         tiny = HIDParserLimits()
         tiny.maxDescriptorLength = 4
-        #expect(hidError(hidBytes("05 01 05 01 05"), limits: tiny) == .descriptorTooLong(length: 5, limit: 4))
-        var many = hidBytes("05 01 09 30 75 01 95 01")
+        #expect(hidError(hexBytes("05 01 05 01 05"), limits: tiny) == .descriptorTooLong(length: 5, limit: 4))
+        var many = hexBytes("05 01 09 30 75 01 95 01")
         for _ in 0..<257 { many += [0x09, 0x30, 0x81, 0x02] }
         #expect(hidError(many) == .tooManyFields(offset: 8 + 256 * 4 + 2, limit: 256))
-        var usages = hidBytes("05 01")
+        var usages = hexBytes("05 01")
         for _ in 0..<12289 { usages += [0x09, 0x30] }
         #expect(hidError(usages) == .tooManyUsages(offset: 2 + 12288 * 2, limit: 12288))
     }

@@ -14,7 +14,7 @@ struct HIDRobustnessTests {
     }
 
     /// Parses, then (on success) checks invariants and decodes a few random reports.
-    static func exercise(_ bytes: [UInt8], rng: inout HIDTestRNG, tally: inout Tally) {
+    static func exercise(_ bytes: [UInt8], rng: inout SplitMix64, tally: inout Tally) {
         let descriptor: HIDReportDescriptor
         do {
             descriptor = try HIDReportDescriptor(bytes)
@@ -63,7 +63,7 @@ struct HIDRobustnessTests {
 
     @Test("20,000 random byte strings never crash")
     func randomBytes() {
-        var rng = HIDTestRNG(seed: 0x4B10_5C9A_D5E5_0001)
+        var rng = SplitMix64(seed: 0x4B10_5C9A_D5E5_0001)
         var tally = Tally()
         for _ in 0..<20_000 {
             let length = Int.random(in: 0...160, using: &rng)
@@ -85,7 +85,7 @@ struct HIDRobustnessTests {
     @Test("5,000 mutations of the vector descriptors never crash")
     func mutations() {
         let seeds = [HIDFixtures.tv1, HIDFixtures.tv2, HIDFixtures.tv3, HIDFixtures.tv4]
-        var rng = HIDTestRNG(seed: 0x4B10_5C9A_D5E5_0002)
+        var rng = SplitMix64(seed: 0x4B10_5C9A_D5E5_0002)
         var tally = Tally()
         for _ in 0..<5_000 {
             var bytes = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
@@ -132,13 +132,13 @@ struct HIDRobustnessTests {
     @Test("worst-case sizes stay bounded: maximal reports decode quickly")
     func maximalReports() throws {
         // 256-bit elements × 511 = 130,816 bits, just under the limit, as an input report.
-        let d = try HIDReportDescriptor(hidBytes("05 01 09 30 15 00 25 01 76 00 01 96 FF 01 81 02"))
+        let d = try HIDReportDescriptor(hexBytes("05 01 09 30 15 00 25 01 76 00 01 96 FF 01 81 02"))
         let report = try #require(d.report(.input, id: 0))
         #expect(report.bitLength == 130_816)
         let decoded = try #require(report.decode([UInt8](repeating: 0xFF, count: report.wireLength)))
         #expect(decoded.values.count == 511 && decoded.values.allSatisfy { $0.rawBits == UInt64.max })
         // 1-bit elements up to the report limit across several items.
-        var many = hidBytes("05 09 19 01 29 08 15 00 25 01 75 01 96 00 30")
+        var many = hexBytes("05 09 19 01 29 08 15 00 25 01 75 01 96 00 30")
         for _ in 0..<10 { many += [0x19, 0x01, 0x29, 0x08, 0x81, 0x02] }
         let big = try HIDReportDescriptor(many)
         #expect(big.reports.first?.bitLength == 122_880)

@@ -4,26 +4,7 @@ import Testing
 
 // Shared helpers for the HID descriptor tests (HID*.swift).
 
-/// Bytes from a hex string; spaces are ignored. Traps on bad hex (test data only).
-func hidBytes(_ hex: String) -> [UInt8] {
-    let digits = Array(hex.filter { !$0.isWhitespace })
-    precondition(digits.count % 2 == 0, "odd hex length")
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
-}
 
-/// Deterministic generator (SplitMix64) for the robustness tests; own name so it cannot clash
-/// with the card tests' generator in the same test module.
-struct HIDTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Minimal JSON value, so the fixture's mixed arrays ([id, [["X", 5], ["array", 1, "Tip"]]])
 /// decode without Any-casting.
@@ -77,11 +58,11 @@ enum HIDFixtures {
         return (json["hid_descriptors"]?.array ?? []).map { entry in
             let samples = (entry["reports"]?.array ?? []).map { report -> HIDVector.Sample in
                 let decoded = report["decoded"]?.array ?? []
-                return HIDVector.Sample(report: hidBytes(report["hex"]?.string ?? ""),
+                return HIDVector.Sample(report: hexBytes(report["hex"]?.string ?? ""),
                                         expectedID: decoded.first?.number ?? -1,
                                         expected: (decoded.dropFirst().first?.array ?? []).map(renderExpected))
             }
-            return HIDVector(name: entry["name"]?.string ?? "?", descriptor: hidBytes(entry["hex"]?.string ?? ""),
+            return HIDVector(name: entry["name"]?.string ?? "?", descriptor: hexBytes(entry["hex"]?.string ?? ""),
                              samples: samples)
         }
     }
@@ -127,20 +108,20 @@ enum HIDFixtures {
     }
 
     /// Vector descriptors as literals too, so item-level tests do not depend on the JSON file.
-    static let tv1 = hidBytes("""
+    static let tv1 = hexBytes("""
         0600ff09ffa101150025010509090175019501810209028102050d0939a1020600ff1901290315012503950175038100\
         c0050d093315002501750195018102093581027501810105010930350046002326500b651355fd751081020931460014\
         265a058102050d0930457f257f6500550075078112750125018101c0
         """)
-    static let tv2 = hidBytes("""
+    static let tv2 = hexBytes("""
         050d0902a10185100920a00942094409461501250375049501800932142501750195018102950381037510950114a405\
         01651355fd3409304688132610278102093146b80b2670178102b4093026ff038102c0c0
         """)
-    static let tv3 = hidBytes("""
+    static let tv3 = hexBytes("""
         050d0901a10185090920a0750109420944094614250195038102950481010932950181027510950114a4050155fd6513\
         34093046102726204e8102093146b719266e338102b4093026ff038102c0c0
         """)
-    static let tv4 = hidBytes("""
+    static let tv4 = hexBytes("""
         050d0901a10185090920a0750109420944094614250195038102950581017510950114a4050155fd6513340930467c15\
         26ff7f8102093146a00f26ff7f8102b4093026ff038102c0c005010902a10185080901a07501050919012903142501950381\
         029505810105017508093009311581257f95028106093815ff2501950181068101c0c0

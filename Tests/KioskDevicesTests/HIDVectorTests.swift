@@ -108,7 +108,7 @@ struct HIDVectorTests {
         let profileDescriptor = try #require(hidParse(HIDFixtures.tv1))
         let profile = try #require(DigitizerProfile.detect(in: profileDescriptor))
         #expect(profile.reportID == 0 && profile.tipSwitch == nil && profile.touch != nil && profile.inRange == nil)
-        let down = try #require(profile.sample(from: hidBytes("204804390240")))
+        let down = try #require(profile.sample(from: hexBytes("204804390240")))
         #expect(down.tipDown && down.inRange == nil)
         #expect(down.rawX == 1096 && down.rawY == 569 && down.rawPressure == 64)
         #expect(abs(down.x - 1096.0 / 2896) < 1e-12 && abs(down.y - 569.0 / 1370) < 1e-12)
@@ -123,17 +123,17 @@ struct HIDVectorTests {
         let profile = try #require(DigitizerProfile.detect(in: profileDescriptor))
         #expect(profile.reportID == 0x10)
         if case .array = profile.tipSwitch {} else { Issue.record("tip switch should be an array choice") }
-        let down = try #require(profile.sample(from: hidBytes("10118813b80bff03")))
+        let down = try #require(profile.sample(from: hexBytes("10118813b80bff03")))
         #expect(down.tipDown && down.inRange == true && !down.barrelSwitch)
         #expect(down.x == 0.5 && down.y == 0.5 && down.pressure == 1)
-        let hover = try #require(profile.sample(from: hidBytes("10104c04d0070000")))
+        let hover = try #require(profile.sample(from: hexBytes("10104c04d0070000")))
         #expect(!hover.tipDown && hover.inRange == true && hover.pressure == 0)
         #expect(abs(hover.x - 0.11) < 1e-12 && abs(hover.y - 2000.0 / 6000) < 1e-12)
         // Barrel selected through the array (value 2).
-        let barrel = try #require(profile.sample(from: hidBytes("10124c04d0070000")))
+        let barrel = try #require(profile.sample(from: hexBytes("10124c04d0070000")))
         #expect(barrel.barrelSwitch && !barrel.tipDown)
         // Another report ID is not a pen report.
-        #expect(profile.sample(from: hidBytes("11118813b80bff03")) == nil)
+        #expect(profile.sample(from: hexBytes("11118813b80bff03")) == nil)
         #expect(profile.sample(from: []) == nil)
     }
 
@@ -141,29 +141,29 @@ struct HIDVectorTests {
     func tv3tv4Samples() throws {
         let p3Descriptor = try #require(hidParse(HIDFixtures.tv3))
         let p3 = try #require(DigitizerProfile.detect(in: p3Descriptor))
-        let s3 = try #require(p3.sample(from: hidBytes("098110270b1a0002")))
+        let s3 = try #require(p3.sample(from: hexBytes("098110270b1a0002")))
         #expect(s3.tipDown && s3.inRange == true && s3.x == 0.5)
         #expect(abs(s3.y - 6667.0 / 13166) < 1e-12 && abs(s3.pressure - 512.0 / 1023) < 1e-12)
 
         let d4 = try #require(hidParse(HIDFixtures.tv4))
         #expect(DigitizerProfile.candidates(in: d4).map(\.reportID) == [9])
         let p4 = try #require(DigitizerProfile.detect(in: d4))
-        let s4 = try #require(p4.sample(from: hidBytes("0901ff7fff7fff03")))
+        let s4 = try #require(p4.sample(from: hexBytes("0901ff7fff7fff03")))
         #expect(s4.tipDown && s4.x == 1 && s4.y == 1 && s4.pressure == 1 && s4.inRange == nil)
-        #expect(p4.sample(from: hidBytes("0801fe05ff00")) == nil)
+        #expect(p4.sample(from: hexBytes("0801fe05ff00")) == nil)
     }
 
     @Test("pressure-only pen: tip down means pressure above its minimum")
     func pressureOnly() throws {
-        let d = try #require(hidParse(hidBytes("""
+        let d = try #require(hidParse(hexBytes("""
             05 0D 09 02 A1 01 05 01 09 30 09 31 15 00 26 FF 0F 75 10 95 02 81 02
             05 0D 09 30 26 FF 00 75 08 95 01 81 02 C0
             """)))
         let profile = try #require(DigitizerProfile.detect(in: d))
         #expect(profile.tipSwitch == nil && profile.touch == nil && profile.tipPressure != nil)
-        let up = try #require(profile.sample(from: hidBytes("00 08 00 04 00")))
+        let up = try #require(profile.sample(from: hexBytes("00 08 00 04 00")))
         #expect(!up.tipDown && up.pressure == 0 && abs(up.x - 2048.0 / 4095) < 1e-12)
-        let down = try #require(profile.sample(from: hidBytes("00 08 00 04 0A")))
+        let down = try #require(profile.sample(from: hexBytes("00 08 00 04 0A")))
         #expect(down.tipDown && abs(down.pressure - 10.0 / 255) < 1e-12)
     }
 
@@ -174,7 +174,7 @@ struct HIDVectorTests {
         #expect(mouse.report(.input, id: 8) != nil)
         #expect(DigitizerProfile.detect(in: mouse) == nil)
         // Absolute X/Y with a button, but nothing from the Digitizer page.
-        let pointer = try #require(hidParse(hidBytes("""
+        let pointer = try #require(hidParse(hexBytes("""
             05 01 09 01 A1 01 05 09 09 01 15 00 25 01 75 01 95 01 81 02 75 07 81 01
             05 01 09 30 09 31 26 FF 7F 75 10 95 02 81 02 C0
             """)))

@@ -42,7 +42,7 @@ struct SignatureExportTests {
     /// Two strokes (3 points, then 1 point) with hover between them.
     static func twoStrokes() throws -> SignatureRecording {
         var r = SignatureRecording(deviceIdentity: identity, geometry: try geometry540())
-        r.record(report: padHex("34 92 64 14 DB 0D C8 0D B9 00 01"), at: 0)
+        r.record(report: hexBytes("34 92 64 14 DB 0D C8 0D B9 00 01"), at: 0)
         r.record(sample(5339, 3528, 612), at: 0, deviceMilliseconds: 0)
         r.record(sample(5340, 3520, 600), at: 5_000)
         r.record(sample(5400, 3500, 500), at: 10_000)
@@ -65,7 +65,7 @@ struct SignatureExportTests {
         #expect(throws: (any Error).self) { try SignatureRecording.Geometry(maxX: 40000, maxY: 10, maxPressure: 1, unitsPerMillimetre: 1) }
         #expect(throws: (any Error).self) { try SignatureRecording.Geometry(maxX: 10, maxY: 10, maxPressure: 0, unitsPerMillimetre: 1) }
         #expect(throws: (any Error).self) { try SignatureRecording.Geometry(maxX: 10, maxY: 10, maxPressure: 1, unitsPerMillimetre: .nan) }
-        let cap = try WacomSTUCapability(report: padHex("09 25 80 17 70 03 FF 01 40 00 C8 C8 09 EC 03 00 00"))
+        let cap = try WacomSTUCapability(report: hexBytes("09 25 80 17 70 03 FF 01 40 00 C8 C8 09 EC 03 00 00"))
         let g = try SignatureRecording.Geometry(stu: cap)
         #expect(g.maxX == 9600 && g.maxY == 6000 && g.maxPressure == 1023 && g.unitsPerMillimetre == 100)
     }
@@ -119,7 +119,7 @@ struct SignatureExportTests {
         var r = SignatureRecording(deviceIdentity: Self.identity, geometry: try Self.geometry540())
         r.record(Self.sample(5339, 3528, 612), at: 0)
         r.record(Self.sample(5340, 3520, 600), at: 5_000)
-        let expected = padHex("""
+        let expected = hexBytes("""
             53 44 49 00 20 31 30 00 C0 C0 E0 B4 80 80 00 AA
             30 E0 B4 80 80 00 99 50 84 BC 80 60 00 00 03 FF
             00 00 00 00 02 94 DB 8D C8 02 64 94 DC 8D C0 02
@@ -131,19 +131,19 @@ struct SignatureExportTests {
     @Test func isoWithTimeChannelByteByByte() throws {
         let r = try Self.twoStrokes()
         let record = try r.iso19794_7()
-        var expected = padHex("53 44 49 00  20 31 30 00")      // format identifier, version
-        expected += padHex("C1 40")                               // X, Y, T, F
-        expected += padHex("E0 B4 80 80 00 AA 30")                // X: 100/mm, min 0, max 10800
-        expected += padHex("E0 B4 80 80 00 99 50")                // Y: 100/mm, min 0, max 6480
-        expected += padHex("80 CF A0")                            // T: 1000 ticks/s
-        expected += padHex("60 00 00 03 FF")                      // F: min 0, max 1023
-        expected += padHex("00 00")                               // reserved, no extended data
-        expected += padHex("00 00 05")                            // five samples
-        expected += padHex("94 DB 8D C8 00 00 02 64")
-        expected += padHex("94 DC 8D C0 00 05 02 58")
-        expected += padHex("95 18 8D AC 00 0A 01 F4")
-        expected += padHex("95 7C 8D 48 00 0F 00 00")
-        expected += padHex("97 70 8B B8 00 14 01 2C")
+        var expected = hexBytes("53 44 49 00  20 31 30 00")      // format identifier, version
+        expected += hexBytes("C1 40")                               // X, Y, T, F
+        expected += hexBytes("E0 B4 80 80 00 AA 30")                // X: 100/mm, min 0, max 10800
+        expected += hexBytes("E0 B4 80 80 00 99 50")                // Y: 100/mm, min 0, max 6480
+        expected += hexBytes("80 CF A0")                            // T: 1000 ticks/s
+        expected += hexBytes("60 00 00 03 FF")                      // F: min 0, max 1023
+        expected += hexBytes("00 00")                               // reserved, no extended data
+        expected += hexBytes("00 00 05")                            // five samples
+        expected += hexBytes("94 DB 8D C8 00 00 02 64")
+        expected += hexBytes("94 DC 8D C0 00 05 02 58")
+        expected += hexBytes("95 18 8D AC 00 0A 01 F4")
+        expected += hexBytes("95 7C 8D 48 00 0F 00 00")
+        expected += hexBytes("97 70 8B B8 00 14 01 2C")
         #expect(record == expected)
         try Self.checkStructure(record, channelsWithSamples: 4)
     }

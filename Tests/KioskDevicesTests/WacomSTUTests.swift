@@ -5,29 +5,11 @@ import Testing
 // Vectors are from signature-pads.md §3.11 (real STU-540 Information reply and synthetic
 // reports built from the documented layouts with values of a real STU-430V trace).
 
-/// Bytes from a hex string; whitespace ignored. Test data only (traps on bad hex).
-func padHex(_ hex: String) -> [UInt8] {
-    let digits = Array(hex.filter { !$0.isWhitespace })
-    precondition(digits.count % 2 == 0, "odd hex length")
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
-}
 
-/// SplitMix64, own name so it cannot clash with the other test files' generators.
-struct PadTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Wacom STU")
 struct WacomSTUTests {
-    static let capability430V = padHex("09 25 80 17 70 03 FF 01 40 00 C8 C8 09 EC 03 00 00")
+    static let capability430V = hexBytes("09 25 80 17 70 03 FF 01 40 00 C8 C8 09 EC 03 00 00")
 
     static func decoder() throws -> WacomSTUDecoder {
         WacomSTUDecoder(capability: try WacomSTUCapability(report: capability430V))
@@ -60,15 +42,15 @@ struct WacomSTUTests {
 
     @Test func capabilityRejectsZeroMaxima() {
         #expect(throws: WacomSTUError.invalidCapability("the maximum X is 0")) {
-            try WacomSTUCapability(report: padHex("09 00 00 17 70 03 FF 01 40 00 C8"))
+            try WacomSTUCapability(report: hexBytes("09 00 00 17 70 03 FF 01 40 00 C8"))
         }
         #expect(throws: WacomSTUError.invalidCapability("the maximum pressure is 0")) {
-            try WacomSTUCapability(report: padHex("09 25 80 17 70 00 00 01 40 00 C8"))
+            try WacomSTUCapability(report: hexBytes("09 25 80 17 70 00 00 01 40 00 C8"))
         }
     }
 
     @Test func informationVectorSTU540() throws {
-        let info = try WacomSTUInformation(report: padHex("08 53 54 55 2D 35 34 30 00 00 01 00 00 02 00 00 00"))
+        let info = try WacomSTUInformation(report: hexBytes("08 53 54 55 2D 35 34 30 00 00 01 00 00 02 00 00 00"))
         #expect(info.modelName == "STU-540")
         #expect(info.firmwareMajor == 1 && info.firmwareMinor == 0)
         #expect(info.firmwareVersion == "1.0")
@@ -102,26 +84,26 @@ struct WacomSTUTests {
 
     @Test func penDataVectors() throws {
         let d = try Self.decoder()
-        let a = try d.decode(padHex("01 92 64 14 DB 0D C8"))
+        let a = try d.decode(hexBytes("01 92 64 14 DB 0D C8"))
         #expect(a.inProximity && a.switchState == 1 && a.rawPressure == 612 && a.rawX == 5339 && a.rawY == 3528)
         #expect(a.timeCount == nil && a.sequence == nil && !a.outOfRange)
         #expect(a.sample == PenSample(x: 5339.0 / 9600, y: 3528.0 / 6000, pressure: 612.0 / 1023, tipDown: true))
 
-        let t = try d.decode(padHex("34 92 64 14 DB 0D C8 0D B9 00 01"))
+        let t = try d.decode(hexBytes("34 92 64 14 DB 0D C8 0D B9 00 01"))
         #expect(t.reportID == 0x34 && t.rawPressure == 612 && t.rawX == 5339 && t.rawY == 3528)
         #expect(t.timeCount == 3513 && t.sequence == 1)
 
-        let b = try d.decode(padHex("01 90 40 12 D3 0C 27"))
+        let b = try d.decode(hexBytes("01 90 40 12 D3 0C 27"))
         #expect(b.inProximity && b.switchState == 1 && b.rawPressure == 64 && b.rawX == 4819 && b.rawY == 3111)
 
-        let hover = try d.decode(padHex("01 80 00 12 38 0B 90"))
+        let hover = try d.decode(hexBytes("01 80 00 12 38 0B 90"))
         #expect(hover.inProximity && hover.switchState == 0 && hover.rawPressure == 0)
         #expect(hover.rawX == 4664 && hover.rawY == 2960 && !hover.sample.tipDown)
 
-        let away = try d.decode(padHex("34 00 00 00 00 00 00 0E 70 00 16"))
+        let away = try d.decode(hexBytes("34 00 00 00 00 00 00 0E 70 00 16"))
         #expect(!away.inProximity && away.switchState == 0 && away.rawX == 0 && away.rawY == 0)
         #expect(away.timeCount == 3696 && away.sequence == 22)
-        #expect(d.sample(from: padHex("01 92 64 14 DB 0D C8"))?.tipDown == true)
+        #expect(d.sample(from: hexBytes("01 92 64 14 DB 0D C8"))?.tipDown == true)
     }
 
     @Test func outOfRangeValuesAreClampedAndFlagged() throws {
@@ -136,7 +118,7 @@ struct WacomSTUTests {
         let d = try Self.decoder()
         #expect(throws: WacomSTUError.emptyReport) { try d.decode([]) }
         #expect(throws: WacomSTUError.reportTooShort(reportID: 0x01, needed: 7, got: 6)) { try d.decode([1, 0x92, 0x64, 0x14, 0xDB, 0x0D]) }
-        #expect(throws: WacomSTUError.reportTooShort(reportID: 0x34, needed: 11, got: 7)) { try d.decode(padHex("34 92 64 14 DB 0D C8")) }
+        #expect(throws: WacomSTUError.reportTooShort(reportID: 0x34, needed: 11, got: 7)) { try d.decode(hexBytes("34 92 64 14 DB 0D C8")) }
         #expect(throws: WacomSTUError.unexpectedReportID(found: 0x09, expected: [0x01, 0x34])) { try d.decode(Self.capability430V) }
         #expect(d.sample(from: [0x50]) == nil)
         for error: WacomSTUError in [.emptyReport, .unexpectedReportID(found: 2, expected: [1]),
@@ -152,14 +134,14 @@ struct WacomSTUTests {
     @Test func decryptedPayloads() throws {
         let d = try Self.decoder()
         let session: UInt32 = 0x00C0FFEE
-        let two = padHex("00 C0 FF EE  92 64 14 DB 0D C8  90 40 12 D3 0C 27")
+        let two = hexBytes("00 C0 FF EE  92 64 14 DB 0D C8  90 40 12 D3 0C 27")
         let samples = try d.decodeDecrypted(reportID: 0x10, plaintext: two, session: session)
         #expect(samples.count == 2)
         #expect(samples[0].rawX == 5339 && samples[1].rawX == 4819 && samples[1].rawPressure == 64)
         #expect(throws: WacomSTUError.sessionMismatch(expected: 1, found: session)) {
             try d.decodeDecrypted(reportID: 0x10, plaintext: two, session: 1)
         }
-        let timed = padHex("92 64 14 DB 0D C8  0D B9 00 01  00 00  00 C0 FF EE")
+        let timed = hexBytes("92 64 14 DB 0D C8  0D B9 00 01  00 00  00 C0 FF EE")
         let one = try d.decodeDecrypted(reportID: 0x33, plaintext: timed, session: session)
         #expect(one.count == 1 && one[0].timeCount == 3513 && one[0].sequence == 1 && one[0].rawY == 3528)
         #expect(throws: WacomSTUError.reportTooShort(reportID: 0x33, needed: 17, got: 5)) {
@@ -171,15 +153,15 @@ struct WacomSTUTests {
     @Test func timelineUnwrapsAndCountsGaps() throws {
         let d = try Self.decoder()
         var line = WacomSTUTimeline()
-        #expect(line.advance(with: try d.decode(padHex("01 92 64 14 DB 0D C8"))) == nil)
-        #expect(line.advance(with: try d.decode(padHex("34 92 64 14 DB 0D C8 0D B9 00 01"))) == 0)
+        #expect(line.advance(with: try d.decode(hexBytes("01 92 64 14 DB 0D C8"))) == nil)
+        #expect(line.advance(with: try d.decode(hexBytes("34 92 64 14 DB 0D C8 0D B9 00 01"))) == 0)
         // The real trace's last row: time 3696, sequence 22 → 183 ms later, 20 reports missed.
-        #expect(line.advance(with: try d.decode(padHex("34 00 00 00 00 00 00 0E 70 00 16"))) == 183)
+        #expect(line.advance(with: try d.decode(hexBytes("34 00 00 00 00 00 00 0E 70 00 16"))) == 183)
         #expect(line.droppedReports == 20)
         // Wrap of both counters.
         var wrap = WacomSTUTimeline()
-        wrap.advance(with: try d.decode(padHex("34 92 64 14 DB 0D C8 FF FE FF FF")))
-        #expect(wrap.advance(with: try d.decode(padHex("34 92 64 14 DB 0D C8 00 03 00 00"))) == 5)
+        wrap.advance(with: try d.decode(hexBytes("34 92 64 14 DB 0D C8 FF FE FF FF")))
+        #expect(wrap.advance(with: try d.decode(hexBytes("34 92 64 14 DB 0D C8 00 03 00 00"))) == 5)
         #expect(wrap.droppedReports == 0)
     }
 
@@ -187,12 +169,12 @@ struct WacomSTUTests {
 
     @Test func researchCommandVectors() throws {
         let area = try WacomSTURect.fullScreen(try WacomSTUCapability(report: Self.capability430V))
-        #expect(WacomSTUCommands.handwritingDisplayArea(area) == padHex("2A 00 00 00 00 3F 01 C7 00"))
-        #expect(try WacomSTUCommands.inkThreshold() == padHex("22 15 00 10 00"))
-        #expect(WacomSTUCommands.startCapture(session: 0x00C0FFEE) == padHex("15 00 C0 FF EE"))
-        #expect(WacomSTUCommands.setEncryptionType() == padHex("40 01 02 82") + [UInt8](repeating: 0, count: 64))
+        #expect(WacomSTUCommands.handwritingDisplayArea(area) == hexBytes("2A 00 00 00 00 3F 01 C7 00"))
+        #expect(try WacomSTUCommands.inkThreshold() == hexBytes("22 15 00 10 00"))
+        #expect(WacomSTUCommands.startCapture(session: 0x00C0FFEE) == hexBytes("15 00 C0 FF EE"))
+        #expect(WacomSTUCommands.setEncryptionType() == hexBytes("40 01 02 82") + [UInt8](repeating: 0, count: 64))
         let e = try WacomSTUCommands.setParameterBlock(.rsaE, bigEndian: [0x01, 0x00, 0x01])
-        #expect(e == [padHex("40 02 00 03 01 00 01") + [UInt8](repeating: 0, count: 61)])
+        #expect(e == [hexBytes("40 02 00 03 01 00 01") + [UInt8](repeating: 0, count: 61)])
     }
 
     @Test func simpleCommands() throws {
@@ -209,8 +191,8 @@ struct WacomSTUTests {
         #expect(try WacomSTUCommands.handwritingThicknessColor24(rgb: 0xFF0000, thickness: 1) == [0x2D, 0x00, 0x00, 0xFF, 0x01])
         #expect(try WacomSTUCommands.backgroundColor24(rgb: 0x123456) == [0x2E, 0x56, 0x34, 0x12])
         let rect = try WacomSTURect(x1: 10, y1: 20, x2: 300, y2: 150)
-        #expect(WacomSTUCommands.clearScreenArea(rect) == padHex("23 00 01 0A 00 14 00 2C 01 96 00"))
-        #expect(WacomSTUCommands.startImageDataArea(.color24, area: rect) == padHex("24 04 01 0A 00 14 00 2C 01 96 00"))
+        #expect(WacomSTUCommands.clearScreenArea(rect) == hexBytes("23 00 01 0A 00 14 00 2C 01 96 00"))
+        #expect(WacomSTUCommands.startImageDataArea(.color24, area: rect) == hexBytes("24 04 01 0A 00 14 00 2C 01 96 00"))
         #expect(WacomSTUCommands.getCapability.wValue == 0x0309)
         #expect(WacomSTUCommands.getInformation.length == 17)
         #expect(WacomSTUCommands.generateSymmetricKey() == [0x40, 0x05, 0, 0] + [UInt8](repeating: 0, count: 64))
@@ -239,7 +221,7 @@ struct WacomSTUTests {
     }
 
     @Test func encryptionStatusParses() throws {
-        let s = try WacomSTUEncryptionStatus(report: padHex("50 02 82 00 00 00 FF 00 07 00 00 00 00 00 00 00 00"))
+        let s = try WacomSTUEncryptionStatus(report: hexBytes("50 02 82 00 00 00 FF 00 07 00 00 00 00 00 00 00 00"))
         #expect(s.symmetricKeyType == 2 && s.asymmetricPadding == 2 && s.asymmetricKeyType == 2)
         #expect(s.publicKeyAccepted && s.statusRSAc == 0xFF && s.capabilities == 7)
     }
@@ -305,7 +287,7 @@ struct WacomSTUTests {
         }
         let area = try WacomSTURect(x1: 8, y1: 10, x2: 15, y2: 11)
         let reports = try WacomSTUImageUpload.reports(for: small, capability: cap, area: area)
-        #expect(reports == [padHex("24 00 01 08 00 0A 00 0F 00 0B 00"),
+        #expect(reports == [hexBytes("24 00 01 08 00 0A 00 0F 00 0B 00"),
                             [0x26, 0x02, 0x00, 0x00, 0x00] + [UInt8](repeating: 0, count: 251),
                             [0x27, 0x00]])
         let offScreen = try WacomSTURect(x1: 316, y1: 0, x2: 323, y2: 1)
@@ -329,7 +311,7 @@ struct WacomSTUTests {
 
     @Test func twentyThousandRandomReportsNeverCrash() throws {
         let d = try Self.decoder()
-        var rng = PadTestRNG(seed: 0x57A1_0430)
+        var rng = SplitMix64(seed: 0x57A1_0430)
         let ids: [UInt8] = [0x01, 0x34, 0x03, 0x08, 0x09, 0x0A, 0x0B, 0x0F, 0x10, 0x33, 0x40, 0x50]
         var decoded = 0, rejected = 0
         for _ in 0..<20_000 {
