@@ -115,4 +115,28 @@ struct USBDaemonTests {
         #expect(!daemon.log.contains("4111111111111111"))
         #expect(!daemon.log.contains("level=error") && !daemon.log.contains("USB device failed"), "\(daemon.log)")
     }
+
+    @Test("two devices at once: a card capture and a signature capture run side by side")
+    func twoDevices() throws {
+        let daemon = try daemon("usb-two", scenario: "two-devices.json")
+        let tech = try daemon.client()
+        let readerID = "serial:WEDGE-0001", padID = "serial:EPAD-0001"
+        _ = try waitFor(tech, readerID) { $0 != nil }
+        _ = try waitFor(tech, padID) { $0 != nil }
+        #expect(try tech.call("device.allow", params: ["id": readerID], id: 2).error == nil)
+        #expect(try tech.call("device.allow", params: ["id": padID], id: 3).error == nil)
+        let cardClient = try daemon.client(), padClient = try daemon.client()
+        let card = try #require(cardClient.call("device.capture.begin", params: ["kind": "card"]).result["capture"] as? String)
+        let sign = try #require(padClient.call("device.capture.begin", params: ["kind": "signature"]).result["capture"] as? String)
+        let done = try event(cardClient, "capture.done", capture: card)  // typed at 3.5 s
+        #expect((done["masked"] as? [String: Any])?["last4"] as? String == "1111")
+        _ = try event(padClient, "capture.progress", capture: sign)
+        usleep(800_000)
+        #expect(try padClient.call("device.capture.finish", params: ["capture": sign], id: 2).error == nil)
+        let signed = try event(padClient, "capture.done", capture: sign, timeout: 10)
+        #expect((signed["points"] as? Int ?? 0) > 0)
+        #expect(cardClient.events.allSatisfy { ($0["params"] as? [String: Any])?["capture"] as? String != sign })
+        #expect(daemon.stop() == 0)
+        #expect(!daemon.log.contains("4111111111111111"))
+    }
 }
