@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(name: "kioskd-bench", dependencies: [
             "KioskCore", "KioskStore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/kioskd-bench"),
-        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskFixtures"]),
         .testTarget(name: "KioskStoreTests", dependencies: [
             "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
