@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "kioskd", targets: ["kioskd"]),
         .executable(name: "kioskctl", targets: ["kioskctl"]),
+        .executable(name: "kiosk-backoffice", targets: ["kiosk-backoffice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure domain: figures over values. Foundation only, no I/O.
@@ -30,7 +32,7 @@ let package = Package(
         .target(name: "KioskProtocol"),
         // The service: socket server, roles, handlers, config, systemd notify.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskProtocol", "KioskDevices",
+            "KioskCore", "KioskStore", "KioskProtocol", "KioskDevices", "KioskCrypto",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -57,6 +59,15 @@ let package = Package(
                           linkerSettings: [.linkedLibrary("m")]),
         // Test helper driving KioskDevices/USB end to end inside the harness.
         .executableTarget(name: "usb-probe", dependencies: ["KioskDevices"], path: "Tests/USBProbe"),
+        // Sealing (HPKE to the back office), PIN hashes, signature bindings; DUKPT (TDES/AES).
+        .target(name: "KioskCrypto", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], sources: ["Sealing", "PIN"]),
+        // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
+        .executableTarget(name: "kiosk-backoffice", dependencies: [
+            "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["DUKPTCommand.swift"]),
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
@@ -75,6 +86,7 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: [
             "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"], sources: ["Sealing", "PIN"]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import KioskCrypto
+
+/// The back office's side of the kiosk's promises: key pairs, opening sealed captures, DUKPT.
+/// A store's integrator reads this to build the real back office; tests use it to prove the
+/// round trip.
+@main
+struct BackOffice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk-backoffice",
+        abstract: "Back-office tools for kioskpay: key pairs, opening sealed captures, DUKPT.",
+        subcommands: backOfficeSubcommands)
+}
+
+/// A failure the user can act on: printed as one line, exit status 1.
+struct ToolError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ToolError: LocalizedError { var errorDescription: String? { description } }
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a back-office key pair: the public key goes to kiosks, the private key stays in the back office.",
+        discussion: """
+        Writes PREFIX.pub (install on kiosks with `kioskctl provision backoffice-key PREFIX.pub`) and
+        PREFIX.key (mode 0600; keep it in the back office, never on a kiosk). Existing files are not
+        overwritten.
+        """)
+
+    @Option(name: .long, help: "Path prefix of the two files.")
+    var out: String = "backoffice"
+
+    @Option(name: .long, help: "Key id (1-64 of A-Z a-z 0-9 . _ -). Default: bo- and 16 hex digits of the public key's SHA-256.")
+    var keyID: String?
+
+    func run() throws {
+        let id: KeyID?
+        do { id = try keyID.map { (text: String) throws(SealingError) -> KeyID in try KeyID(text) } } catch let error as SealingError { throw ToolError(error.description) }
+        let key = BackOfficePrivateKey.generate(id: id)
+        try write(key.fileContents, to: out + ".key", mode: 0o600)
+        try write(key.publicKey.fileContents, to: out + ".pub", mode: 0o644)
+        print("key id \(key.id)  fingerprint \(key.publicKey.fingerprint)")
+        print("public key:  \(out).pub  (install on kiosks)")
+        print("private key: \(out).key  (keep in the back office)")
+    }
+
+    private func write(_ data: Data, to path: String, mode: mode_t) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            throw ToolError(errno == EEXIST ? "\(path) already exists; choose another --out or remove it first"
+                                            : "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw ToolError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+struct OpenCapture: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open-capture",
+        abstract: "Open a sealed capture with the back office's private key and print it as JSON.")
+
+    @Option(name: .long, help: "The private key file written by keygen.")
+    var privateKey: String
+
+    @Argument(help: "A sealed capture (JSON), or - for standard input.")
+    var captureFile: String
+
+    func run() throws {
+        let keyData = try read(privateKey, what: "private key")
+        let key: BackOfficePrivateKey
+        do { key = try BackOfficePrivateKey(fileContents: keyData) } catch { throw ToolError(error.description) }
+        let sealed: SealedCapture
+        do { sealed = try SealedCapture.decode(json: try read(captureFile, what: "capture")) } catch let error as SealingError {
+            throw ToolError(error.description)
+        }
+        let plaintext: Data
+        do { plaintext = try CaptureOpener(privateKey: key).open(sealed) } catch { throw ToolError(error.description) }
+        let payload: Any
+        if let object = try? JSONSerialization.jsonObject(with: plaintext) { payload = object }
+        else { payload = ["raw_base64": plaintext.base64EncodedString()] }
+        let out: [String: Any] = [
+            "key_id": sealed.keyID.rawValue, "kind": sealed.context.kind.rawValue, "device": sealed.context.device,
+            "kiosk": sealed.context.kiosk, "captured_at": sealed.context.capturedAt, "payload": payload,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(json + Data("\n".utf8))
+    }
+
+    private func read(_ path: String, what: String) throws -> Data {
+        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ToolError("cannot read the \(what) file \(path): " + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
+        }
+        return data
+    }
+}
