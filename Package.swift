@@ -59,15 +59,19 @@ let package = Package(
                           linkerSettings: [.linkedLibrary("m")]),
         // Test helper driving KioskDevices/USB end to end inside the harness.
         .executableTarget(name: "usb-probe", dependencies: ["KioskDevices"], path: "Tests/USBProbe"),
+        // OpenSSL libcrypto's EVP behind a C header that includes no OpenSSL header (OpenSSL and
+        // swift-crypto's BoringSSL clash in one Clang module): TDES/AES blocks for DUKPT.
+        .target(name: "CKioskOpenSSL", linkerSettings: [.linkedLibrary("crypto")]),
         // Sealing (HPKE to the back office), PIN hashes, signature bindings; DUKPT (TDES/AES).
         .target(name: "KioskCrypto", dependencies: [
+            "CKioskOpenSSL",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ], sources: ["Sealing", "PIN"]),
+        ]),
         // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
         .executableTarget(name: "kiosk-backoffice", dependencies: [
             "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], exclude: ["DUKPTCommand.swift"]),
+        ]),
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
@@ -86,7 +90,7 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: [
             "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"], sources: ["Sealing", "PIN"]),
+        .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
@@ -98,7 +102,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl", "kiosk-usb-harness",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -38,7 +38,7 @@ struct Keygen: ParsableCommand {
 
     func run() throws {
         let id: KeyID?
-        do { id = try keyID.map { (text: String) throws(SealingError) -> KeyID in try KeyID(text) } } catch let error as SealingError { throw ToolError(error.description) }
+        do throws(SealingError) { id = try keyID.map { (text: String) throws(SealingError) -> KeyID in try KeyID(text) } } catch { throw ToolError(error.description) }
         let key = BackOfficePrivateKey.generate(id: id)
         try write(key.fileContents, to: out + ".key", mode: 0o600)
         try write(key.publicKey.fileContents, to: out + ".pub", mode: 0o644)
