@@ -17,8 +17,8 @@ public enum SupportedDevices {
         var list: [SupportedDevice] = [
             .init(vendorID: 0x0801, productID: 0x0001, kind: .cardReader, driver: KeyboardWedgeDecoder.driverName, name: "MagTek keyboard-emulation reader"),
             .init(vendorID: 0x0801, productID: 0x0002, kind: .cardReader, driver: MagTekHIDDecoder.driverName, name: "MagTek USB HID swipe reader"),
-            .init(vendorID: 0x0801, productID: 0x0011, kind: .cardReader, driver: "magtek-magnesafe", name: "MagTek MagneSafe (encrypting)"),
-            .init(vendorID: 0x0acd, productID: 0x2010, kind: .cardReader, driver: "idtech-securemag", name: "ID TECH SecureMag (encrypting)"),
+            .init(vendorID: 0x0801, productID: 0x0011, kind: .cardReader, driver: MagneSafeHIDDecoder.driverName, name: "MagTek MagneSafe (encrypting)"),
+            .init(vendorID: 0x0acd, productID: 0x2010, kind: .cardReader, driver: IDTechSecureMagDecoder.driverName, name: "ID TECH SecureMag (encrypting)"),
             .init(vendorID: 0x04df, productID: 0x0012, kind: .signaturePad, driver: PenDecoder.driverName, name: "ePadLink ePad"),
             .init(vendorID: 0x06a8, productID: nil, kind: .signaturePad, driver: "topaz-hid", name: "Topaz HID pad (experimental)"),
         ]

@@ -83,6 +83,10 @@ struct USBTransport: Service, CustomStringConvertible {
         let cardDriver: (any CardReaderDecoder, Int)? = switch supported?.driver {
         case KeyboardWedgeDecoder.driverName: (KeyboardWedgeDecoder(), 8)
         case MagTekHIDDecoder.driverName: (MagTekHIDDecoder(), MagTekHIDDecoder.reportLength)
+        // Encrypting readers: the transfer is sized to the longest report the family sends; a
+        // shorter report ends it with a short packet.
+        case MagneSafeHIDDecoder.driverName: (MagneSafeHIDDecoder(), MagneSafeHIDDecoder.reportLengths.max() ?? 887)
+        case IDTechSecureMagDecoder.driverName: (IDTechSecureMagDecoder(transport: .hidReports), 1_024)
         default: nil
         }
         // A device kioskpay does not list is only looked at when its first interface is HID.
@@ -145,7 +149,9 @@ struct USBTransport: Service, CustomStringConvertible {
             case .pad(let pen, let descriptor):
                 await devices.attach(wire, pad: pen, descriptor: descriptor, emulated: false)
             }
-            try await read(reader, id: id, wedge: supported?.driver == KeyboardWedgeDecoder.driverName)
+            // Readers whose swipe spans several reports finish it on an idle gap.
+            let flushes = [KeyboardWedgeDecoder.driverName, IDTechSecureMagDecoder.driverName].contains(supported?.driver ?? "")
+            try await read(reader, id: id, wedge: flushes)
             logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
         } catch USBError.deviceGone {
             logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])

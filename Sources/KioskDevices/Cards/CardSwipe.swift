@@ -12,12 +12,16 @@ public enum TrackInput: Sendable {
 
 /// What a decoder reports when a swipe completes.
 public enum CardReaderEvent: Sendable, CustomStringConvertible {
+    /// Clear tracks from a non-encrypting reader, parsed and checked.
     case swipe(CardSwipe)
+    /// Ciphertext, KSN and masked view from an encrypting reader; never decrypted here.
+    case encryptedSwipe(EncryptedSwipe)
     case failed(CardReadError)
 
     public var description: String {
         switch self {
         case .swipe(let s): return "swipe: \(s)"
+        case .encryptedSwipe(let s): return "encrypted swipe: \(s)"
         case .failed(let e): return "failed: \(e)"
         }
     }
@@ -28,11 +32,11 @@ public enum CardReaderEvent: Sendable, CustomStringConvertible {
 /// report in order from one task. Decoders are pure (no I/O, no clock): the transport calls
 /// `flush()` when it has seen no report for the idle gap.
 ///
-/// Adding a reader (MagTek MagneSafe V5, ID TECH SecureMag…) is one more file: unwrap its report
-/// (and, for encrypting readers, decrypt with a key provider passed to its initialiser), produce a
-/// `TrackInput` per track, and hand them to `CardSwipe.assemble`, which does parsing, cross-track
-/// checks and masking the same way for everyone. Masked copies from encrypting readers must never
-/// be passed to `assemble` as clear data.
+/// Adding a clear-text reader is one more file: unwrap its report, produce a `TrackInput` per
+/// track, and hand them to `CardSwipe.assemble`, which does parsing, cross-track checks and
+/// masking the same way for everyone. Encrypting readers (MagTek MagneSafe V5, ID TECH
+/// SecureMag) never decrypt: they report `.encryptedSwipe` with the reader's ciphertext, KSN and
+/// masked view, and their masked copies are never passed to `assemble` as clear data.
 public protocol CardReaderDecoder: Sendable {
     /// Stable name for configuration and logs, e.g. "keyboard-wedge", "magtek-hid".
     static var driverName: String { get }

@@ -9,12 +9,16 @@ public enum CardReadError: Error, Sendable, Hashable, CustomStringConvertible, L
     /// The reader or the data format is one this daemon cannot take payments from (for example an
     /// encrypting reader without its driver, or masked-only data).
     case unsupported
+    /// An encrypting reader cannot take cards until a technician sees to it (no keys, keys used
+    /// up, encryption off, internal fault). Swiping again will not help.
+    case readerNeedsService(ReaderServiceReason)
 
     public var description: String {
         switch self {
         case .unreadable: return "the card could not be read, please swipe again"
         case .notAPaymentCard: return "this card is not a payment card, please use a credit or debit card"
         case .unsupported: return "this card reader or card format is not supported, please ask for help"
+        case .readerNeedsService(let reason): return reason.sentence
         }
     }
 

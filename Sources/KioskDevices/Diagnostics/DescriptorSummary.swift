@@ -80,7 +80,8 @@ public struct DiagnosticDecode: Codable, Sendable, Equatable {
     public var samples: [Sample]?
 
     /// Drivers a technician can name.
-    public static let drivers = [KeyboardWedgeDecoder.driverName, MagTekHIDDecoder.driverName, PenDecoder.driverName]
+    public static let drivers = [KeyboardWedgeDecoder.driverName, MagTekHIDDecoder.driverName,
+                                 MagneSafeHIDDecoder.driverName, IDTechSecureMagDecoder.driverName, PenDecoder.driverName]
 
     /// nil when `driver` is unknown, or a pen driver has no usable descriptor.
     public static func run(driver: String, reports: [[UInt8]], descriptor: [UInt8]?) -> DiagnosticDecode? {
@@ -91,6 +92,12 @@ public struct DiagnosticDecode: Codable, Sendable, Equatable {
         case MagTekHIDDecoder.driverName:
             var decoder = MagTekHIDDecoder()
             return card(driver, firstEvent(&decoder, reports))
+        case MagneSafeHIDDecoder.driverName:
+            var decoder = MagneSafeHIDDecoder()
+            return card(driver, firstEvent(&decoder, reports))
+        case IDTechSecureMagDecoder.driverName:
+            var decoder = IDTechSecureMagDecoder()
+            return card(driver, firstEvent(&decoder, reports) ?? decoder.flush())
         case PenDecoder.driverName:
             guard let descriptor, let pen = PenDecoder(descriptor: descriptor) else { return nil }
             let samples = reports.compactMap(pen.sample(from:)).map { Sample(x: $0.x, y: $0.y, pressure: $0.pressure, tip: $0.tipDown) }
@@ -115,6 +122,12 @@ public struct DiagnosticDecode: Codable, Sendable, Equatable {
             let masked = swipe.card
             swipe.wipe()
             return DiagnosticDecode(driver: driver, outcome: "swipe", masked: masked)
+        case .encryptedSwipe(let swipe)?:
+            // Still a swipe for the protocol; the message says how the reader encrypted it.
+            let masked = swipe.card
+            swipe.wipe()
+            return DiagnosticDecode(driver: driver, outcome: "swipe", masked: masked,
+                                    message: "encrypted by the reader: \(swipe.scheme), KSN \(swipe.ksn.hex)")
         case .failed(let error)?:
             return DiagnosticDecode(driver: driver, outcome: "failed", message: error.description)
         case nil:
