@@ -27,6 +27,10 @@ func peakRSSMiB() -> Double {
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
+if CommandLine.arguments.dropFirst().first == "sealing" {
+    try sealingBench()
+    exit(0)
+}
 let accounts = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10_000
 let perAccount = 50
 print("kioskd-bench: \(accounts) accounts × \(perAccount) items")
@@ -90,3 +94,5 @@ let figures = try await clock.measure {
 }
 print(String(format: "1,000 raw item reads: %.3f s; 1,000 account loads + all figures: %.3f s = %.2f× baseline (%.2f ms each)",
              seconds(rawRead), seconds(figures), seconds(figures) / seconds(rawRead), seconds(figures)))
+
+try sealingBench()

@@ -24,6 +24,12 @@ public struct Configuration: Sendable, Equatable {
     public var allowEmulatedDevices: Bool
     /// Use real USB card readers and pads (libusb). Without USB the daemon warns and goes on.
     public var usb: Bool
+    /// This kiosk's name, bound into every sealed capture (default: the host name).
+    public var kioskID: String
+    /// Demo mode: with no back-office key installed, seal to a throwaway demo key (loudly).
+    public var demoSealingKey: Bool
+    /// Session lifetimes and PIN lockout.
+    public var sessions: SessionPolicy
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= / RuntimeDirectory= win over the FHS defaults.
@@ -37,6 +43,16 @@ public struct Configuration: Sendable, Equatable {
         emulatedDevices = false
         allowEmulatedDevices = false
         usb = true
+        kioskID = Configuration.hostName()
+        demoSealingKey = false
+        sessions = SessionPolicy()
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "kiosk" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "kiosk" : String(name.prefix(64))
     }
 
     /// Reads a TOML file over the defaults.
@@ -91,6 +107,23 @@ public struct Configuration: Sendable, Equatable {
             case "usb":
                 guard let flag = value.bool else { throw bad(key, nil, "true or false") }
                 config.usb = flag
+            case "session_idle_seconds", "session_max_seconds", "pin_max_failures", "pin_lock_minutes":
+                let ranges = ["session_idle_seconds": 2...3_600, "session_max_seconds": 60...86_400,
+                              "pin_max_failures": 1...20, "pin_lock_minutes": 1...1_440]
+                guard let n = value.int, let range = ranges[key], range.contains(n) else {
+                    throw bad(key, nil, "a whole number from \(ranges[key]!.lowerBound) to \(ranges[key]!.upperBound)")
+                }
+                switch key {
+                case "session_idle_seconds": config.sessions.idleSeconds = n
+                case "session_max_seconds": config.sessions.maximumSeconds = n
+                case "pin_max_failures": config.sessions.maxPINFailures = n
+                default: config.sessions.lockMinutes = n
+                }
+            case "kiosk_id":
+                guard let s = value.string, (1...64).contains(s.utf8.count),
+                      s.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
+                else { throw bad(key, nil, "1-64 characters of letters, digits, '.', '_' or '-'") }
+                config.kioskID = s
             case "roles":
                 guard let roles = value.table else { throw bad(key, nil, "a table [roles]") }
                 for (roleKey, roleValue) in roles {

@@ -32,10 +32,13 @@ public struct Daemon: Sendable {
         let notifier = SystemdNotifier()
         let accounts = (try? await store.accountCount()) ?? 0
         logger.info("store open", metadata: ["path": "\(store.path)", "accounts": "\(accounts)", "synchronous": "FULL"])
-        let devices = DeviceManager(store: store, logger: logger, allowEmulated: configuration.allowEmulatedDevices)
+        let vault = CaptureVault(store: store, kioskID: configuration.kioskID, logger: logger)
+        try await vault.start(demo: configuration.demoSealingKey, dataDirectory: configuration.dataDirectory)
+        let devices = DeviceManager(store: store, vault: vault, logger: logger, allowEmulated: configuration.allowEmulatedDevices)
         await devices.start()
         if configuration.emulatedDevices { await devices.attachEmulatedDevices() }
-        let router = RequestRouter(store: store, devices: devices, roles: configuration.roles, logger: logger, version: kioskdVersion)
+        let sessions = SessionRegistry(store: store, policy: configuration.sessions, logger: logger)
+        let router = RequestRouter(store: store, devices: devices, sessions: sessions, roles: configuration.roles, logger: logger, version: kioskdVersion)
         let server = SocketServer(
             path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
             logger: logger,

@@ -15,15 +15,17 @@ public struct Caller: Sendable {
 public struct RequestRouter: Sendable {
     let store: KioskStore
     let devices: DeviceManager
+    let sessions: SessionRegistry
     let roles: RoleTable
     let logger: Logger
     let version: String
     /// The current instant; figures take "today" from it in the branch's time zone.
     let now: @Sendable () -> Date
 
-    public init(store: KioskStore, devices: DeviceManager, roles: RoleTable, logger: Logger, version: String,
+    public init(store: KioskStore, devices: DeviceManager, sessions: SessionRegistry, roles: RoleTable, logger: Logger, version: String,
                 now: @escaping @Sendable () -> Date = Date.init) {
-        self.store = store; self.devices = devices; self.roles = roles; self.logger = logger; self.version = version; self.now = now
+        self.store = store; self.devices = devices; self.sessions = sessions; self.roles = roles; self.logger = logger
+        self.version = version; self.now = now
     }
 
     /// The reply for one line (without its newline), or nil when no reply is due.
@@ -73,8 +75,12 @@ public struct RequestRouter: Sendable {
             return HelloResult(server: "kioskd", version: version, protocol: protocolVersion, role: caller.role,
                                capabilities: KioskProtocol.Method.allCases.filter { allowed($0, caller.role) }.map(\.rawValue))
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen:
-            try require(method, caller)
-            let params: AccountParams = try decodeParams(data)
+            var params: AccountParams = try decodeParams(data)
+            if caller.role == .front {
+                params.account = try await signedInAccount(for: method, asked: params.account, connection: state.id)
+            } else {
+                try require(method, caller)
+            }
             let reads = AccountReads(store: store, now: now)
             switch method {
             case .accountGet: return try await reads.info(params)
@@ -102,7 +108,39 @@ public struct RequestRouter: Sendable {
             try requireRole(method, caller)
             return try await DeviceHandlers(devices: devices, logger: logger)
                 .handle(method, data: data, caller: caller, connection: state.id)
+        case .provisionBackofficeKey:
+            try requireRole(method, caller)
+            let params: ProvisionKeyParams = try decodeParams(data)
+            let audit = AuditEntry(uid: caller.peer.uid, userName: caller.peer.userName, role: caller.role.rawValue,
+                                   action: method.rawValue, detail: "back-office public key")
+            return try await devices.vault.install(fileContents: Data(params.publicKey.utf8), audit: audit)
+        case .provisionStatus:
+            try requireRole(method, caller)
+            return await devices.vault.status()
+        case .sessionBegin:
+            let params: SessionBeginParams = try decodeParams(data)
+            return try await sessions.begin(params, connection: state.id)
+        case .sessionEnd:
+            await sessions.end(state.id)
+            return OKResult()
         }
+    }
+
+    /// The front reads only its signed-in account, and only what the contact's profile shows.
+    private func signedInAccount(for method: KioskProtocol.Method, asked: String?, connection: ConnectionID) async throws -> String {
+        let session = try await sessions.current(connection)
+        if let asked, asked != session.account {
+            throw RPCError.app(.permissionDenied, "permission denied: this session is for another account; sign out, then sign in to that account")
+        }
+        let needed: Permission? = switch method {
+        case .accountBalances, .accountSummary, .accountActivity: .viewBalances
+        case .itemsOpen: .viewOpenItems
+        default: nil
+        }
+        if let needed, !session.allows(needed) {
+            throw RPCError.app(.permissionDenied, "your access does not include this; ask the account's owner or the store")
+        }
+        return session.account
     }
 
     /// Which roles may call what. The front may read accounts only inside a signed-in session.
@@ -114,6 +152,9 @@ public struct RequestRouter: Sendable {
              .deviceDecode, .deviceTest: return role == .technician
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen: return true
         case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
+        case .provisionStatus: return role >= .manager
+        case .sessionBegin, .sessionEnd: return true
+        case .provisionBackofficeKey: return role == .technician
         }
     }
 

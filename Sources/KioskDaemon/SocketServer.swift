@@ -145,6 +145,7 @@ public final class SocketServer: Service, Sendable {
         }
         output.finish()
         await router.devices.connectionClosed(id)
+        await router.sessions.end(id)
     }
 }
 

@@ -254,4 +254,8 @@ public enum Method: String, CaseIterable, Sendable {
     case deviceParseDescriptor = "device.parse_descriptor"
     case deviceDecode = "device.decode"
     case deviceTest = "device.test"
+    case provisionBackofficeKey = "provision.backoffice_key"
+    case provisionStatus = "provision.status"
+    case sessionBegin = "session.begin"
+    case sessionEnd = "session.end"
 }

@@ -133,7 +133,14 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
         public var kind: ErrorKind?
         /// For invalid params and sync documents: the first bad path, e.g. `accounts[3].items[7].due_date`.
         public var path: String?
-        public init(kind: ErrorKind? = nil, path: String? = nil) { self.kind = kind; self.path = path }
+        /// Wrong PIN: attempts left before the contact is locked.
+        public var attemptsLeft: Int?
+        /// Locked out: seconds until sign-in is possible again.
+        public var retryAfter: Int?
+        public init(kind: ErrorKind? = nil, path: String? = nil, attemptsLeft: Int? = nil, retryAfter: Int? = nil) {
+            self.kind = kind; self.path = path; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
+        }
+        enum CodingKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after" }
     }
     public var code: Int
     public var message: String

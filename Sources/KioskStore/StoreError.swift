@@ -13,6 +13,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidDocument(SyncDocumentError)
     case olderDocument(stored: String, received: String)
     case io(String)
+    /// The write contradicts what is stored (the sentence says what and what to do).
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .olderDocument(let stored, let received):
             return "the sync document is dated \(received), older than the data already loaded (\(stored)); send a newer document"
         case .io(let text):
+            return text
+        case .conflict(let text):
             return text
         }
     }

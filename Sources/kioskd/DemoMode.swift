@@ -20,6 +20,7 @@ enum DemoMode {
         // Demo only: emulated reader and pad, usable at once.
         configuration.emulatedDevices = true
         configuration.allowEmulatedDevices = true
+        configuration.demoSealingKey = true
         // Demo only: whoever started the demo may use every method through kioskctl.
         configuration.roles.groups[.technician, default: []].append(.gid(getgid()))
     }

@@ -9,7 +9,9 @@ struct DeviceTests {
     static let track2 = ";4111111111111111=28121010000000000000?"
 
     func emulatedDaemon(_ label: String, extra: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess(label: label, configExtra: "emulated_devices = true", extraArguments: extra)
+        let daemon = try DaemonProcess(label: label, configExtra: "emulated_devices = true", extraArguments: extra)
+        if !extra.contains("--demo") { try daemon.provisionBackOfficeKey() }
+        return daemon
     }
 
     func event(_ client: RawClient, _ type: String) throws -> [String: Any] { try client.nextEvent(type) }

@@ -20,7 +20,9 @@ private enum USBTestBed {
 struct USBDaemonTests {
 
     func daemon(_ label: String, scenario: String) throws -> DaemonProcess {
-        try DaemonProcess(label: label, wrapper: [Products.usbHarness, FixtureFiles.path("usb/\(scenario)"), "--"])
+        let daemon = try DaemonProcess(label: label, wrapper: [Products.usbHarness, FixtureFiles.path("usb/\(scenario)"), "--"])
+        try daemon.provisionBackOfficeKey()
+        return daemon
     }
 
     func devices(_ client: RawClient) throws -> [[String: Any]] {

@@ -46,6 +46,14 @@ public struct BackOfficePublicKey: Sendable, Equatable {
 
     public init(id: KeyID, key: Curve25519.KeyAgreement.PublicKey) { self.id = id; self.rawKey = key.rawRepresentation }
 
+    /// A key as stored (id text and 32 raw bytes).
+    public init(keyID: String, rawKey: Data) throws(SealingError) {
+        guard rawKey.count == 32, let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: rawKey) else {
+            throw .malformedKeyFile("the stored public key is not 32 bytes")
+        }
+        self.init(id: try KeyID(keyID), key: key)
+    }
+
     /// Validated at init, so this cannot fail.
     public var key: Curve25519.KeyAgreement.PublicKey { try! Curve25519.KeyAgreement.PublicKey(rawRepresentation: rawKey) }
 

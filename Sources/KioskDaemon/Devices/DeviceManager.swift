@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskCrypto
 import KioskDevices
 import KioskProtocol
 import KioskStore
@@ -9,8 +10,8 @@ import Logging
 ///
 /// Transports (the emulated ones today, libusb next) call `attach`, `feed` and `detach`;
 /// clients reach the rest through the socket. Only devices a technician allowed are used.
-/// Clear card data lives only inside a capture's `CardSwipe` (zeroizing buffers) and is wiped
-/// when the capture ends without being handed on.
+/// Clear card data lives only inside a capture's `CardSwipe` (zeroizing buffers) until the
+/// vault seals it to the back office; then it is wiped. Clients only ever see the masked view.
 public actor DeviceManager {
     struct Record {
         var info: DeviceInfo
@@ -30,21 +31,35 @@ public actor DeviceManager {
         let kind: CaptureBeginParams.Kind
         let device: String
         let owner: ConnectionID
-        var swipe: CardSwipe?
         var signature = SignatureCapture()
+        /// Lossless record of a signature: every raw report and every sample, with the time
+        /// since the capture began, sealed with the strokes when the customer presses Done.
+        var rawReports: [(microseconds: UInt64, bytes: [UInt8])] = []
+        var samples: [(microseconds: UInt64, sample: PenSample)] = []
+        let started = ContinuousClock.now
+        var microseconds: UInt64 {
+            let d = ContinuousClock.now - started
+            return UInt64(max(0, d.components.seconds)) * 1_000_000 + UInt64(max(0, d.components.attoseconds) / 1_000_000_000_000)
+        }
     }
+
+    /// A signature longer than this many reports (over three minutes at 1,000 reports/s) is
+    /// refused rather than allowed to grow the daemon without bound.
+    static let maximumSignatureReports = 200_000
 
     private var devices: [String: Record] = [:]
     private var captures: [String: Capture] = [:]
     private var allowed: Set<String> = []
     private var hub = EventHub()
     private let store: KioskStore
+    /// Seals captures to the back office and stores them.
+    public nonisolated let vault: CaptureVault
     private let logger: Logger
     /// `--demo`: emulated devices are allowed without a technician.
     private let allowEmulated: Bool
 
-    public init(store: KioskStore, logger: Logger, allowEmulated: Bool) {
-        self.store = store; self.logger = logger; self.allowEmulated = allowEmulated
+    public init(store: KioskStore, vault: CaptureVault, logger: Logger, allowEmulated: Bool) {
+        self.store = store; self.vault = vault; self.logger = logger; self.allowEmulated = allowEmulated
     }
 
     // MARK: Connections (event delivery)
@@ -82,7 +97,7 @@ public actor DeviceManager {
     }
 
     /// One input report from a device, in arrival order.
-    func feed(_ id: String, report: [UInt8]) {
+    func feed(_ id: String, report: [UInt8]) async {
         guard var record = devices[id] else { return }
         record.reportsReceived += 1
         record.lastReportAt = Date()
@@ -91,9 +106,16 @@ public actor DeviceManager {
             let event = decoder.consume(report: report)
             record.cardDecoder = decoder
             devices[id] = record
-            if let event { cardEvent(event, on: id) }
-        } else if let pad = record.pad, let sample = pad.sample(from: report) {
-            guard let capture = record.capture, var running = captures[capture] else { return }
+            if let event { await cardEvent(event, on: id) }
+        } else if let pad = record.pad, let capture = record.capture, var running = captures[capture] {
+            guard running.rawReports.count < Self.maximumSignatureReports else {
+                fail(capture, kind: nil, message: "the signature is too long; press Clear and sign again")
+                return
+            }
+            let now = running.microseconds
+            running.rawReports.append((now, report))
+            guard let sample = pad.sample(from: report) else { captures[capture] = running; return }
+            running.samples.append((now, sample))
             running.signature.add(sample)
             captures[capture] = running
             if running.signature.pointCount % 50 == 1 {
@@ -104,37 +126,55 @@ public actor DeviceManager {
 
     /// A reader that finishes swipes on an idle gap (keyboard wedge): when no report arrived
     /// for `gap`, the swipe in progress (if any) is completed.
-    func flushIdle(_ id: String, after gap: Duration) {
+    func flushIdle(_ id: String, after gap: Duration) async {
         guard var record = devices[id], var decoder = record.cardDecoder, let last = record.lastReportAt else { return }
         let seconds = Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18
         guard Date().timeIntervalSince(last) >= seconds else { return }
         let event = decoder.flush()
         record.cardDecoder = decoder
         devices[id] = record
-        if let event { cardEvent(event, on: id) }
+        if let event { await cardEvent(event, on: id) }
     }
 
-    private func cardEvent(_ event: CardReaderEvent, on id: String) {
-        guard let captureID = devices[id]?.capture, var capture = captures[captureID] else {
+    private func cardEvent(_ event: CardReaderEvent, on id: String) async {
+        guard let captureID = devices[id]?.capture, let capture = captures[captureID] else {
             // A swipe nobody asked for: its data is wiped at once, never kept.
             if case .swipe(let swipe) = event { swipe.wipe() }
+            if case .encryptedSwipe(let swipe) = event { swipe.wipe() }
             logger.notice("swipe with no capture in progress discarded", metadata: ["device": "\(id)"])
             return
         }
         switch event {
         case .swipe(let swipe):
-            capture.swipe = swipe
-            captures[captureID] = capture
+            defer { swipe.wipe() }
             end(captureID)
-            let card = swipe.card
-            let masked = MaskedCardWire(last4: card.last4, first6: card.first6, brand: card.brand.rawValue,
-                                        expiry: card.expiry.map { String(format: "%04d-%02d", $0.year, $0.month) },
-                                        name: card.cardholderName?.displayName)
-            hub.publish(EventParams(type: "capture.done", capture: captureID, kind: "card", masked: masked), to: capture.owner)
+            await sealCard(CardCapturePayload.plaintext(swipe), card: swipe.card, capture: capture)
+        case .encryptedSwipe(let swipe):
+            defer { swipe.wipe() }
+            end(captureID)
+            await sealCard(CardCapturePayload.plaintext(swipe), card: swipe.card, capture: capture)
         case .failed(let error):
             devices[id]?.decodeFailures += 1
             fail(captureID, kind: nil, message: error.description)
         }
+    }
+
+    /// Seals the card's plaintext (wiped by the vault) and tells the capture's owner the masked view.
+    private func sealCard(_ plaintext: SensitiveBytes, card: MaskedCard, capture: Capture) async {
+        let masked = MaskedCardWire(last4: card.last4, first6: card.first6, brand: card.brand.rawValue,
+                                    expiry: card.expiry.map { String(format: "%04d-%02d", $0.year, $0.month) },
+                                    name: card.cardholderName?.displayName)
+        let maskedJSON = (try? JSONEncoder().encode(masked)).map { String(decoding: $0, as: UTF8.self) }
+        do {
+            _ = try await vault.seal(plaintext, id: capture.id, kind: .card, device: capture.device, masked: maskedJSON)
+        } catch {
+            let message = (error as? RPCError)?.message ?? "the card could not be stored safely; please try again"
+            captures[capture.id] = nil
+            hub.publish(EventParams(type: "capture.failed", capture: capture.id, kind: "card", message: message), to: capture.owner)
+            return
+        }
+        guard captures.removeValue(forKey: capture.id) != nil else { return }  // cancelled meanwhile
+        hub.publish(EventParams(type: "capture.done", capture: capture.id, kind: "card", masked: masked), to: capture.owner)
     }
 
     // MARK: Diagnostics
@@ -194,7 +234,8 @@ public actor DeviceManager {
         }
     }
 
-    func beginCapture(_ params: CaptureBeginParams, owner: ConnectionID) throws -> String {
+    func beginCapture(_ params: CaptureBeginParams, owner: ConnectionID) async throws -> String {
+        if let problem = await vault.missingKeyProblem { throw RPCError.app(.notProvisioned, problem) }
         let kind: DeviceInfo.Kind = params.kind == .card ? .cardReader : .signaturePad
         let noun = kind == .cardReader ? "card reader" : "signature pad"
         let candidates = devices.values.filter { $0.info.kind == kind && (params.device == nil || $0.info.id == params.device) }
@@ -219,7 +260,7 @@ public actor DeviceManager {
     }
 
     /// The customer pressed Done on a signature.
-    func finish(_ id: String, owner: ConnectionID) throws {
+    func finish(_ id: String, owner: ConnectionID) async throws {
         guard let capture = captures[id], capture.owner == owner else {
             throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
         }
@@ -230,6 +271,14 @@ public actor DeviceManager {
             throw RPCError.app(.conflict, "nothing has been signed yet; sign on the pad, then press Done")
         }
         end(id)
+        let plaintext = SensitiveBytes(SignaturePayload.json(capture, driver: devices[capture.device]?.info.driver ?? "unknown"))
+        do {
+            _ = try await vault.seal(plaintext, id: id, kind: .signature, device: capture.device, masked: nil)
+        } catch {
+            captures[id] = nil
+            throw error
+        }
+        guard captures.removeValue(forKey: id) != nil else { return }
         hub.publish(EventParams(type: "capture.done", capture: id, kind: "signature",
                                      points: capture.signature.pointCount, strokes: capture.signature.strokeCount), to: owner)
     }
@@ -238,7 +287,6 @@ public actor DeviceManager {
         guard let capture = captures[id], capture.owner == owner else {
             throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
         }
-        capture.swipe?.wipe()
         end(id)
         captures[id] = nil
     }
@@ -247,7 +295,6 @@ public actor DeviceManager {
     func connectionClosed(_ owner: ConnectionID) {
         hub.unregister(owner)
         for capture in captures.values where capture.owner == owner {
-            capture.swipe?.wipe()
             end(capture.id)
             captures[capture.id] = nil
         }
@@ -263,7 +310,6 @@ public actor DeviceManager {
 
     private func fail(_ id: String, kind: ErrorKind?, message: String) {
         guard let capture = captures[id] else { return }
-        capture.swipe?.wipe()
         end(id)
         captures[id] = nil
         hub.publish(EventParams(type: "capture.failed", capture: id, kind: capture.kind.rawValue, message: message), to: capture.owner)

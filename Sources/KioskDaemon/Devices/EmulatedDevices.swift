@@ -34,7 +34,7 @@ extension DeviceManager {
 
     /// `device.emulate.swipe`: types the tracks into the emulated wedge reader, as its keyboard
     /// reports; the keyboard-wedge driver decodes them like any real swipe.
-    func emulateSwipe(_ params: EmulateSwipeParams) throws {
+    func emulateSwipe(_ params: EmulateSwipeParams) async throws {
         guard params.track1 != nil || params.track2 != nil else {
             throw RPCError.invalidParams("invalid params: give track1, track2 or both", path: "params.track1")
         }
@@ -45,11 +45,11 @@ extension DeviceManager {
         guard text.utf8.count <= 256, let reports = WedgeKeystrokes.reports(typing: Array(text.utf8)) else {
             throw RPCError.invalidParams("invalid params: the tracks hold characters a magnetic stripe cannot carry, or are too long", path: "params")
         }
-        for report in reports { feed(id, report: report) }
+        for report in reports { await feed(id, report: report) }
     }
 
     /// `device.emulate.sign`: draws the strokes on the emulated pad as HID pen reports.
-    func emulateSign(_ params: EmulateSignParams) throws {
+    func emulateSign(_ params: EmulateSignParams) async throws {
         let id = try emulatedDevice(params.device, kind: .signaturePad)
         guard let pad = EmulatedPad.make() else {
             throw RPCError.app(.deviceUnavailable, "the emulated signature pad could not be built")
@@ -65,6 +65,6 @@ extension DeviceManager {
                 }
             }
         }
-        for report in pad.reports(drawing: params.strokes) { feed(id, report: report) }
+        for report in pad.reports(drawing: params.strokes) { await feed(id, report: report) }
     }
 }

@@ -15,6 +15,7 @@ enum Products {
     static var kioskd: String { directory.appendingPathComponent("kioskd").path }
     static var kioskctl: String { directory.appendingPathComponent("kioskctl").path }
     static var usbHarness: String { directory.appendingPathComponent("kiosk-usb-harness").path }
+    static var backoffice: String { directory.appendingPathComponent("kiosk-backoffice").path }
 }
 
 /// Scratch gids the tests grant roles to (no /etc/group edits needed).
@@ -171,6 +172,23 @@ final class DaemonProcess {
     }
 
     var log: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Makes a back-office key pair in the scratch directory and installs its public half, as a
+    /// technician would; returns the private key's path (for `kiosk-backoffice open-capture`).
+    @discardableResult
+    func provisionBackOfficeKey(keyID: String = "bo-test") throws -> String {
+        let prefix = directory + "/" + keyID
+        let keygen = try runProcess(Products.backoffice, ["keygen", "--out", prefix, "--key-id", keyID])
+        guard keygen.status == 0 else { throw ProvisionFailure(output: keygen.stderr) }
+        let installed = try kioskctl(["provision", "backoffice-key", prefix + ".pub"])
+        guard installed.status == 0 else { throw ProvisionFailure(output: installed.stderr) }
+        return prefix + ".key"
+    }
+
+    struct ProvisionFailure: Error, CustomStringConvertible {
+        let output: String
+        var description: String { "provisioning the back-office key failed: \(output)" }
+    }
 
     /// Runs kioskctl against this daemon, optionally as another uid/gid through setpriv.
     func kioskctl(_ arguments: [String], uid: UInt32? = nil, gid: UInt32? = nil) throws -> ProcessResult {

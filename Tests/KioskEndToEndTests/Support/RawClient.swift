@@ -118,4 +118,5 @@ extension Dictionary where Key == String, Value == Any {
     var errorCode: Int? { error?["code"] as? Int }
     var errorKind: String? { (error?["data"] as? [String: Any])?["kind"] as? String }
     var errorMessage: String { error?["message"] as? String ?? "" }
+    var errorData: [String: Any] { error?["data"] as? [String: Any] ?? [:] }
 }
