@@ -102,6 +102,55 @@ struct SealingTests {
         #expect(!wrong.stderr.contains(Self.pan))
     }
 
+    @Test("an encrypting reader's DUKPT ciphertext is forwarded inside the sealed capture and only the BDK opens it")
+    func encryptingReader() throws {
+        let daemon = try DaemonProcess(label: "seal-dukpt", configExtra: "emulated_devices = true")
+        let key = try daemon.provisionBackOfficeKey()
+        let client = try daemon.client()
+        _ = try client.call("device.allow", params: ["id": "emulated-secure-reader-1"])
+        var kSNs: [String] = []
+        for round in 0..<2 {
+            let capture = try client.call("device.capture.begin", params: ["kind": "card", "device": "emulated-secure-reader-1"], id: 2)
+                .result["capture"] as? String ?? ""
+            #expect(try client.call("device.emulate.swipe", params: ["device": "emulated-secure-reader-1", "track1": Self.track1, "track2": Self.track2], id: 3).error == nil)
+            let done = try client.nextEvent("capture.done")
+            let masked = done["masked"] as? [String: Any] ?? [:]
+            #expect(masked["last4"] as? String == "1111")
+            #expect((masked["first6"] as? String)?.hasPrefix("4111") == true)
+            #expect(masked["expiry"] as? String == "2028-12")
+            let opened = try open(daemon, capture: capture, privateKey: key)
+            let payload = opened.json["payload"] as? [String: Any] ?? [:]
+            #expect(payload["source"] as? String == "reader_encrypted", "\(opened.stderr)")
+            let ksn = payload["ksn"] as? String ?? ""
+            kSNs.append(ksn)
+            #expect(ksn == "FFFF9876543210E0000\(round + 1)")
+            let blocks = payload["blocks"] as? [[String: Any]] ?? []
+            let track2Block = blocks.first { ($0["tracks"] as? [Int]) == [2] }
+            let ciphertext = track2Block?["ciphertext"] as? String ?? ""
+            #expect(!ciphertext.isEmpty && !ciphertext.contains(Self.pan))
+            // The back office's side: derive the key from the BDK and the KSN, decrypt.
+            let clear = try runProcess(Products.backoffice, ["dukpt", "--bdk", "0123456789ABCDEFFEDCBA9876543210", "--ksn", ksn,
+                                                             "--variant", "pin", "--decrypt", ciphertext])
+            #expect(clear.status == 0, "\(clear.stderr)")
+            let hex = clear.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let bytes = stride(from: 0, to: hex.count - 1, by: 2).compactMap { i -> UInt8? in
+                let start = hex.index(hex.startIndex, offsetBy: i)
+                return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
+            }
+            #expect(String(decoding: bytes.prefix(Self.track2.utf8.count), as: UTF8.self) == Self.track2)
+            let wrongVariant = try runProcess(Products.backoffice, ["dukpt", "--bdk", "0123456789ABCDEFFEDCBA9876543210", "--ksn", ksn,
+                                                                    "--variant", "data", "--decrypt", ciphertext])
+            #expect(!wrongVariant.stdout.contains(Self.track2.utf8.map { String(format: "%02X", $0) }.joined()))
+        }
+        #expect(Set(kSNs).count == 2, "the KSN advances per swipe")
+        daemon.stop()
+        for file in try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.dataDirectory + "/" + file))
+            #expect(bytes.range(of: Data(Self.pan.utf8)) == nil, "\(file) holds the PAN")
+        }
+        #expect(!daemon.log.contains(Self.pan))
+    }
+
     @Test("rotation: new captures use the new key, stored ones keep theirs and still open")
     func rotation() throws {
         let daemon = try DaemonProcess(label: "seal-rotate", configExtra: "emulated_devices = true")

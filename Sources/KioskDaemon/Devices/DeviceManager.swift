@@ -55,6 +55,8 @@ public actor DeviceManager {
     /// Seals captures to the back office and stores them.
     public nonisolated let vault: CaptureVault
     private let logger: Logger
+    /// The emulated encrypting reader's DUKPT state (its KSN advances per swipe).
+    let secureReader = EmulatedSecureReader()
     /// `--demo`: emulated devices are allowed without a technician.
     private let allowEmulated: Bool
 

@@ -27,6 +27,7 @@ extension DeviceManager {
     /// Attaches the emulated reader (and pad) at start-up.
     func attachEmulatedDevices() {
         attach(EmulatedDevices.reader, cardDecoder: KeyboardWedgeDecoder(), emulated: true)
+        attach(EmulatedSecureReader.info, cardDecoder: MagneSafeHIDDecoder(), emulated: true)
         if let pad = EmulatedPad.make() {
             attach(pad.info, pad: pad.decoder, descriptor: pad.descriptor, emulated: true)
         }
@@ -39,6 +40,18 @@ extension DeviceManager {
             throw RPCError.invalidParams("invalid params: give track1, track2 or both", path: "params.track1")
         }
         let id = try emulatedDevice(params.device, kind: .cardReader)
+        if id == EmulatedSecureReader.id {
+            for track in [params.track1, params.track2] {
+                guard let track, !track.isEmpty else { continue }
+                guard track.utf8.count <= 110, track.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+                    throw RPCError.invalidParams("invalid params: the tracks hold characters a magnetic stripe cannot carry, or are too long", path: "params")
+                }
+            }
+            let report = try await secureReader.report(track1: params.track1.map { EmulatedDevices.framed($0, start: "%") },
+                                                       track2: params.track2.map { EmulatedDevices.framed($0, start: ";") })
+            await feed(id, report: report)
+            return
+        }
         var text = ""
         if let track1 = params.track1 { text += EmulatedDevices.framed(track1, start: "%") }
         if let track2 = params.track2 { text += EmulatedDevices.framed(track2, start: ";") }
