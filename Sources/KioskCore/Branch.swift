@@ -43,6 +43,14 @@ public struct Branch: Codable, Sendable, Equatable {
 
     /// The day it is now at this branch.
     public func today(at now: Date) -> LocalDate { LocalDate(instant: now, in: zone) }
+
+    /// The instant `day` begins in the branch's zone (when a scheduled payment becomes due).
+    public func startOfDay(_ day: LocalDate) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: day.year, month: day.month, day: day.day)
+        return calendar.date(from: components).map { calendar.startOfDay(for: $0) } ?? Date(timeIntervalSince1970: 0)
+    }
 }
 
 /// A store user (employee): representatives, receivables managers, people to notify.

@@ -38,13 +38,16 @@ struct AccountReads: Sendable {
                                        email: user.email.flatMap { $0.isEmpty ? nil : $0 },
                                        cell: user.cell.flatMap { $0.isEmpty ? nil : $0 })
         }
-        return AccountInfo(
+        var info = AccountInfo(
             number: a.number, name: a.name, company: a.company, address: a.usedAddressLines, city: a.city, region: a.region,
             postalCode: a.postalCode, country: a.country, phone: a.phone, receivablesType: a.receivablesType.rawValue,
             billingType: a.billingType.rawValue, jobs: a.jobs.map { .init(number: $0.number, name: $0.name) },
             representative: representative,
             links: .init(erp: a.links.erp, accounting: a.links.accounting, gateway: a.links.gateway),
             branch: a.branch, currency: stored.currency)
+        let notices = await SessionRegistry.rejectionNotices(store, account: a.number)
+        if !notices.isEmpty { info.rejectedPayments = notices }
+        return info
     }
 
     func balances(_ params: AccountParams) async throws -> BalancesResult {

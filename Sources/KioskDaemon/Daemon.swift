@@ -44,7 +44,10 @@ public struct Daemon: Sendable {
             logger: logger,
             onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") },
             onStopping: { notifier.notify("STOPPING=1") })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server),
+            .init(service: PaymentScheduler(store: store, logger: logger), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+        ]
         if configuration.usb, case (var usb, let events)? = USBTransport.make(devices: devices, logger: logger) {
             usb.events = events
             // A transport that stops (or fails) leaves the daemon running without USB.

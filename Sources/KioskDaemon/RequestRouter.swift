@@ -76,7 +76,10 @@ public struct RequestRouter: Sendable {
                                capabilities: KioskProtocol.Method.allCases.filter { allowed($0, caller.role) }.map(\.rawValue))
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen:
             var params: AccountParams = try decodeParams(data)
-            if caller.role == .front {
+            // The front always reads as its session; staff read any account, or their own
+            // session's when they name none (a technician testing the customer's path).
+            let ownSession = params.account == nil ? await sessions.hasSession(state.id) : false
+            if caller.role == .front || ownSession {
                 params.account = try await signedInAccount(for: method, asked: params.account, connection: state.id)
             } else {
                 try require(method, caller)
@@ -117,6 +120,13 @@ public struct RequestRouter: Sendable {
         case .provisionStatus:
             try requireRole(method, caller)
             return await devices.vault.status()
+        case .paymentOptions, .paymentQuote, .paymentSubmit, .paymentsList, .paymentProcess, .paymentReject, .paymentDelete,
+             .paymentReschedule, .paymentCancel, .paymentAcknowledge, .outboxList:
+            guard allowed(method, caller.role) else {
+                throw RPCError.app(.permissionDenied, "permission denied: \(method.rawValue) needs the manager role; add the user to group \(roles.groupName(for: .manager))")
+            }
+            return try await PaymentHandlers(store: store, devices: devices, sessions: sessions, kioskID: devices.vault.kioskID,
+                                             logger: logger, now: now).handle(method, data: data, caller: caller, connection: state.id)
         case .sessionBegin:
             let params: SessionBeginParams = try decodeParams(data)
             return try await sessions.begin(params, connection: state.id)
@@ -154,6 +164,9 @@ public struct RequestRouter: Sendable {
         case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
         case .provisionStatus: return role >= .manager
         case .sessionBegin, .sessionEnd: return true
+        // Customers pay inside a session (checked by the handler); staff post-process.
+        case .paymentOptions, .paymentQuote, .paymentSubmit, .paymentReschedule, .paymentCancel, .paymentAcknowledge: return true
+        case .paymentsList, .paymentProcess, .paymentReject, .paymentDelete, .outboxList: return role >= .manager
         case .provisionBackofficeKey: return role == .technician
         }
     }

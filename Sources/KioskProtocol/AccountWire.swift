@@ -66,10 +66,14 @@ public struct AccountInfo: Codable, Sendable, Equatable {
     public var links: Links
     public var branch: String?
     public var currency: String
+    /// Payments the store rejected that the customer has not acknowledged yet (reason and
+    /// message shown until `payment.acknowledge`). Absent when there are none.
+    public var rejectedPayments: [RejectionNotice]?
 
     enum CodingKeys: String, CodingKey {
         case number, name, company, address, city, region, postalCode = "postal_code", country, phone
         case receivablesType = "receivables_type", billingType = "billing_type", jobs, representative, links, branch, currency
+        case rejectedPayments = "rejected_payments"
     }
 
     public init(number: String, name: String, company: String?, address: [String], city: String?, region: String?,
@@ -229,6 +233,25 @@ public struct SyncApplyResult: Codable, Sendable, Equatable {
     }
 }
 
+/// A rejected payment as the customer is told about it.
+public struct RejectionNotice: Codable, Sendable, Equatable {
+    public var payment: String
+    public var amount: Int
+    public var currency: String
+    public var createdAt: String
+    /// `account_issue_call` or `payment_issue_call`.
+    public var reason: String
+    /// The reason as the customer reads it ("Account issue – please call the store").
+    public var reasonText: String
+    public var message: String
+    public init(payment: String, amount: Int, currency: String, createdAt: String, reason: String, message: String) {
+        self.payment = payment; self.amount = amount; self.currency = currency; self.createdAt = createdAt; self.reason = reason
+        self.message = message
+        reasonText = reason == "account_issue_call" ? "Account issue – please call the store" : "Payment issue – please call the store"
+    }
+    enum CodingKeys: String, CodingKey { case payment, amount, currency, createdAt = "created_at", reason, reasonText = "reason_text", message }
+}
+
 /// The methods this daemon serves today, as `hello` lists them.
 public enum Method: String, CaseIterable, Sendable {
     case hello
@@ -258,4 +281,15 @@ public enum Method: String, CaseIterable, Sendable {
     case provisionStatus = "provision.status"
     case sessionBegin = "session.begin"
     case sessionEnd = "session.end"
+    case paymentOptions = "payment.options"
+    case paymentQuote = "payment.quote"
+    case paymentSubmit = "payment.submit"
+    case paymentsList = "payments.list"
+    case paymentProcess = "payment.process"
+    case paymentReject = "payment.reject"
+    case paymentDelete = "payment.delete"
+    case paymentReschedule = "payment.reschedule"
+    case paymentCancel = "payment.cancel"
+    case paymentAcknowledge = "payment.acknowledge"
+    case outboxList = "outbox.list"
 }

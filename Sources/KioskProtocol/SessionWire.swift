@@ -24,8 +24,11 @@ public struct SessionBeginResult: Codable, Sendable, Equatable {
     public var expiresIn: Int
     /// Seconds until the session ends whatever happens.
     public var maximumRemaining: Int
-    public init(session: String, account: String, contact: Contact, expiresIn: Int, maximumRemaining: Int) {
+    /// Rejected payments to show at sign-in, until acknowledged.
+    public var notices: [RejectionNotice]
+    public init(session: String, account: String, contact: Contact, expiresIn: Int, maximumRemaining: Int, notices: [RejectionNotice] = []) {
         self.session = session; self.account = account; self.contact = contact; self.expiresIn = expiresIn; self.maximumRemaining = maximumRemaining
+        self.notices = notices
     }
-    enum CodingKeys: String, CodingKey { case session, account, contact, expiresIn = "expires_in", maximumRemaining = "maximum_remaining" }
+    enum CodingKeys: String, CodingKey { case session, account, contact, expiresIn = "expires_in", maximumRemaining = "maximum_remaining", notices }
 }

@@ -116,6 +116,13 @@ struct USBDaemonTests {
         #expect(daemon.stop() == 0)
         #expect(!daemon.log.contains("4111111111111111"))
         #expect(!daemon.log.contains("level=error") && !daemon.log.contains("USB device failed"), "\(daemon.log)")
+        // The swipe is stored sealed (one envelope), and nothing on disk holds the card number.
+        let sealed = try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", "SELECT count(*) FROM sealed_capture WHERE kind = 'card'"])
+        #expect(sealed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        for file in try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.dataDirectory + "/" + file))
+            #expect(bytes.range(of: Data("4111111111111111".utf8)) == nil, "\(file) holds the PAN")
+        }
     }
 
     @Test("two devices at once: a card capture and a signature capture run side by side")

@@ -49,6 +49,9 @@ public actor DeviceManager {
 
     private var devices: [String: Record] = [:]
     private var captures: [String: Capture] = [:]
+    /// Sealed captures not yet used by a payment, and the connection that made each: a capture
+    /// pays for a payment only on the connection where the customer swiped or signed.
+    private var completed: [String: (owner: ConnectionID, kind: CaptureKind)] = [:]
     private var allowed: Set<String> = []
     private var hub = EventHub()
     private let store: KioskStore
@@ -176,6 +179,7 @@ public actor DeviceManager {
             return
         }
         guard captures.removeValue(forKey: capture.id) != nil else { return }  // cancelled meanwhile
+        completed[capture.id] = (capture.owner, .card)
         hub.publish(EventParams(type: "capture.done", capture: capture.id, kind: "card", masked: masked), to: capture.owner)
     }
 
@@ -281,6 +285,7 @@ public actor DeviceManager {
             throw error
         }
         guard captures.removeValue(forKey: id) != nil else { return }
+        completed[id] = (owner, .signature)
         hub.publish(EventParams(type: "capture.done", capture: id, kind: "signature",
                                      points: capture.signature.pointCount, strokes: capture.signature.strokeCount), to: owner)
     }
@@ -296,6 +301,7 @@ public actor DeviceManager {
     /// A client went away: its captures end and their data is wiped.
     func connectionClosed(_ owner: ConnectionID) {
         hub.unregister(owner)
+        completed = completed.filter { $0.value.owner != owner }
         for capture in captures.values where capture.owner == owner {
             end(capture.id)
             captures[capture.id] = nil
@@ -315,6 +321,18 @@ public actor DeviceManager {
         end(id)
         captures[id] = nil
         hub.publish(EventParams(type: "capture.failed", capture: id, kind: capture.kind.rawValue, message: message), to: capture.owner)
+    }
+
+    /// Refuses a capture id this connection did not complete (or of the wrong kind).
+    func requireOwnCapture(_ id: String, kind: CaptureKind, connection: ConnectionID) throws {
+        guard let entry = completed[id], entry.owner == connection else {
+            throw RPCError.app(.notFound, kind == .card ? "the card swipe was not found on this kiosk session; please swipe again"
+                                                        : "the signature was not found on this kiosk session; please sign again")
+        }
+        guard entry.kind == kind else {
+            throw RPCError.invalidParams("invalid params: capture \(id.prefix(40)) is a \(entry.kind.rawValue) capture, not a \(kind.rawValue)",
+                                         path: kind == .card ? "params.method.capture" : "params.signature")
+        }
     }
 
     /// Finds the device a technician's emulation command is for.

@@ -53,7 +53,8 @@ public actor SessionRegistry {
         logger.info("signed in", metadata: ["account": "\(params.account)", "contact": "\(contact.id)"])
         return SessionBeginResult(session: token, account: params.account,
                                   contact: .init(id: contact.id, name: contact.name, permissions: contact.permissions),
-                                  expiresIn: policy.idleSeconds, maximumRemaining: policy.maximumSeconds)
+                                  expiresIn: policy.idleSeconds, maximumRemaining: policy.maximumSeconds,
+                                  notices: await Self.rejectionNotices(store, account: params.account))
     }
 
     /// The connection's live session, refreshed; `not_signed_in` or `session_expired` otherwise.
@@ -72,9 +73,20 @@ public actor SessionRegistry {
         return session
     }
 
+    func hasSession(_ connection: ConnectionID) -> Bool { sessions[connection] != nil }
+
     func end(_ connection: ConnectionID) {
         if let session = sessions.removeValue(forKey: connection) {
             logger.info("signed out", metadata: ["account": "\(session.account)"])
+        }
+    }
+
+    /// Rejections the customer has not acknowledged.
+    static func rejectionNotices(_ store: KioskStore, account: String) async -> [RejectionNotice] {
+        let rejected = (try? await store.payments(state: "rejected", account: account)) ?? []
+        return rejected.filter { !$0.rejectionSeen }.map {
+            RejectionNotice(payment: $0.id, amount: $0.amount, currency: $0.currency, createdAt: $0.createdAt,
+                            reason: $0.reason ?? "payment_issue_call", message: $0.message ?? "")
         }
     }
 

@@ -1,0 +1,148 @@
+import Foundation
+
+/// What a customer asked to pay (the params of `payment.quote` / `payment.submit`).
+public struct PaymentRequest: Sendable, Equatable {
+    public var job: Int?
+    /// Open-item accounts: the invoices chosen, by item id.
+    public var invoices: [String]
+    public var includeFinanceCharges: Bool
+    /// Balance-forward accounts: the amount, in minor units.
+    public var amount: Int?
+
+    public init(job: Int? = nil, invoices: [String] = [], includeFinanceCharges: Bool = false, amount: Int? = nil) {
+        self.job = job; self.invoices = invoices; self.includeFinanceCharges = includeFinanceCharges; self.amount = amount
+    }
+}
+
+/// A payment already submitted and not yet processed (pending or scheduled): what it covers.
+public struct PaymentCommitment: Sendable, Equatable {
+    public var paymentID: String
+    public var job: Int?
+    public var state: String
+    public var amount: Int
+    /// Item id (or `finance_charges`, or `balance`) → amount.
+    public var lines: [String: Int]
+
+    public init(paymentID: String, job: Int?, state: String, amount: Int, lines: [String: Int]) {
+        self.paymentID = paymentID; self.job = job; self.state = state; self.amount = amount; self.lines = lines
+    }
+}
+
+/// One line of a quote: an invoice, the finance charges, or a balance-forward amount.
+public struct QuoteLine: Sendable, Equatable {
+    public static let financeChargesID = "finance_charges"
+    public static let balanceID = "balance"
+    public var id: String
+    public var amount: Int
+    /// The finance-charges line is forced into the total by the branch.
+    public var locked: Bool
+    public init(id: String, amount: Int, locked: Bool = false) { self.id = id; self.amount = amount; self.locked = locked }
+}
+
+/// Why a payment cannot be made as asked, with the protocol's error kind and a sentence a
+/// customer understands.
+public struct PaymentProblem: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case paymentsDisabled = "payments_disabled", invalidAmount = "invalid_amount",
+                                         conflict, notFound = "not_found", invalidParams = "invalid_params" }
+    public var kind: Kind
+    public var message: String
+    /// The item the problem is about, when there is one.
+    public var item: String?
+    public init(_ kind: Kind, _ message: String, item: String? = nil) { self.kind = kind; self.message = message; self.item = item }
+    public var description: String { message }
+}
+
+/// The priced request: lines, total, and every problem found (empty when it can be paid).
+public struct PaymentQuote: Sendable, Equatable {
+    public var lines: [QuoteLine]
+    public var total: Int
+    public var problems: [PaymentProblem]
+    public var canPay: Bool { problems.isEmpty && total > 0 }
+}
+
+extension Figures {
+    /// Prices a payment request by DOMAIN.md "Paying":
+    ///
+    /// * the branch must accept online payments;
+    /// * open-item accounts pay chosen open invoices at their amount due (open amount less
+    ///   linked credit memos) less what pending or scheduled payments already cover, so no
+    ///   payment can push an invoice below zero; finance charges due are one line, forced in
+    ///   when the branch says "pay finance charges first";
+    /// * balance-forward accounts pay an amount above zero and at most Total less what pending
+    ///   or scheduled payments in the same scope already cover.
+    ///
+    /// Pure: the caller passes the account, today in the branch's zone and the commitments.
+    public static func quote(_ account: Account, scope: FigureScope, branch: Branch, today: LocalDate,
+                             request: PaymentRequest, commitments: [PaymentCommitment], currency: String) -> PaymentQuote {
+        var problems: [PaymentProblem] = []
+        if !branch.acceptOnlinePayments {
+            problems.append(PaymentProblem(.paymentsDisabled, "this store does not take payments at the kiosk for this account; please pay at the counter"))
+        }
+        var lines: [QuoteLine] = []
+        switch account.receivablesType {
+        case .openItem:
+            if request.amount != nil {
+                problems.append(PaymentProblem(.invalidParams, "this account pays by invoice: choose invoices rather than an amount"))
+            }
+            let open = openItems(account, scope: scope, branch: branch, today: today)
+            var covered: [String: Int] = [:]
+            for c in commitments { for (id, amount) in c.lines { covered[id, default: 0] += amount } }
+            func coveredBy(_ id: String) -> String? { commitments.first { ($0.lines[id] ?? 0) > 0 }?.paymentID }
+            var seen = Set<String>()
+            for id in request.invoices {
+                guard seen.insert(id).inserted else {
+                    problems.append(PaymentProblem(.invalidParams, "an invoice was chosen twice", item: id)); continue
+                }
+                guard let invoice = open.invoices.first(where: { $0.id == id }) else {
+                    problems.append(PaymentProblem(.notFound, "that invoice is not open on this account any more; refresh the list", item: id)); continue
+                }
+                let offer = invoice.amountDue - covered[id, default: 0]
+                guard offer > 0 else {
+                    let by = coveredBy(id).map { " by payment \($0)" } ?? ""
+                    problems.append(PaymentProblem(.conflict, "invoice \(invoice.number) is already being paid\(by)", item: id)); continue
+                }
+                lines.append(QuoteLine(id: id, amount: offer))
+            }
+            let charges = open.financeCharges - covered[QuoteLine.financeChargesID, default: 0]
+            if charges > 0 && (request.includeFinanceCharges || open.financeChargesRequired) {
+                lines.append(QuoteLine(id: QuoteLine.financeChargesID, amount: charges, locked: open.financeChargesRequired))
+            }
+            if lines.isEmpty && problems.isEmpty {
+                problems.append(PaymentProblem(.invalidAmount, "choose at least one invoice to pay"))
+            }
+        case .balanceForward:
+            if !request.invoices.isEmpty {
+                problems.append(PaymentProblem(.invalidParams, "this account pays an amount rather than invoices: enter the amount"))
+            }
+            let total = balances(account, scope: scope).total
+            let pending = commitments.filter { c in
+                scope == .account || scope == .consolidated || c.job == nil || FigureScope.job(c.job!) == scope
+            }.reduce(0) { $0 + $1.amount }
+            let most = total - pending
+            if let amount = request.amount {
+                if amount <= 0 {
+                    problems.append(PaymentProblem(.invalidAmount, "the amount must be more than zero"))
+                } else if most <= 0 {
+                    problems.append(PaymentProblem(.invalidAmount, "there is nothing to pay right now: the balance is already covered by pending payments"))
+                } else if amount > most {
+                    problems.append(PaymentProblem(.invalidAmount, "the most you can pay now is \(Money.text(most, currency: currency))"))
+                } else {
+                    lines.append(QuoteLine(id: QuoteLine.balanceID, amount: amount))
+                }
+            } else {
+                problems.append(PaymentProblem(.invalidAmount, "enter the amount to pay (at most \(Money.text(max(most, 0), currency: currency)))"))
+            }
+        }
+        return PaymentQuote(lines: lines, total: lines.reduce(0) { $0 + $1.amount }, problems: problems)
+    }
+}
+
+/// Money in a sentence: "120.00 USD". Locale-aware display is the front's job; this is for
+/// messages that must be unambiguous in any locale.
+public enum Money {
+    public static func text(_ minor: Int, currency: String) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let value = abs(minor)
+        return "\(sign)\(value / 100).\(String(format: "%02d", value % 100)) \(currency)"
+    }
+}

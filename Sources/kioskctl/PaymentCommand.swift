@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `kioskctl payments list`: what customers submitted, for managers.
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "payments", abstract: "Payments submitted at the kiosk (managers).",
+                                                    subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List payments, newest first (deleted ones only with --state deleted).")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "pending, scheduled, processed, rejected or deleted.") var state: String?
+        @Option(help: "Only this account.") var account: String?
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let params = try JSONEncoder().encode(PaymentsListParams(state: state, account: account))
+                    let raw = try await client.callRaw(method: Method.paymentsList.rawValue, paramsJSON: params)
+                    if json { Output.raw(raw); return }
+                    guard let list = try? JSONDecoder().decode(PaymentsListResult.self, from: raw) else {
+                        throw ClientError.malformedReply("the result of payments.list does not have the expected fields")
+                    }
+                    guard !list.payments.isEmpty else { Output.line("No payments\(state.map { " in state \($0)" } ?? "").") ; return }
+                    Output.line("ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD")
+                    for p in list.payments {
+                        let job = p.job.map(String.init) ?? "-"
+                        let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
+                        Output.line([p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
+                                     job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
+                                     p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
+                                     p.methodDescription].joined(separator: " ")
+                            + (p.payOn.map { "  (pay on \($0))" } ?? "") + (p.reason.map { "  [\($0): \(p.message ?? "")]" } ?? ""))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `kioskctl payment process|reject|delete ID`: a manager's post-processing, audited.
+struct PaymentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "payment", abstract: "Process, reject or delete one payment (managers).",
+                                                    subcommands: [Process.self, Reject.self, Delete.self])
+
+    struct Process: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Process a payment: it becomes an unapplied credit on the account; its amount cannot change.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The payment's temporary id.") var id: String
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let p: PaymentSummaryWire = try await client.call(Method.paymentProcess.rawValue, params: PaymentIDParams(id: id))
+                    Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
+                }
+            }
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a payment; the customer sees the reason and message at their next sign-in.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The payment's temporary id.") var id: String
+        @Option(help: "account (account issue – call) or payment (payment issue – call).") var reason: String
+        @Option(help: "What the customer is told (1–500 characters).") var message: String
+        func validate() throws {
+            guard ["account", "payment"].contains(reason) else { throw ValidationError("--reason must be account or payment") }
+        }
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let p: PaymentSummaryWire = try await client.call(Method.paymentReject.rawValue,
+                                                                      params: PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
+                    Output.line("Rejected \(p.id); account \(p.account) will see it at the next sign-in.")
+                }
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a payment: gone for the customer (the audit log keeps it); a new one may be made.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The payment's temporary id.") var id: String
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let p: PaymentSummaryWire = try await client.call(Method.paymentDelete.rawValue, params: PaymentIDParams(id: id))
+                    Output.line("Deleted \(p.id).")
+                }
+            }
+        }
+    }
+}
+
+/// `kioskctl outbox list`: what is waiting for the back office.
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "outbox", abstract: "Entries waiting for the back office (managers).",
+                                                    subcommands: [List.self])
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List outbox entries, newest first.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "due, in_flight, delivered or dead.") var state: String?
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let raw = try await client.callRaw(method: Method.outboxList.rawValue, paramsJSON: try JSONEncoder().encode(OutboxListParams(state: state)))
+                    if json { Output.raw(raw); return }
+                    guard let list = try? JSONDecoder().decode(OutboxListResult.self, from: raw) else {
+                        throw ClientError.malformedReply("the result of outbox.list does not have the expected fields")
+                    }
+                    guard !list.entries.isEmpty else { Output.line("The outbox is empty."); return }
+                    for e in list.entries {
+                        Output.line("\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
+                            + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? ""))
+                    }
+                }
+            }
+        }
+    }
+}
