@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test demo bench fuzz fuzz-smoke clean
+.PHONY: all deps build build-tests test crash-test demo bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -23,6 +23,10 @@ build-tests: deps
 # process (no --parallel: CI reads the XCTest/Swift Testing summaries, which come last).
 test: build-tests fuzz-smoke
 	$(SWIFT) test --skip-build
+
+# The crash test at full strength: 1,000 SIGKILLs during payment submissions (make test: 200).
+crash-test: build-tests
+	KIOSK_CRASH_KILLS=1000 $(SWIFT) test --skip-build --filter CrashTests
 
 # libFuzzer (swiftc -sanitize=fuzzer,address) over the parsers that read device and network
 # bytes; see Fuzz/README.md. A crash fails the run and prints its reproducer.

@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "KioskCrypto", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice",
         ]),
     ],
     swiftLanguageModes: [.v6]
