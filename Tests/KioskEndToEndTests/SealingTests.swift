@@ -7,6 +7,8 @@ import Testing
 @Suite("Sealed captures", .serialized)
 struct SealingTests {
     static let pan = "4111111111111111"
+    /// Long enough that finding it by chance in ciphertext or base64 is out of the question.
+    static let pin = "73914628"
     static let track1 = "%B4111111111111111^DOE/JOHN^28121010000000000000?"
     static let track2 = ";4111111111111111=28121010000000000000?"
 
@@ -183,7 +185,7 @@ struct SealingTests {
         #expect(mode == 0o600)
     }
 
-    @Test("leak scan: swipes and a signature, a restart, then the PAN, the tracks and the PIN appear nowhere")
+    @Test("leak scan: swipes, a signature, sign-in and a payment, a restart, then the PAN, the tracks and the PIN appear nowhere")
     func leakScan() throws {
         let daemon = try DaemonProcess(label: "seal-leak", configExtra: "emulated_devices = true")
         let key = try daemon.provisionBackOfficeKey()
@@ -207,6 +209,15 @@ struct SealingTests {
         _ = try client.call("device.emulate.sign", params: ["strokes": [[[0.1, 0.1, 0.5], [0.2, 0.3, 0.6]]]], id: 31)
         seen.append("\(try client.call("device.capture.finish", params: ["capture": sign], id: 32))")
         seen.append("\(try client.nextEvent("capture.done"))")
+        // Through sign-in and payment: a wrong PIN, the right one, and a submit paid with the
+        // last card swiped.
+        seen.append("\(try client.call("sync.apply", params: PayingStore.document(count: 2, pin: Self.pin), id: 40))")
+        seen.append("\(try client.call("session.begin", params: ["account": "C10000", "pin": "000000"], id: 41))")
+        seen.append("\(try client.call("session.begin", params: ["account": "C10000", "pin": Self.pin], id: 42))")
+        let paid = try client.call("payment.submit", params: ["amount": 1_000, "method": ["capture": captures[2]], "signature": sign,
+                                                              "terms_sha256": PayingStore.termsSHA256], id: 43)
+        #expect(paid.result["state"] as? String == "pending", "\(paid)")
+        seen.append("\(paid)")
         seen.append(contentsOf: client.events.map { "\($0)" })
         daemon.stop()
 
@@ -221,7 +232,7 @@ struct SealingTests {
         }
         again.stop()
 
-        let secrets = cards.flatMap { [$0.0, $0.1, String($0.1.dropFirst().prefix { $0 != "=" })] } + ["DOE/JOHN", "PUBLIC/JANE"]
+        let secrets = cards.flatMap { [$0.0, $0.1, String($0.1.dropFirst().prefix { $0 != "=" })] } + ["DOE/JOHN", "PUBLIC/JANE", Self.pin]
         let files = try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory)
         #expect(files.contains("kiosk.sqlite"))
         for file in files where !file.hasSuffix(".lock") {

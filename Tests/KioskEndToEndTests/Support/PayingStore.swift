@@ -8,7 +8,7 @@ import KioskCrypto
 enum PayingStore {
     static let pin = "1234"
 
-    static func document(count: Int, asOf: String = "2026-11-20T12:00:00Z") -> [String: Any] {
+    static func document(count: Int, asOf: String = "2026-11-20T12:00:00Z", pin: String = PayingStore.pin) -> [String: Any] {
         let hash = PINHash.make(pin: pin, salt: Array("crash-test-salt!".utf8), iterations: 1_000)
         let accounts: [[String: Any]] = (0..<count).map { i in
             let number = "C\(10_000 + i)"
