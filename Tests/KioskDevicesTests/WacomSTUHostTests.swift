@@ -64,7 +64,7 @@ struct WacomSTUHostTests {
         #expect(host.capability.tabletMaxX == 9600 && host.capability.screenWidth == 320)
         #expect(host.timedPenData)
         #expect(host.blockReportLength == 256)  // 0x26 declared as 255 bytes + ID
-        #expect(await channel.sets == [[0x32, 0x03]])
+        #expect(await channel.sets == [[0x21, 0x00], [0x20, 0x00], [0x32, 0x03]])
         let sample = try #require(host.decoder.sample(from: hexBytes("34 92 64 14 DB 0D C8 0D B9 00 01")))
         #expect(abs(sample.x - 5339.0 / 9600) < 1e-9 && sample.tipDown)
     }
@@ -75,14 +75,14 @@ struct WacomSTUHostTests {
         #expect(host.information == nil)
         #expect(host.blockReportLength == 256)
         #expect(!host.timedPenData)
-        #expect(await channel.sets.isEmpty)
+        #expect(await channel.sets == [[0x21, 0x00], [0x20, 0x00]])
     }
 
     @Test func connectAbandonsALeftoverUploadAndResetsAStuckPad() async throws {
         let image = hexBytes("03 01 00 00 00")
         let leftover = Self.pad(statuses: [image, image, Self.ready])
         _ = try await WacomSTUHost.connect(channel: leftover, model: .stu430, descriptor: nil, pollInterval: .zero)
-        #expect(await leftover.setIDs == [0x27, 0x32])
+        #expect(await leftover.setIDs == [0x27, 0x21, 0x20, 0x32])
         #expect(await leftover.sets.first == [0x27, 0x01])  // abandon, not commit
 
         let capture = hexBytes("03 02 00 00 00")
@@ -107,7 +107,7 @@ struct WacomSTUHostTests {
         let channel = Self.pad()
         let host = try await WacomSTUHost.connect(channel: channel, model: .stu430, descriptor: Self.descriptor, pollInterval: .zero)
         try await host.prepareCapture(prompt: "Sign for $123.45")
-        let sets = Array(await channel.sets.dropFirst())  // after the option mode
+        let sets = Array(await channel.sets.dropFirst(3))  // after connect's clean-up and option mode
         #expect(sets.first == [0x20, 0x00])
         #expect(sets.last == [0x21, 0x01])
         let start = sets[1]
@@ -150,7 +150,7 @@ struct WacomSTUHostTests {
         let channel = Self.pad()
         let host = try await WacomSTUHost.connect(channel: channel, model: .stu430, descriptor: nil, pollInterval: .zero)
         try await host.prepareCapture(prompt: nil)
-        #expect(await channel.sets.dropFirst() == [[0x20, 0x00], [0x21, 0x01]])
+        #expect(await channel.sets.dropFirst(3) == [[0x20, 0x00], [0x21, 0x01]])
     }
 
     @Test func aRefusedCommandNamesItsReportAndResultCode() async throws {

@@ -67,7 +67,9 @@ public struct WacomSTUHost: Sendable {
     /// 1. Status; an upload or encrypted capture left behind by a crash is abandoned, then the
     ///    pad must reach Ready (a soft reset once if it does not);
     /// 2. Information (optional) and Capability (required: it sizes the decoder);
-    /// 3. PenDataOptionMode 3 where the model supports it, for 1 ms times and sequence numbers.
+    /// 3. InkingMode off and ClearScreen, so a signature left on the screen by a crash, an
+    ///    unplug or a reset is not shown to the next customer;
+    /// 4. PenDataOptionMode 3 where the model supports it, for 1 ms times and sequence numbers.
     public static func connect(channel: any WacomSTUChannel, model: WacomSTUModel?, descriptor: [UInt8]?,
                                pollInterval: Duration = .milliseconds(50)) async throws(WacomSTUHostError) -> WacomSTUHost {
         let sizes = reportSizes(descriptor)
@@ -91,6 +93,7 @@ public struct WacomSTUHost: Sendable {
         do { capability = try WacomSTUCapability(report: reply) } catch { throw .reply(error) }
         let host = WacomSTUHost(channel: channel, model: model, information: information, capability: capability,
                                 sizes: sizes, pollInterval: pollInterval)
+        try await host.finishCapture()
         if host.timedPenData {
             try await host.send(WacomSTUCommands.penDataOptionMode(.timeCountAndSequence))
         }

@@ -1,0 +1,201 @@
+import Foundation
+import KioskDevices
+import KioskProtocol
+import Logging
+
+/// One attachment of a USB device to the `DeviceManager`: open, pick the driver, claim, attach,
+/// feed every input report, and detach when the reports stop. `USBTransport` decides what to do
+/// with the outcome (nothing, or open the device again).
+///
+/// Drivers, in order:
+/// * card readers by VID/PID (`SupportedDevices`: keyboard-wedge, magtek-hid);
+/// * Wacom STU pads by VID/PID: the `WacomSTUHost` session over feature reports sizes the
+///   decoder from the pad's capability and prepares the screen around every capture;
+/// * any other HID device whose report descriptor describes a pen (hid-digitizer).
+struct USBAttachment {
+    let device: USBDevice
+    let devices: DeviceManager
+    let sessions: USBSessions
+    let logger: Logger
+
+    /// Idle gap after which a keyboard-wedge reader's swipe in progress is finished.
+    static let wedgeIdleGap: Duration = .milliseconds(100)
+
+    /// How an attachment ended.
+    enum Outcome: Equatable {
+        /// Not a device kioskpay drives (or no driver in this build); nothing was attached.
+        case ignored
+        /// The device went away (unplug, or the kernel dropped it during a reset).
+        case gone
+        /// The daemon is stopping.
+        case cancelled
+        /// The device stopped working while still present; the sentence says why.
+        case failed(String)
+    }
+
+    /// What the daemon will do with a device.
+    private enum Plan {
+        case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int)
+        case pad(PenDecoder, descriptor: [UInt8])
+        case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
+    }
+
+    func run() async -> Outcome {
+        let usb = device.info
+        let supported = SupportedDevices.match(vendorID: usb.vendorID, productID: usb.productID)
+        // A device kioskpay does not list is only looked at when its first interface is HID.
+        if supported == nil, (try? device.hidReportDescriptorLength(interface: 0)) == nil { return .ignored }
+
+        let handle: USBDeviceHandle
+        do { handle = try device.open() } catch {
+            if supported != nil {
+                logger.warning("cannot open USB device", metadata: ["usb": "\(usb)", "error": "\(error.description)"])
+            } else {
+                logger.debug("unlisted USB HID device not opened", metadata: ["usb": "\(usb)", "error": "\(error.description)"])
+            }
+            return error == .deviceGone ? .gone : supported == nil ? .ignored : .failed(error.description)
+        }
+        var token: Int?
+        var id = usb.identity
+        let outcome: Outcome
+        do {
+            let info = await handle.deviceInfo()
+            id = info.identity
+            try handle.setAutoDetachKernelDriver(true)
+            guard let plan = try await plan(handle, info: info, supported: supported) else {
+                await handle.close()
+                return .ignored
+            }
+            guard let endpoint = try device.interruptInEndpoints(interface: 0).first else {
+                throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
+            }
+            let reader: InterruptReader
+            var signals: AsyncStream<CaptureSignal>?
+            token = await sessions.begin(id: id, key: USBSessions.key(usb))
+            switch plan {
+            case .cardReader(let driver, let decoder, let length):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
+                await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
+            case .pad(let pen, let descriptor):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: PenDecoder.driverName), pad: pen,
+                                     descriptor: descriptor, emulated: false)
+            case .wacomSTU(let host, let descriptor):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                let (stream, continuation) = AsyncStream.makeStream(of: CaptureSignal.self)
+                signals = stream
+                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
+                                     pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
+            }
+            var host: WacomSTUHost?
+            if case .wacomSTU(let stu, _) = plan { host = stu }
+            try await read(reader, id: id, wedge: supported?.driver == KeyboardWedgeDecoder.driverName,
+                           stu: host.flatMap { h in signals.map { (h, $0) } })
+            logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+            outcome = .cancelled
+        } catch USBError.deviceGone {
+            logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
+            outcome = .gone
+        } catch WacomSTUHostError.deviceGone {
+            logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
+            outcome = .gone
+        } catch is CancellationError {
+            logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+            outcome = .cancelled
+        } catch {
+            let text = (error as? USBError)?.description ?? (error as? WacomSTUHostError)?.description ?? "\(type(of: error))"
+            logger.warning("USB device failed", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "error": "\(text)"])
+            outcome = .failed(text)
+        }
+        if let token, await sessions.end(id: id, token: token) {
+            await devices.detach(id)
+        }
+        await handle.close()
+        return outcome
+    }
+
+    /// Claims the interface and reads what the driver needs; nil when no driver fits.
+    private func plan(_ handle: USBDeviceHandle, info: USBDeviceInfo, supported: SupportedDevice?) async throws -> Plan? {
+        switch supported?.driver {
+        case KeyboardWedgeDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: KeyboardWedgeDecoder.driverName, decoder: KeyboardWedgeDecoder(), reportLength: 8)
+        case MagTekHIDDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: MagTekHIDDecoder.driverName, decoder: MagTekHIDDecoder(), reportLength: MagTekHIDDecoder.reportLength)
+        case WacomSTUDecoder.driverName?:
+            try handle.claimInterface(0)
+            // The STU's descriptor only sizes its feature reports; without it the defaults apply.
+            let descriptor = try? await handle.hidReportDescriptor(interface: 0)
+            let host = try await WacomSTUHost.connect(channel: USBWacomSTUChannel(handle: handle),
+                                                      model: WacomSTUModel(productID: info.productID), descriptor: descriptor)
+            logger.info("Wacom STU ready", metadata: [
+                "usb": "\(info.vidPid)", "model": "\(host.information?.modelName ?? host.model?.description ?? "unknown")",
+                "firmware": "\(host.information?.firmwareVersion ?? "?")",
+                "screen": "\(host.capability.screenWidth)x\(host.capability.screenHeight)",
+                "timed_pen_data": "\(host.timedPenData)",
+            ])
+            return .wacomSTU(host, descriptor: descriptor)
+        default:
+            // Listed pads are claimed first (the kernel's usbhid refuses interface requests
+            // from others); unlisted ones are only asked for their descriptor.
+            if supported != nil { try handle.claimInterface(0) }
+            let descriptor = try await handle.hidReportDescriptor(interface: 0)
+            guard let pen = PenDecoder(descriptor: descriptor) else {
+                if let supported {
+                    logger.notice("USB device has no driver in this build; ignored", metadata: ["usb": "\(info)", "driver": "\(supported.driver)"])
+                }
+                return nil
+            }
+            if supported == nil { try handle.claimInterface(0) }
+            return .pad(pen, descriptor: descriptor)
+        }
+    }
+
+    private func wire(_ info: USBDeviceInfo, id: String, kind: DeviceInfo.Kind, driver: String) -> DeviceInfo {
+        DeviceInfo(id: id, kind: kind, driver: driver, vendorID: Int(info.vendorID), productID: Int(info.productID),
+                   serial: info.serialNumber, allowed: false, state: .attached)
+    }
+
+    /// Feeds every report to the device manager until the device goes away or the task is
+    /// cancelled. A wedge reader also gets its idle flush; an STU its screen commands.
+    private func read(_ reader: InterruptReader, id: String, wedge: Bool,
+                      stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if wedge {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: USBAttachment.wedgeIdleGap / 2)
+                        await devices.flushIdle(id, after: USBAttachment.wedgeIdleGap)
+                    }
+                }
+            }
+            if let (host, signals) = stu {
+                group.addTask { await control(host, signals: signals, id: id) }
+            }
+            // The reader finishing (unplug, error, cancellation) ends the helpers too.
+            defer { group.cancelAll() }
+            for try await report in reader.reports {
+                await devices.feed(id, report: report.bytes)
+            }
+        }
+    }
+
+    /// Prepares and tidies the STU's screen around each capture, one signal at a time, so a
+    /// capture that ends while its prompt is still uploading is tidied after the upload.
+    /// A failed command is logged and the capture goes on: pen reports arrive either way.
+    private func control(_ host: WacomSTUHost, signals: AsyncStream<CaptureSignal>, id: String) async {
+        for await signal in signals {
+            do {
+                switch signal {
+                case .began(let prompt): try await host.prepareCapture(prompt: prompt)
+                case .ended: try await host.finishCapture()
+                }
+            } catch .deviceGone {
+                return
+            } catch {
+                logger.warning("signature pad command failed", metadata: ["device": "\(id)", "error": "\(error.description)"])
+            }
+        }
+    }
+}
