@@ -26,6 +26,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/// A report the device sent, with the time it was queued (for the delay statistics).
+typedef struct queued_report {
+    GBytes *bytes;
+    gint64 queued_at;  // monotonic µs
+} queued_report;
+
+static void queued_report_free(queued_report *r) {
+    g_bytes_unref(r->bytes);
+    g_free(r);
+}
+
 typedef struct urb_entry {
     UMockdevIoctlData *urb;     // local copy of struct usbdevfs_urb (ref held)
     UMockdevIoctlData *buffer;  // local copy of the URB's buffer (ref held), may be NULL
@@ -270,9 +281,9 @@ static int handle_control(device_instance *inst, urb_entry *e) {
 /// Pairs the oldest waiting report with the oldest interrupt-IN URB.
 static urb_entry *complete_interrupt(device_instance *inst) {
     urb_entry *e = g_queue_pop_head(&inst->pending_in);
-    GBytes *r = g_queue_pop_head(&inst->reports);
+    queued_report *r = g_queue_pop_head(&inst->reports);
     gsize len = 0;
-    const uint8_t *data = g_bytes_get_data(r, &len);
+    const uint8_t *data = g_bytes_get_data(r->bytes, &len);
     struct usbdevfs_urb *u = urb_of(e);
     size_t cap = (size_t)u->buffer_length;
     if (len <= cap) {
@@ -284,8 +295,14 @@ static urb_entry *complete_interrupt(device_instance *inst) {
         urb_set(e, -EOVERFLOW, (int)cap);
         harness_log("%s: report of %zu bytes overflowed a %zu-byte transfer", inst->spec->name, (size_t)len, cap);
     }
-    inst->spec->delivered++;
-    g_bytes_unref(r);
+    device_spec *s = inst->spec;
+    s->delivered++;
+    gint64 now = g_get_monotonic_time();
+    gint64 delay = now - r->queued_at;
+    if (delay > s->max_delay_us) s->max_delay_us = delay;
+    s->total_delay_us += delay;
+    s->last_delivered_us = now;
+    queued_report_free(r);
     return e;
 }
 
@@ -597,8 +614,8 @@ void device_unplug(UMockdevTestbed *tb, device_instance *inst) {
     inst->gone = 1;
     unsigned lost = inst->reports.length;
     s->dropped += lost;
-    GBytes *r;
-    while ((r = g_queue_pop_head(&inst->reports))) g_bytes_unref(r);
+    queued_report *r;
+    while ((r = g_queue_pop_head(&inst->reports))) queued_report_free(r);
     // usbfs kills every URB of a vanished device; they are still reaped, with
     // -ESHUTDOWN, which libusb reports as LIBUSB_TRANSFER_NO_DEVICE. The status is
     // written at reap time (worker thread, inside the client's ioctl).
@@ -622,7 +639,12 @@ void device_unplug(UMockdevTestbed *tb, device_instance *inst) {
 
 void device_send_report(device_instance *inst, const uint8_t *data, size_t len) {
     g_mutex_lock(&inst->lock);
-    g_queue_push_tail(&inst->reports, g_bytes_new(data, len));
+    queued_report *r = g_new0(queued_report, 1);
+    r->bytes = g_bytes_new(data, len);
+    r->queued_at = g_get_monotonic_time();
+    if (!inst->spec->first_queued_us) inst->spec->first_queued_us = r->queued_at;
+    g_queue_push_tail(&inst->reports, r);
+    if (inst->reports.length > inst->spec->max_queue) inst->spec->max_queue = inst->reports.length;
     fifo_update(inst);
     g_mutex_unlock(&inst->lock);
 }

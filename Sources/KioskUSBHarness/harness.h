@@ -45,6 +45,10 @@ typedef struct device_spec {
     struct device_instance *current;  // NULL while unplugged; touched by the scheduler thread only
     // Statistics over all instances (updated under the instance lock).
     unsigned long delivered, dropped, reap_calls, reap_empty;
+    // How far the host fell behind: the most reports waiting at once, and the delay from a
+    // report being sent to the host polling it (max and sum), first send, last delivery.
+    unsigned max_queue;
+    gint64 max_delay_us, total_delay_us, first_queued_us, last_delivered_us;
 } device_spec;
 
 /// One plugged-in incarnation of a device.
@@ -63,7 +67,7 @@ typedef struct device_instance {
     GQueue pending_in;         // interrupt-IN URBs (urb_entry*) waiting for a report
     GQueue pending_other;      // other URBs that never complete on their own (bulk IN)
     GQueue done;               // completed URBs waiting to be reaped
-    GQueue reports;            // GBytes* sent by the "device", not yet polled by the host
+    GQueue reports;            // queued_report* sent by the "device", not yet polled by the host
     char *bound_driver;        // currently bound kernel driver (interface 0), or NULL
     unsigned claimed;          // bitmask of claimed interfaces
 } device_instance;

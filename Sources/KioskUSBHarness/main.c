@@ -476,6 +476,13 @@ int main(int argc, char **argv) {
         device_spec *s = &sc.devices[k];
         harness_log("%s: %lu reports delivered, %lu dropped; %lu reap ioctls (%lu found nothing)",
                     s->name, s->delivered, s->dropped, s->reap_calls, s->reap_empty);
+        if (s->delivered > 0) {
+            double span = (double)(s->last_delivered_us - s->first_queued_us) / 1e6;
+            harness_log("%s: delivery delay max %.2f ms, mean %.3f ms; at most %u reports waiting; "
+                        "%.0f reports/s from first send to last delivery",
+                        s->name, s->max_delay_us / 1000.0, (double)s->total_delay_us / (double)s->delivered / 1000.0,
+                        s->max_queue, span > 0 ? (double)s->delivered / span : 0.0);
+        }
     }
     harness_log("%s used %.3f s user + %.3f s system CPU in %.3f s wall",
                 program[0], ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, wall / 1e6);

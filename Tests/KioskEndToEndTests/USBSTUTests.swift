@@ -100,13 +100,14 @@ extension USBDaemonTests {
 
     /// Polls device.test until the device has received `count` reports (so Done is pressed only
     /// after the scenario's pen reports have all arrived).
-    func waitForReports(_ client: RawClient, _ id: String, count: Int, timeout: TimeInterval = 15) throws {
+    func waitForReports(_ client: RawClient, _ id: String, count: Int, timeout: TimeInterval = 15,
+                        interval: TimeInterval = 0.05) throws {
         let deadline = Date().addingTimeInterval(timeout)
         var received = 0
         repeat {
             received = try client.call("device.test", params: ["id": id], id: 90).result["reports_received"] as? Int ?? 0
             if received >= count { return }
-            usleep(50_000)
+            usleep(useconds_t(interval * 1_000_000))
         } while Date() < deadline
         Issue.record("\(id) received \(received) reports, expected \(count)")
     }
