@@ -335,10 +335,21 @@ static UMockdevIoctlData *resolve_arg(UMockdevIoctlClient *client, gsize len) {
     return d;
 }
 
+/// usbhid's hid device exists only while usbhid is bound (the kernel removes it on unbind):
+/// its directory is moved out of sight and back. Plain renames inside the testbed's real
+/// directory, so the ioctl worker never calls into the testbed API.
+static void hid_node_visible(device_instance *inst, int visible) {
+    if (!inst->hid_real) return;
+    const char *from = visible ? inst->hid_hidden : inst->hid_real, *to = visible ? inst->hid_real : inst->hid_hidden;
+    if (rename(from, to) == 0)
+        harness_log("%s: sysfs hid device %s", inst->spec->name, visible ? "added (usbhid bound)" : "removed (usbhid unbound)");
+}
+
 static void bind_driver(device_instance *inst, const char *why) {
     if (inst->spec->kernel_driver && !inst->bound_driver && !(inst->claimed & 1)) {
         inst->bound_driver = g_strdup(inst->spec->kernel_driver);
         harness_log("%s: kernel driver %s attached to interface 0 (%s)", inst->spec->name, inst->bound_driver, why);
+        hid_node_visible(inst, 1);
     }
 }
 
@@ -346,6 +357,7 @@ static int unbind_driver(device_instance *inst) {
     if (!inst->bound_driver) return -ENODATA;
     harness_log("%s: kernel driver %s detached from interface 0", inst->spec->name, inst->bound_driver);
     g_clear_pointer(&inst->bound_driver, g_free);
+    hid_node_visible(inst, 0);
     return 0;
 }
 
@@ -420,6 +432,15 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
                 COMPLETE(-1, EFAULT);
             }
             g_object_ref(e->buffer);
+        }
+        if (u->type == USBDEVFS_URB_TYPE_CONTROL && e->buffer && u->buffer_length >= 8 &&
+            (e->buffer->data[0] & 0x1f) == 0x01 && (e->buffer->data[0] & 0x60) != 0x40 &&
+            inst->bound_driver && !(inst->claimed & 1)) {
+            // usbfs claims an interface for a request addressed to it (check_ctrlrecip), which
+            // fails while a kernel driver holds it: the submit fails with EBUSY, as on Linux.
+            harness_log("%s: control request to interface 0 refused (EBUSY): %s holds it", s->name, inst->bound_driver);
+            urb_entry_free(e);
+            COMPLETE(-1, EBUSY);
         }
         if (u->type == USBDEVFS_URB_TYPE_CONTROL) {
             handle_control(inst, e);
@@ -539,6 +560,49 @@ static void on_client_vanished(UMockdevIoctlBase *base, UMockdevIoctlClient *cli
 // ---------------------------------------------------------------------------
 // Plug / unplug (scheduler or main thread)
 
+/// The interface and, while usbhid is bound, its hid device with the kernel's copy of the
+/// report descriptor (`report_descriptor`), as a kernel lays them out under the USB device.
+static gboolean add_hid_sysfs(UMockdevTestbed *tb, device_instance *inst, GError **error) {
+    static unsigned hid_sequence = 0;
+    device_spec *s = inst->spec;
+    inst->if_syspath = g_strdup_printf("%s/%d-%d:1.0", inst->syspath, s->bus, s->port);
+    GString *t = g_string_new(NULL);
+    g_string_append_printf(t, "P: %s\nE: SUBSYSTEM=usb\nE: DEVTYPE=usb_interface\n", inst->if_syspath + 4);
+    g_string_append_printf(t, "E: INTERFACE=%u/%u/%u\nE: PRODUCT=%x/%x/%x\n", s->if_class, s->if_subclass, s->if_protocol,
+                           s->vid, s->pid, s->bcd_device);
+    if (s->kernel_driver) g_string_append_printf(t, "E: DRIVER=%s\n", s->kernel_driver);
+    g_string_append_printf(t, "A: bInterfaceNumber=00\\n\nA: bAlternateSetting= 0\\n\nA: bNumEndpoints=01\\n\n"
+                              "A: bInterfaceClass=%02x\\n\nA: bInterfaceSubClass=%02x\\n\nA: bInterfaceProtocol=%02x\\n\n",
+                           s->if_class, s->if_subclass, s->if_protocol);
+    char *text = g_string_free(t, FALSE);
+    gboolean ok = umockdev_testbed_add_from_string(tb, text, error);
+    g_free(text);
+    if (!ok) return FALSE;
+    char *hid_name = g_strdup_printf("0003:%04X:%04X.%04X", s->vid, s->pid, ++hid_sequence & 0xFFFF);
+    inst->hid_syspath = g_strdup_printf("%s/%s", inst->if_syspath, hid_name);
+    char *desc = hex_encode(s->rdesc, s->rdesc_len);
+    t = g_string_new(NULL);
+    g_string_append_printf(t, "P: %s\nE: SUBSYSTEM=hid\nE: DRIVER=hid-generic\nE: HID_ID=0003:%08X:%08X\n",
+                           inst->hid_syspath + 4, s->vid, s->pid);
+    g_string_append_printf(t, "H: report_descriptor=%s\n", desc);
+    g_free(desc);
+    text = g_string_free(t, FALSE);
+    ok = umockdev_testbed_add_from_string(tb, text, error);
+    g_free(text);
+    if (!ok) { g_free(hid_name); return FALSE; }
+    char *root = umockdev_testbed_get_root_dir(tb);
+    inst->hid_real = g_build_filename(root, inst->hid_syspath, NULL);
+    char *hidden = g_strdup_printf(".%s.unbound", hid_name);
+    inst->hid_hidden = g_build_filename(root, inst->if_syspath, hidden, NULL);
+    g_free(hidden);
+    g_free(root);
+    g_free(hid_name);
+    // Plugged with the driver unbound (kernel_driver null): there is no hid device.
+    if (!inst->bound_driver) hid_node_visible(inst, 0);
+    harness_log("%s: sysfs interface %s%s", s->name, inst->if_syspath, inst->bound_driver ? " with its hid device" : "");
+    return TRUE;
+}
+
 device_instance *device_plug(UMockdevTestbed *tb, device_spec *s, GError **error) {
     device_instance *inst = g_new0(device_instance, 1);
     inst->spec = s;
@@ -603,6 +667,7 @@ device_instance *device_plug(UMockdevTestbed *tb, device_spec *s, GError **error
     gboolean ok = umockdev_testbed_add_from_string(tb, text, error);
     g_free(text);
     if (!ok) return NULL;
+    if (s->hid_sysfs && !add_hid_sysfs(tb, inst, error)) return NULL;
     s->current = inst;
     harness_log("%s: plugged %04x:%04x at %s (%s)", s->name, s->vid, s->pid, inst->devnode, inst->syspath);
     return inst;
@@ -629,6 +694,11 @@ void device_unplug(UMockdevTestbed *tb, device_instance *inst) {
     // umockdev 0.17.16's remove_device sends no "remove" uevent; send it while
     // the sysfs entry (and thus DEVNAME for libudev) still exists.
     umockdev_testbed_uevent(tb, inst->syspath, "remove");
+    if (inst->hid_syspath) {
+        (void)rename(inst->hid_hidden, inst->hid_real);  // if unbound, back in place so the testbed removes it
+        umockdev_testbed_remove_device(tb, inst->hid_syspath);
+        umockdev_testbed_remove_device(tb, inst->if_syspath);
+    }
     umockdev_testbed_remove_device(tb, inst->syspath);
     unlink(inst->fifo_path);
     s->current = NULL;

@@ -42,6 +42,7 @@ typedef struct device_spec {
     report_spec *reports;      // GET_REPORT answers (SET_REPORT replaces them)
     size_t report_count;
     int plugged_at_start;
+    int hid_sysfs;             // add the interface and usbhid's hid device (report_descriptor) to sysfs
     struct device_instance *current;  // NULL while unplugged; touched by the scheduler thread only
     // Statistics over all instances (updated under the instance lock).
     unsigned long delivered, dropped, reap_calls, reap_empty;
@@ -58,6 +59,9 @@ typedef struct device_instance {
     char devnode[64];          // "/dev/bus/usb/001/005"
     char *fifo_path;           // real path of the node inside the testbed
     char *syspath;             // "/sys/devices/.../usb1/1-3"
+    char *if_syspath;          // ".../1-3/1-3:1.0" when hid_sysfs, else NULL
+    char *hid_syspath;         // ".../1-3:1.0/0003:VVVV:PPPP.NNNN" when hid_sysfs, else NULL
+    char *hid_real, *hid_hidden;  // its real directory in the testbed, and where it goes while unbound
     int fifo_fd;               // harness end of the node FIFO (see fifo_update)
     UMockdevIoctlBase *handler;
 

@@ -243,6 +243,9 @@ static void load_scenario(const char *path, scenario *sc) {
                 if (!s->reports[k].data) die(2, "%s: \"hex\" is required", w2);
             }
         }
+        const json_value *hs = json_get(d, "hid_sysfs");
+        s->hid_sysfs = hs && hs->kind == JSON_BOOL && hs->number != 0;
+        if (s->hid_sysfs && s->if_class != 3) die(2, "%s: \"hid_sysfs\" needs a HID interface (interface_class 3)", where);
         const json_value *pl = json_get(d, "plugged");
         s->plugged_at_start = !pl || pl->kind != JSON_BOOL || pl->number != 0;
     }

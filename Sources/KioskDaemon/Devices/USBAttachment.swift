@@ -137,17 +137,35 @@ struct USBAttachment {
             ])
             return .wacomSTU(host, descriptor: descriptor)
         default:
-            // Listed pads are claimed first (the kernel's usbhid refuses interface requests
-            // from others); unlisted ones are only asked for their descriptor.
-            if supported != nil { try handle.claimInterface(0) }
-            let descriptor = try await handle.hidReportDescriptor(interface: 0)
+            // While usbhid holds the interface the kernel refuses interface requests from anyone
+            // else, so its own copy is read from sysfs first, before anything is claimed (an
+            // unlisted device may be the kiosk's keyboard: it is claimed only once it proves to
+            // be a pen). Without that copy, listed pads are claimed first and asked; unlisted
+            // ones are only asked (which works when no driver is bound).
+            var claimed = false
+            let descriptor: [UInt8]
+            if (try? handle.kernelDriverActive(interface: 0)) == true, let copy = HIDSysfs.reportDescriptor(of: device, interface: 0) {
+                descriptor = copy
+                logger.debug("HID report descriptor read from sysfs", metadata: ["usb": "\(info.vidPid)", "bytes": "\(copy.count)"])
+            } else {
+                if supported != nil { try handle.claimInterface(0); claimed = true }
+                let asked: Result<[UInt8], USBError>
+                do { asked = .success(try await handle.hidReportDescriptor(interface: 0)) } catch { asked = .failure(error) }
+                if case .failure(let error) = asked, supported == nil {
+                    // usbhid holds it and sysfs has no copy (or it is not HID after all): leave it.
+                    logger.debug("unlisted USB HID device: no report descriptor", metadata: ["usb": "\(info)", "error": "\(error.description)"])
+                    return nil
+                }
+                descriptor = try asked.get()
+                logger.debug("HID report descriptor read from the device", metadata: ["usb": "\(info.vidPid)", "bytes": "\(descriptor.count)"])
+            }
             guard let pen = PenDecoder(descriptor: descriptor) else {
                 if let supported {
                     logger.notice("USB device has no driver in this build; ignored", metadata: ["usb": "\(info)", "driver": "\(supported.driver)"])
                 }
                 return nil
             }
-            if supported == nil { try handle.claimInterface(0) }
+            if !claimed { try handle.claimInterface(0) }
             return .pad(pen, descriptor: descriptor)
         }
     }
