@@ -41,6 +41,7 @@ typedef struct urb_entry {
     UMockdevIoctlData *urb;     // local copy of struct usbdevfs_urb (ref held)
     UMockdevIoctlData *buffer;  // local copy of the URB's buffer (ref held), may be NULL
     int killed;                 // device vanished: reap with -ESHUTDOWN
+    int fail_status;            // a scenario "error" event: reap with this (negative errno) status
 } urb_entry;
 
 static GMutex first_poll_lock;
@@ -379,6 +380,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
             COMPLETE(-1, inst->gone ? ENODEV : EAGAIN);
         }
         if (e->killed) urb_set(e, -ESHUTDOWN, 0);
+        else if (e->fail_status) urb_set(e, e->fail_status, 0);
         // The argument points at the client's `struct usbdevfs_urb *` slot; resolve
         // that slot, then point it at the URB (umockdev writes the client address).
         UMockdevIoctlData *slot = resolve_arg(client, sizeof(void *));
@@ -450,8 +452,15 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
                 urb_entry_free(e);
                 COMPLETE(-1, ENOENT);  // usbfs refuses I/O on an interface it does not own
             }
-            g_queue_push_tail(&inst->pending_in, e);
             mark_first_poll();
+            if (inst->fail_next) {
+                // An "error" event came while no transfer was waiting: this one fails at once.
+                e->fail_status = inst->fail_next;
+                inst->fail_next = 0;
+                g_queue_push_tail(&inst->done, e);
+            } else {
+                g_queue_push_tail(&inst->pending_in, e);
+            }
         } else if (!(u->endpoint & 0x80)) {
             char *hex = hex_encode(e->buffer ? e->buffer->data : NULL, e->buffer ? (size_t)u->buffer_length : 0);
             harness_log("%s: OUT endpoint 0x%02x data %s", s->name, u->endpoint, hex);
@@ -717,4 +726,28 @@ void device_send_report(device_instance *inst, const uint8_t *data, size_t len) 
     if (inst->reports.length > inst->spec->max_queue) inst->spec->max_queue = inst->reports.length;
     fifo_update(inst);
     g_mutex_unlock(&inst->lock);
+}
+
+void device_fail_transfer(device_instance *inst, int err, const char *name) {
+    g_mutex_lock(&inst->lock);
+    urb_entry *e = g_queue_pop_head(&inst->pending_in);
+    if (e) {
+        e->fail_status = -err;
+        g_queue_push_tail(&inst->done, e);
+    } else {
+        inst->fail_next = -err;
+    }
+    fifo_update(inst);
+    g_mutex_unlock(&inst->lock);
+    harness_log("%s: interrupt IN transfer %s with -%s", inst->spec->name, e ? "completes" : "will complete", name);
+}
+
+void device_uevent(UMockdevTestbed *tb, device_instance *inst, const char *action, int interface) {
+    const char *path = interface ? inst->if_syspath : inst->syspath;
+    if (!path) {
+        harness_log("%s: uevent \"%s\" on the interface ignored: the device has no sysfs interface (hid_sysfs)", inst->spec->name, action);
+        return;
+    }
+    umockdev_testbed_uevent(tb, path, action);
+    harness_log("%s: uevent \"%s\" sent for %s", inst->spec->name, action, path);
 }

@@ -74,6 +74,7 @@ typedef struct device_instance {
     GQueue reports;            // queued_report* sent by the "device", not yet polled by the host
     char *bound_driver;        // currently bound kernel driver (interface 0), or NULL
     unsigned claimed;          // bitmask of claimed interfaces
+    int fail_next;             // negative errno for the next interrupt IN URB ("error" event), or 0
 } device_instance;
 
 extern int harness_verbose;
@@ -92,6 +93,11 @@ device_instance *device_plug(UMockdevTestbed *tb, device_spec *spec, GError **er
 void device_unplug(UMockdevTestbed *tb, device_instance *inst);
 /// Queues one report as if the device sent it; the host gets it on its next poll.
 void device_send_report(device_instance *inst, const uint8_t *data, size_t len);
+/// The oldest pending interrupt IN transfer (or, if none, the next one) completes with -err,
+/// as a bus error (EPROTO, EILSEQ, ETIME) or a stall (EPIPE) would.
+void device_fail_transfer(device_instance *inst, int err, const char *name);
+/// Sends a uevent (`action`) for the device, or for its interface 0 (needs hid_sysfs).
+void device_uevent(UMockdevTestbed *tb, device_instance *inst, const char *action, int interface);
 /// Called with the timeline's start condition: returns 1 once any interrupt IN URB was submitted.
 int device_first_poll_seen(void);
 void device_wait_first_poll(gint64 deadline_monotonic_us);

@@ -72,7 +72,13 @@ char *hex_encode(const uint8_t *data, size_t len) {
 // ---------------------------------------------------------------------------
 // Scenario
 
-typedef enum { ACT_REPORT, ACT_UNPLUG, ACT_PLUG } action_kind;
+typedef enum { ACT_REPORT, ACT_UNPLUG, ACT_PLUG, ACT_ERROR, ACT_UEVENT } action_kind;
+
+/// The transfer errors an "error" event may inject (what a bus error, a stall or a timeout
+/// looks like to usbfs).
+static const struct { const char *name; int value; } transfer_errors[] = {
+    { "EPROTO", EPROTO }, { "EILSEQ", EILSEQ }, { "ETIME", ETIME }, { "EPIPE", EPIPE }, { "EOVERFLOW", EOVERFLOW },
+};
 
 typedef struct action {
     gint64 at_us;
@@ -81,6 +87,9 @@ typedef struct action {
     device_spec *dev;
     uint8_t *data;
     size_t len;
+    int err;               // ACT_ERROR: errno value
+    char *text;            // ACT_ERROR: its name; ACT_UEVENT: the action
+    int interface;         // ACT_UEVENT: for interface 0 instead of the device
 } action;
 
 typedef struct scenario {
@@ -267,7 +276,19 @@ static void load_scenario(const char *path, scenario *sc) {
         } else if (dev) {
             device_spec *s = find_device(sc, dev, where);
             const json_value *stream = json_get(e, "stream");
-            if (json_get(e, "report")) {
+            char *error_name = get_str(e, "error"), *uevent = get_str(e, "uevent");
+            if (error_name) {
+                action a = { .at_us = at_us, .kind = ACT_ERROR, .dev = s, .text = error_name };
+                for (size_t k = 0; k < G_N_ELEMENTS(transfer_errors); k++)
+                    if (strcmp(error_name, transfer_errors[k].name) == 0) a.err = transfer_errors[k].value;
+                if (!a.err) die(2, "%s: \"error\" must be EPROTO, EILSEQ, ETIME, EPIPE or EOVERFLOW", where);
+                add_action(sc, a);
+            } else if (uevent) {
+                const json_value *itf = json_get(e, "interface");
+                int on_interface = itf && itf->kind == JSON_BOOL && itf->number != 0;
+                if (on_interface && !s->hid_sysfs) die(2, "%s: a uevent for the interface needs \"hid_sysfs\" on the device", where);
+                add_action(sc, (action){ .at_us = at_us, .kind = ACT_UEVENT, .dev = s, .text = uevent, .interface = on_interface });
+            } else if (json_get(e, "report")) {
                 action a = { .at_us = at_us, .kind = ACT_REPORT, .dev = s };
                 a.data = get_hex(e, "report", &a.len, where);
                 add_action(sc, a);
@@ -286,7 +307,7 @@ static void load_scenario(const char *path, scenario *sc) {
                 }
                 g_free(tpl);
             } else {
-                die(2, "%s: a device event needs \"report\" or \"stream\"", where);
+                die(2, "%s: a device event needs \"report\", \"stream\", \"error\" or \"uevent\"", where);
             }
         } else {
             die(2, "%s: needs \"device\", \"unplug\" or \"plug\"", where);
@@ -349,6 +370,14 @@ static gpointer timeline_thread(gpointer data) {
         case ACT_UNPLUG:
             if (s->current) device_unplug(tl->tb, s->current);
             else harness_log("%s: unplug ignored: not plugged", s->name);
+            break;
+        case ACT_ERROR:
+            if (s->current) device_fail_transfer(s->current, a->err, a->text);
+            else harness_log("%s: error ignored: not plugged", s->name);
+            break;
+        case ACT_UEVENT:
+            if (s->current) device_uevent(tl->tb, s->current, a->text, a->interface);
+            else harness_log("%s: uevent ignored: not plugged", s->name);
             break;
         case ACT_PLUG:
             if (!s->current) {

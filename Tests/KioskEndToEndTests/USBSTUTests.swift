@@ -80,6 +80,7 @@ extension USBDaemonTests {
         #expect(start.data.hasPrefix("240001"), "StartImageDataArea, 1-bit: \(start.data)")
         #expect(daemon.log.contains("Wacom STU ready") && daemon.log.contains("model=\"STU-430\""), "\(daemon.log)")
         #expect(!daemon.log.contains("USB device failed") && !daemon.log.contains("command failed"), "\(daemon.log)")
+        #expect(!daemon.log.contains("re-opening USB device"), "an unplug is not a reset: \(daemon.log)")
     }
 
     @Test("a prompt is checked before the capture starts")

@@ -23,7 +23,8 @@ struct USBAttachment {
 
     /// How an attachment ended.
     enum Outcome: Equatable {
-        /// Not a device kioskpay drives (or no driver in this build); nothing was attached.
+        /// Not a device kioskpay drives, no driver in this build, or it cannot be opened (logged);
+        /// nothing was attached.
         case ignored
         /// The device went away (unplug, or the kernel dropped it during a reset).
         case gone
@@ -31,6 +32,14 @@ struct USBAttachment {
         case cancelled
         /// The device stopped working while still present; the sentence says why.
         case failed(String)
+        /// udev reported the device reset (or a driver taking its interface) while it was read.
+        case reset(String)
+    }
+
+    /// How reading ended, when it did not throw.
+    private enum ReadEnd: Sendable {
+        case readerFinished
+        case reprobe(USBSessions.Reprobe)
     }
 
     /// What the daemon will do with a device.
@@ -53,7 +62,9 @@ struct USBAttachment {
             } else {
                 logger.debug("unlisted USB HID device not opened", metadata: ["usb": "\(usb)", "error": "\(error.description)"])
             }
-            return error == .deviceGone ? .gone : supported == nil ? .ignored : .failed(error.description)
+            // Opening again would fail the same way (permissions, another owner), unless the
+            // device is in the middle of dropping off the bus.
+            return error == .deviceGone ? .gone : .ignored
         }
         var token: Int?
         var id = usb.identity
@@ -71,7 +82,9 @@ struct USBAttachment {
             }
             let reader: InterruptReader
             var signals: AsyncStream<CaptureSignal>?
-            token = await sessions.begin(id: id, key: USBSessions.key(usb))
+            let session = await sessions.begin(id: id, key: USBSessions.key(usb))
+            token = session
+            let notices = await sessions.watch(token: session, port: usb.portPath)
             switch plan {
             case .cardReader(let driver, let decoder, let length):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
@@ -89,10 +102,20 @@ struct USBAttachment {
             }
             var host: WacomSTUHost?
             if case .wacomSTU(let stu, _) = plan { host = stu }
-            try await read(reader, id: id, wedge: supported?.driver == KeyboardWedgeDecoder.driverName,
-                           stu: host.flatMap { h in signals.map { (h, $0) } })
-            logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
-            outcome = .cancelled
+            let end = try await read(reader, id: id, wedge: supported?.driver == KeyboardWedgeDecoder.driverName,
+                                     stu: host.flatMap { h in signals.map { (h, $0) } }, notices: notices, handle: handle)
+            switch end {
+            case .readerFinished:
+                logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+                outcome = .cancelled
+            case .reprobe(let why):
+                let reason = switch why {
+                case .changed: "udev reported the device changed (reset or resumed)"
+                case .driverBound(let driver): "the kernel driver \(driver) took its interface"
+                }
+                logger.notice("USB device reset", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "reason": "\(reason)"])
+                outcome = .reset(reason)
+            }
         } catch USBError.deviceGone {
             logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
             outcome = .gone
@@ -175,27 +198,48 @@ struct USBAttachment {
                    serial: info.serialNumber, allowed: false, state: .attached)
     }
 
-    /// Feeds every report to the device manager until the device goes away or the task is
-    /// cancelled. A wedge reader also gets its idle flush; an STU its screen commands.
-    private func read(_ reader: InterruptReader, id: String, wedge: Bool,
-                      stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    /// Feeds every report to the device manager until the device goes away, the task is
+    /// cancelled, or udev reports a reset. A wedge reader also gets its idle flush; an STU its
+    /// screen commands. Helpers that finish (return nil) do not end the reading.
+    private func read(_ reader: InterruptReader, id: String, wedge: Bool, stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
+                      notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
+        try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
+            group.addTask {
+                for try await report in reader.reports {
+                    await devices.feed(id, report: report.bytes)
+                }
+                return .readerFinished
+            }
             if wedge {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: USBAttachment.wedgeIdleGap / 2)
                         await devices.flushIdle(id, after: USBAttachment.wedgeIdleGap)
                     }
+                    return nil
                 }
             }
             if let (host, signals) = stu {
-                group.addTask { await control(host, signals: signals, id: id) }
+                group.addTask { await control(host, signals: signals, id: id); return nil }
             }
-            // The reader finishing (unplug, error, cancellation) ends the helpers too.
+            group.addTask {
+                for await notice in notices {
+                    // A bind while kioskd still holds the interface is not about this session
+                    // (e.g. usbhid rebinding after kioskd's own earlier release): ignore it.
+                    if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false {
+                        logger.debug("udev bind ignored: kioskd still holds the interface", metadata: ["device": "\(id)"])
+                        continue
+                    }
+                    return .reprobe(notice)
+                }
+                return nil
+            }
+            // The reader finishing (unplug, error, cancellation) or a reset ends the helpers too.
             defer { group.cancelAll() }
-            for try await report in reader.reports {
-                await devices.feed(id, report: report.bytes)
+            while let result = try await group.next() {
+                if let end = result { return end }
             }
+            return .readerFinished
         }
     }
 
