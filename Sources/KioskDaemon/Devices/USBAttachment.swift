@@ -81,7 +81,7 @@ struct USBAttachment {
                 throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
             }
             let reader: InterruptReader
-            var signals: AsyncStream<CaptureSignal>?
+            var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
             let session = await sessions.begin(id: id, key: USBSessions.key(usb))
             token = session
             let notices = await sessions.watch(token: session, port: usb.portPath)
@@ -96,14 +96,12 @@ struct USBAttachment {
             case .wacomSTU(let host, let descriptor):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
                 let (stream, continuation) = AsyncStream.makeStream(of: CaptureSignal.self)
-                signals = stream
+                stu = (host, stream)
                 await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
                                      pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
             }
-            var host: WacomSTUHost?
-            if case .wacomSTU(let stu, _) = plan { host = stu }
             let end = try await read(reader, id: id, wedge: supported?.driver == KeyboardWedgeDecoder.driverName,
-                                     stu: host.flatMap { h in signals.map { (h, $0) } }, notices: notices, handle: handle)
+                                     stu: stu, notices: notices, handle: handle)
             switch end {
             case .readerFinished:
                 logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
