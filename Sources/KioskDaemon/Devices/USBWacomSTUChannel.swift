@@ -1,18 +1,21 @@
+import KioskDevices
+
 /// A Wacom STU's feature reports over USB: HID GET_REPORT / SET_REPORT control transfers to
 /// interface 0 of an open, claimed handle. USB failures become `WacomSTUHostError` sentences,
-/// an unplug stays recognisable as `.deviceGone`.
-public struct USBWacomSTUChannel: WacomSTUChannel {
-    public let handle: USBDeviceHandle
+/// an unplug stays recognisable as `.deviceGone`. Daemon glue between the USB layer and the
+/// I/O-free STU session (so KioskDevices' parsers build without libusb, e.g. for fuzzing).
+struct USBWacomSTUChannel: WacomSTUChannel {
+    let handle: USBDeviceHandle
 
-    public init(handle: USBDeviceHandle) { self.handle = handle }
+    init(handle: USBDeviceHandle) { self.handle = handle }
 
-    public func getFeature(_ request: WacomSTUGetRequest) async throws(WacomSTUHostError) -> [UInt8] {
+    func getFeature(_ request: WacomSTUGetRequest) async throws(WacomSTUHostError) -> [UInt8] {
         do { return try await handle.getReport(.feature, id: request.reportID, length: request.length) } catch {
             throw Self.map(error)
         }
     }
 
-    public func setFeature(_ report: [UInt8]) async throws(WacomSTUHostError) {
+    func setFeature(_ report: [UInt8]) async throws(WacomSTUHostError) {
         do { try await handle.setReport(.feature, id: report.first ?? 0, data: report) } catch {
             throw Self.map(error)
         }
