@@ -23,7 +23,7 @@ public enum SupportedDevices {
             .init(vendorID: 0x06a8, productID: nil, kind: .signaturePad, driver: "topaz-hid", name: "Topaz HID pad (experimental)"),
         ]
         for model in WacomSTUModel.allCases {
-            list.append(.init(vendorID: 0x056a, productID: model.productID, kind: .signaturePad, driver: "wacom-stu",
+            list.append(.init(vendorID: 0x056a, productID: model.productID, kind: .signaturePad, driver: WacomSTUDecoder.driverName,
                               name: "Wacom \(model)"))
         }
         return list

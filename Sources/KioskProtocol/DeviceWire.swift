@@ -42,7 +42,12 @@ public struct CaptureBeginParams: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable { case card, signature }
     public var kind: Kind
     public var device: String?
-    public init(kind: Kind, device: String? = nil) { self.kind = kind; self.device = device }
+    /// Signature only: one line shown on a pad that has a screen ("Sign for $123.45"); pads
+    /// without a screen ignore it.
+    public var prompt: String?
+    public init(kind: Kind, device: String? = nil, prompt: String? = nil) {
+        self.kind = kind; self.device = device; self.prompt = prompt
+    }
 }
 
 /// `device.capture.begin` result; also the params of `.finish` and `.cancel`.
@@ -73,7 +78,8 @@ public struct MaskedCardWire: Codable, Sendable, Equatable {
 /// The `params` of an `event` notification. Which members are set depends on `type`:
 /// `device.attached`/`device.detached` (`device`), `capture.progress` (`capture`, `points`),
 /// `capture.done` (`capture`, `kind`, `masked` or `points`+`strokes`), `capture.failed`
-/// (`capture`, `kind`, `message`).
+/// (`capture`, `kind`, `message`, and `error` when the failure has an error kind, e.g.
+/// `device_unavailable` for an unplugged or reset device).
 public struct EventParams: Codable, Sendable, Equatable {
     public var type: String
     public var device: DeviceInfo?
@@ -83,10 +89,13 @@ public struct EventParams: Codable, Sendable, Equatable {
     public var points: Int?
     public var strokes: Int?
     public var message: String?
+    /// `capture.failed`: the `ErrorKind` raw value, so a front can react without parsing `message`.
+    public var error: String?
     public init(type: String, device: DeviceInfo? = nil, capture: String? = nil, kind: String? = nil,
-                masked: MaskedCardWire? = nil, points: Int? = nil, strokes: Int? = nil, message: String? = nil) {
+                masked: MaskedCardWire? = nil, points: Int? = nil, strokes: Int? = nil, message: String? = nil,
+                error: String? = nil) {
         self.type = type; self.device = device; self.capture = capture; self.kind = kind; self.masked = masked
-        self.points = points; self.strokes = strokes; self.message = message
+        self.points = points; self.strokes = strokes; self.message = message; self.error = error
     }
 }
 

@@ -42,9 +42,14 @@ typedef struct device_spec {
     report_spec *reports;      // GET_REPORT answers (SET_REPORT replaces them)
     size_t report_count;
     int plugged_at_start;
+    int hid_sysfs;             // add the interface and usbhid's hid device (report_descriptor) to sysfs
     struct device_instance *current;  // NULL while unplugged; touched by the scheduler thread only
     // Statistics over all instances (updated under the instance lock).
     unsigned long delivered, dropped, reap_calls, reap_empty;
+    // How far the host fell behind: the most reports waiting at once, and the delay from a
+    // report being sent to the host polling it (max and sum), first send, last delivery.
+    unsigned max_queue;
+    gint64 max_delay_us, total_delay_us, first_queued_us, last_delivered_us;
 } device_spec;
 
 /// One plugged-in incarnation of a device.
@@ -54,6 +59,9 @@ typedef struct device_instance {
     char devnode[64];          // "/dev/bus/usb/001/005"
     char *fifo_path;           // real path of the node inside the testbed
     char *syspath;             // "/sys/devices/.../usb1/1-3"
+    char *if_syspath;          // ".../1-3/1-3:1.0" when hid_sysfs, else NULL
+    char *hid_syspath;         // ".../1-3:1.0/0003:VVVV:PPPP.NNNN" when hid_sysfs, else NULL
+    char *hid_real, *hid_hidden;  // its real directory in the testbed, and where it goes while unbound
     int fifo_fd;               // harness end of the node FIFO (see fifo_update)
     UMockdevIoctlBase *handler;
 
@@ -63,9 +71,10 @@ typedef struct device_instance {
     GQueue pending_in;         // interrupt-IN URBs (urb_entry*) waiting for a report
     GQueue pending_other;      // other URBs that never complete on their own (bulk IN)
     GQueue done;               // completed URBs waiting to be reaped
-    GQueue reports;            // GBytes* sent by the "device", not yet polled by the host
+    GQueue reports;            // queued_report* sent by the "device", not yet polled by the host
     char *bound_driver;        // currently bound kernel driver (interface 0), or NULL
     unsigned claimed;          // bitmask of claimed interfaces
+    int fail_next;             // negative errno for the next interrupt IN URB ("error" event), or 0
 } device_instance;
 
 extern int harness_verbose;
@@ -84,6 +93,11 @@ device_instance *device_plug(UMockdevTestbed *tb, device_spec *spec, GError **er
 void device_unplug(UMockdevTestbed *tb, device_instance *inst);
 /// Queues one report as if the device sent it; the host gets it on its next poll.
 void device_send_report(device_instance *inst, const uint8_t *data, size_t len);
+/// The oldest pending interrupt IN transfer (or, if none, the next one) completes with -err,
+/// as a bus error (EPROTO, EILSEQ, ETIME) or a stall (EPIPE) would.
+void device_fail_transfer(device_instance *inst, int err, const char *name);
+/// Sends a uevent (`action`) for the device, or for its interface 0 (needs hid_sysfs).
+void device_uevent(UMockdevTestbed *tb, device_instance *inst, const char *action, int interface);
 /// Called with the timeline's start condition: returns 1 once any interrupt IN URB was submitted.
 int device_first_poll_seen(void);
 void device_wait_first_poll(gint64 deadline_monotonic_us);

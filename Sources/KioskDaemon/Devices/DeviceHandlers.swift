@@ -35,6 +35,7 @@ struct DeviceHandlers: Sendable {
             return OKResult()
         case .deviceCaptureBegin:
             let params: CaptureBeginParams = try decodeParams(data)
+            if let prompt = params.prompt { try Self.check(prompt: prompt, kind: params.kind) }
             return CaptureRef(capture: try await devices.beginCapture(params, owner: connection))
         case .deviceCaptureFinish:
             let params: CaptureRef = try decodeParams(data)
@@ -92,6 +93,27 @@ struct DeviceHandlers: Sendable {
             return result
         default:
             throw RPCError.methodNotFound(method.rawValue)
+        }
+    }
+
+    /// The longest prompt accepted: one line that still reads at a useful size on a 320-pixel
+    /// STU-430 screen.
+    static let maximumPromptLength = 40
+
+    /// A prompt is drawn on the pad with a small built-in font (PromptFont), so it is checked
+    /// here, before the capture starts, rather than failing later on the pad.
+    static func check(prompt: String, kind: CaptureBeginParams.Kind) throws {
+        guard kind == .signature else {
+            throw RPCError.invalidParams("invalid params: a prompt is shown on a signature pad; card captures take none", path: "params.prompt")
+        }
+        guard !prompt.isEmpty, prompt.count <= maximumPromptLength else {
+            throw RPCError.invalidParams("invalid params: a prompt must be 1 to \(maximumPromptLength) characters", path: "params.prompt")
+        }
+        if let character = PromptFont.unsupportedCharacter(in: prompt) {
+            let invisible = character.unicodeScalars.contains { [.control, .format].contains($0.properties.generalCategory) }
+            let shown = invisible ? "a control character" : "\"\(character)\""
+            throw RPCError.invalidParams("invalid params: the prompt contains \(shown), which the pad cannot draw; use letters, digits, spaces and $ . , : only",
+                                         path: "params.prompt")
         }
     }
 }

@@ -16,7 +16,7 @@ public actor DeviceManager {
     struct Record {
         var info: DeviceInfo
         var cardDecoder: (any CardReaderDecoder)?
-        var pad: PenDecoder?
+        var pad: (any PadDecoder)?
         var emulated: Bool
         var capture: String?
         /// The HID report descriptor, when the device has one (pads; HID readers).
@@ -24,6 +24,8 @@ public actor DeviceManager {
         var reportsReceived = 0
         var decodeFailures = 0
         var lastReportAt: Date?
+        /// Where capture begin/end is announced to the transport (pads with a screen).
+        var signals: AsyncStream<CaptureSignal>.Continuation?
     }
 
     struct Capture {
@@ -80,12 +82,13 @@ public actor DeviceManager {
 
     // MARK: Transports
 
-    func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: PenDecoder? = nil,
-                descriptor: [UInt8]? = nil, emulated: Bool) {
+    func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: (any PadDecoder)? = nil,
+                descriptor: [UInt8]? = nil, emulated: Bool, signals: AsyncStream<CaptureSignal>.Continuation? = nil) {
         var info = info
         info.allowed = allowed.contains(info.id) || (emulated && allowEmulated)
         info.state = .ready
-        devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated, descriptor: descriptor)
+        devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated, descriptor: descriptor,
+                                  signals: signals)
         logger.info("device attached", metadata: ["device": "\(info.id)", "driver": "\(info.driver)", "allowed": "\(info.allowed)"])
         hub.publish(EventParams(type: "device.attached", device: info))
     }
@@ -96,6 +99,7 @@ public actor DeviceManager {
             fail(capture, kind: .deviceUnavailable, message: "the \(record.info.kind == .cardReader ? "card reader" : "signature pad") was disconnected; ask staff to check it, then try again")
         }
         record.info.state = .detached
+        record.signals?.finish()
         devices[id] = nil
         logger.notice("device detached", metadata: ["device": "\(id)"])
         hub.publish(EventParams(type: "device.detached", device: record.info))
@@ -258,6 +262,7 @@ public actor DeviceManager {
         captures[id] = Capture(id: id, kind: params.kind, device: device.info.id, owner: owner)
         devices[device.info.id]?.capture = id
         devices[device.info.id]?.info.state = .capturing
+        device.signals?.yield(.began(prompt: params.prompt))
         if var decoder = devices[device.info.id]?.cardDecoder {
             decoder.reset()  // nothing typed before the capture began may leak into it
             devices[device.info.id]?.cardDecoder = decoder
@@ -313,6 +318,7 @@ public actor DeviceManager {
         if devices[capture.device]?.capture == id {
             devices[capture.device]?.capture = nil
             devices[capture.device]?.info.state = .ready
+            devices[capture.device]?.signals?.yield(.ended)
         }
     }
 
@@ -320,7 +326,8 @@ public actor DeviceManager {
         guard let capture = captures[id] else { return }
         end(id)
         captures[id] = nil
-        hub.publish(EventParams(type: "capture.failed", capture: id, kind: capture.kind.rawValue, message: message), to: capture.owner)
+        hub.publish(EventParams(type: "capture.failed", capture: id, kind: capture.kind.rawValue, message: message,
+                                error: kind?.rawValue), to: capture.owner)
     }
 
     /// Refuses a capture id this connection did not complete (or of the wrong kind).

@@ -1,6 +1,13 @@
+/// What the capture pipeline needs from any signature pad's driver: the pen sample in an input
+/// report, or nil for a report that carries none. The generic HID digitizer and the Wacom STU
+/// driver both conform, so the device manager treats every pad alike.
+public protocol PadDecoder: Sendable {
+    func sample(from report: [UInt8]) -> PenSample?
+}
+
 /// The generic signature-pad driver's core: any HID digitizer, understood from its report
 /// descriptor alone (X/Y plus tip switch or pressure), with no per-model tables.
-public struct PenDecoder: Sendable {
+public struct PenDecoder: PadDecoder {
     public static let driverName = "hid-digitizer"
     public let profile: DigitizerProfile
 

@@ -57,6 +57,15 @@ public enum WacomSTUModel: UInt16, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// Whether the model takes StartImageDataArea (0x24) and ClearScreenArea (0x23), so a prompt
+    /// can be uploaded as a small band instead of a whole screen.
+    public var supportsImageArea: Bool {
+        switch self {
+        case .stu430, .stu430V, .stu530, .stu530V, .stu540, .stu541: true
+        case .stu500, .stu300, .stu520A: false
+        }
+    }
+
     /// Whether the model sends timed pen data (report 0x34) once PenDataOptionMode is 3.
     public var supportsTimedPenData: Bool {
         switch self {
@@ -136,6 +145,8 @@ public enum WacomSTUError: Error, Sendable, Equatable, CustomStringConvertible {
     case pixelCountMismatch(expected: Int, got: Int)
     /// The pad does not accept this image encoding.
     case encodingNotSupported(String)
+    /// The prompt text cannot be drawn (character outside the font, too long for the screen).
+    case prompt(PromptBitmap.Failure)
 
     public var description: String {
         switch self {
@@ -157,6 +168,8 @@ public enum WacomSTUError: Error, Sendable, Equatable, CustomStringConvertible {
             "The pixel buffer holds \(got) pixels, but its size calls for \(expected)."
         case .encodingNotSupported(let what):
             "The pad does not accept \(what) images."
+        case .prompt(let failure):
+            failure.description
         }
     }
 }
@@ -222,7 +235,7 @@ public struct WacomSTUPenReport: Sendable, Equatable {
 /// Accepts PenData (0x01, 7 bytes) and PenDataTimeCountSequence (0x34, 11 bytes); encrypted
 /// reports (0x10, 0x33) are decoded from their plaintext with `decodeDecrypted`. Values beyond
 /// the capability's maxima are clamped in the normalized sample and flagged, never trusted.
-public struct WacomSTUDecoder: Sendable {
+public struct WacomSTUDecoder: PadDecoder {
     public static let driverName = "wacom-stu"
     public let capability: WacomSTUCapability
 

@@ -131,8 +131,8 @@ public enum USBHotplugEvent: Sendable {
     case left(USBDeviceInfo)
 }
 
-/// The event thread's stop request.
-private final class StopFlag: Sendable {
+/// A helper thread's stop request (the libusb event thread, the udev monitor thread).
+final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .acquiring) }
     func set() { flag.store(true, ordering: .releasing) }

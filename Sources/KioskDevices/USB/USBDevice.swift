@@ -121,6 +121,15 @@ public final class USBDevice: Sendable {
         }
     }
 
+    /// bConfigurationValue of the active configuration (the "1" in sysfs's "1-3:1.0").
+    public func activeConfigurationValue() throws(USBError) -> UInt8 {
+        var config: UnsafeMutablePointer<libusb_config_descriptor>?
+        try usbCheck(libusb_get_active_config_descriptor(raw.value, &config), "read the configuration of \(info.vidPid)")
+        guard let config else { throw USBError.notFound(operation: "read the configuration of \(info.vidPid)", what: "an active configuration") }
+        defer { libusb_free_config_descriptor(config) }
+        return config.pointee.bConfigurationValue
+    }
+
     private func withInterface<T>(_ number: Int, _ body: (libusb_interface_descriptor) -> T) throws(USBError) -> T {
         var config: UnsafeMutablePointer<libusb_config_descriptor>?
         try usbCheck(libusb_get_active_config_descriptor(raw.value, &config), "read the configuration of \(info.vidPid)")

@@ -1,0 +1,272 @@
+import Foundation
+import KioskDevices
+import KioskProtocol
+import Logging
+
+/// One attachment of a USB device to the `DeviceManager`: open, pick the driver, claim, attach,
+/// feed every input report, and detach when the reports stop. `USBTransport` decides what to do
+/// with the outcome (nothing, or open the device again).
+///
+/// Drivers, in order:
+/// * card readers by VID/PID (`SupportedDevices`: keyboard-wedge, magtek-hid, magtek-magnesafe, idtech-securemag);
+/// * Wacom STU pads by VID/PID: the `WacomSTUHost` session over feature reports sizes the
+///   decoder from the pad's capability and prepares the screen around every capture;
+/// * any other HID device whose report descriptor describes a pen (hid-digitizer).
+struct USBAttachment {
+    let device: USBDevice
+    let devices: DeviceManager
+    let sessions: USBSessions
+    let logger: Logger
+
+    /// Idle gap after which a keyboard-wedge reader's swipe in progress is finished.
+    static let wedgeIdleGap: Duration = .milliseconds(100)
+
+    /// How an attachment ended.
+    enum Outcome: Equatable {
+        /// Not a device kioskpay drives, no driver in this build, or it cannot be opened (logged);
+        /// nothing was attached.
+        case ignored
+        /// The device went away (unplug, or the kernel dropped it during a reset).
+        case gone
+        /// The daemon is stopping.
+        case cancelled
+        /// The device stopped working while still present; the sentence says why.
+        case failed(String)
+        /// udev reported the device reset (or a driver taking its interface) while it was read.
+        case reset(String)
+    }
+
+    /// How reading ended, when it did not throw.
+    private enum ReadEnd: Sendable {
+        case readerFinished
+        case reprobe(USBSessions.Reprobe)
+    }
+
+    /// What the daemon will do with a device.
+    private enum Plan {
+        case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int)
+        case pad(PenDecoder, descriptor: [UInt8])
+        case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
+    }
+
+    func run() async -> Outcome {
+        let usb = device.info
+        let supported = SupportedDevices.match(vendorID: usb.vendorID, productID: usb.productID)
+        // A device kioskpay does not list is only looked at when its first interface is HID.
+        if supported == nil, (try? device.hidReportDescriptorLength(interface: 0)) == nil { return .ignored }
+
+        let handle: USBDeviceHandle
+        do { handle = try device.open() } catch {
+            if supported != nil {
+                logger.warning("cannot open USB device", metadata: ["usb": "\(usb)", "error": "\(error.description)"])
+            } else {
+                logger.debug("unlisted USB HID device not opened", metadata: ["usb": "\(usb)", "error": "\(error.description)"])
+            }
+            // Opening again would fail the same way (permissions, another owner), unless the
+            // device is in the middle of dropping off the bus.
+            return error == .deviceGone ? .gone : .ignored
+        }
+        var token: Int?
+        var id = usb.identity
+        let outcome: Outcome
+        do {
+            let info = await handle.deviceInfo()
+            id = info.identity
+            try handle.setAutoDetachKernelDriver(true)
+            guard let plan = try await plan(handle, info: info, supported: supported) else {
+                await handle.close()
+                return .ignored
+            }
+            guard let endpoint = try device.interruptInEndpoints(interface: 0).first else {
+                throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
+            }
+            let reader: InterruptReader
+            var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
+            let session = await sessions.begin(id: id, key: USBSessions.key(usb))
+            token = session
+            let notices = await sessions.watch(token: session, port: usb.portPath)
+            switch plan {
+            case .cardReader(let driver, let decoder, let length):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
+                await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
+            case .pad(let pen, let descriptor):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: PenDecoder.driverName), pad: pen,
+                                     descriptor: descriptor, emulated: false)
+            case .wacomSTU(let host, let descriptor):
+                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                let (stream, continuation) = AsyncStream.makeStream(of: CaptureSignal.self)
+                stu = (host, stream)
+                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
+                                     pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
+            }
+            // Readers whose swipe spans several reports finish it on an idle gap.
+            let flushes = [KeyboardWedgeDecoder.driverName, IDTechSecureMagDecoder.driverName].contains(supported?.driver ?? "")
+            let end = try await read(reader, id: id, wedge: flushes,
+                                     stu: stu, notices: notices, handle: handle)
+            switch end {
+            case .readerFinished:
+                logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+                outcome = .cancelled
+            case .reprobe(let why):
+                let reason = switch why {
+                case .changed: "udev reported the device changed (reset or resumed)"
+                case .driverBound(let driver): "the kernel driver \(driver) took its interface"
+                }
+                logger.notice("USB device reset", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "reason": "\(reason)"])
+                outcome = .reset(reason)
+            }
+        } catch USBError.deviceGone {
+            logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
+            outcome = .gone
+        } catch WacomSTUHostError.deviceGone {
+            logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
+            outcome = .gone
+        } catch is CancellationError {
+            logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+            outcome = .cancelled
+        } catch {
+            let text = (error as? USBError)?.description ?? (error as? WacomSTUHostError)?.description ?? "\(type(of: error))"
+            logger.warning("USB device failed", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "error": "\(text)"])
+            outcome = .failed(text)
+        }
+        if let token, await sessions.end(id: id, token: token) {
+            await devices.detach(id)
+        }
+        await handle.close()
+        return outcome
+    }
+
+    /// Claims the interface and reads what the driver needs; nil when no driver fits.
+    private func plan(_ handle: USBDeviceHandle, info: USBDeviceInfo, supported: SupportedDevice?) async throws -> Plan? {
+        switch supported?.driver {
+        case KeyboardWedgeDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: KeyboardWedgeDecoder.driverName, decoder: KeyboardWedgeDecoder(), reportLength: 8)
+        case MagTekHIDDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: MagTekHIDDecoder.driverName, decoder: MagTekHIDDecoder(), reportLength: MagTekHIDDecoder.reportLength)
+        // Encrypting readers: the transfer is sized to the longest report the family sends; a
+        // shorter report ends it with a short packet.
+        case MagneSafeHIDDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: MagneSafeHIDDecoder.driverName, decoder: MagneSafeHIDDecoder(),
+                               reportLength: MagneSafeHIDDecoder.reportLengths.max() ?? 887)
+        case IDTechSecureMagDecoder.driverName?:
+            try handle.claimInterface(0)
+            return .cardReader(driver: IDTechSecureMagDecoder.driverName, decoder: IDTechSecureMagDecoder(transport: .hidReports), reportLength: 1_024)
+        case WacomSTUDecoder.driverName?:
+            try handle.claimInterface(0)
+            // The STU's descriptor only sizes its feature reports; without it the defaults apply.
+            let descriptor = try? await handle.hidReportDescriptor(interface: 0)
+            let host = try await WacomSTUHost.connect(channel: USBWacomSTUChannel(handle: handle),
+                                                      model: WacomSTUModel(productID: info.productID), descriptor: descriptor)
+            logger.info("Wacom STU ready", metadata: [
+                "usb": "\(info.vidPid)", "model": "\(host.information?.modelName ?? host.model?.description ?? "unknown")",
+                "firmware": "\(host.information?.firmwareVersion ?? "?")",
+                "screen": "\(host.capability.screenWidth)x\(host.capability.screenHeight)",
+                "timed_pen_data": "\(host.timedPenData)",
+            ])
+            return .wacomSTU(host, descriptor: descriptor)
+        default:
+            // While usbhid holds the interface the kernel refuses interface requests from anyone
+            // else, so its own copy is read from sysfs first, before anything is claimed (an
+            // unlisted device may be the kiosk's keyboard: it is claimed only once it proves to
+            // be a pen). Without that copy, listed pads are claimed first and asked; unlisted
+            // ones are only asked (which works when no driver is bound).
+            var claimed = false
+            let descriptor: [UInt8]
+            if (try? handle.kernelDriverActive(interface: 0)) == true, let copy = HIDSysfs.reportDescriptor(of: device, interface: 0) {
+                descriptor = copy
+                logger.debug("HID report descriptor read from sysfs", metadata: ["usb": "\(info.vidPid)", "bytes": "\(copy.count)"])
+            } else {
+                if supported != nil { try handle.claimInterface(0); claimed = true }
+                let asked: Result<[UInt8], USBError>
+                do { asked = .success(try await handle.hidReportDescriptor(interface: 0)) } catch { asked = .failure(error) }
+                if case .failure(let error) = asked, supported == nil {
+                    // usbhid holds it and sysfs has no copy (or it is not HID after all): leave it.
+                    logger.debug("unlisted USB HID device: no report descriptor", metadata: ["usb": "\(info)", "error": "\(error.description)"])
+                    return nil
+                }
+                descriptor = try asked.get()
+                logger.debug("HID report descriptor read from the device", metadata: ["usb": "\(info.vidPid)", "bytes": "\(descriptor.count)"])
+            }
+            guard let pen = PenDecoder(descriptor: descriptor) else {
+                if let supported {
+                    logger.notice("USB device has no driver in this build; ignored", metadata: ["usb": "\(info)", "driver": "\(supported.driver)"])
+                }
+                return nil
+            }
+            if !claimed { try handle.claimInterface(0) }
+            return .pad(pen, descriptor: descriptor)
+        }
+    }
+
+    private func wire(_ info: USBDeviceInfo, id: String, kind: DeviceInfo.Kind, driver: String) -> DeviceInfo {
+        DeviceInfo(id: id, kind: kind, driver: driver, vendorID: Int(info.vendorID), productID: Int(info.productID),
+                   serial: info.serialNumber, allowed: false, state: .attached)
+    }
+
+    /// Feeds every report to the device manager until the device goes away, the task is
+    /// cancelled, or udev reports a reset. A wedge reader also gets its idle flush; an STU its
+    /// screen commands. Helpers that finish (return nil) do not end the reading.
+    private func read(_ reader: InterruptReader, id: String, wedge: Bool, stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
+                      notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
+        try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
+            group.addTask {
+                for try await report in reader.reports {
+                    await devices.feed(id, report: report.bytes)
+                }
+                return .readerFinished
+            }
+            if wedge {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: USBAttachment.wedgeIdleGap / 2)
+                        await devices.flushIdle(id, after: USBAttachment.wedgeIdleGap)
+                    }
+                    return nil
+                }
+            }
+            if let (host, signals) = stu {
+                group.addTask { await control(host, signals: signals, id: id); return nil }
+            }
+            group.addTask {
+                for await notice in notices {
+                    // A bind while kioskd still holds the interface is not about this session
+                    // (e.g. usbhid rebinding after kioskd's own earlier release): ignore it.
+                    if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false {
+                        logger.debug("udev bind ignored: kioskd still holds the interface", metadata: ["device": "\(id)"])
+                        continue
+                    }
+                    return .reprobe(notice)
+                }
+                return nil
+            }
+            // The reader finishing (unplug, error, cancellation) or a reset ends the helpers too.
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let end = result { return end }
+            }
+            return .readerFinished
+        }
+    }
+
+    /// Prepares and tidies the STU's screen around each capture, one signal at a time, so a
+    /// capture that ends while its prompt is still uploading is tidied after the upload.
+    /// A failed command is logged and the capture goes on: pen reports arrive either way.
+    private func control(_ host: WacomSTUHost, signals: AsyncStream<CaptureSignal>, id: String) async {
+        for await signal in signals {
+            do {
+                switch signal {
+                case .began(let prompt): try await host.prepareCapture(prompt: prompt)
+                case .ended: try await host.finishCapture()
+                }
+            } catch .deviceGone {
+                return
+            } catch {
+                logger.warning("signature pad command failed", metadata: ["device": "\(id)", "error": "\(error.description)"])
+            }
+        }
+    }
+}
