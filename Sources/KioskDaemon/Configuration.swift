@@ -30,6 +30,8 @@ public struct Configuration: Sendable, Equatable {
     public var demoSealingKey: Bool
     /// Session lifetimes and PIN lockout.
     public var sessions: SessionPolicy
+    /// The back-office link; nil runs the kiosk on its own (the outbox keeps everything).
+    public var backOffice: BackOfficeLinkSettings?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= / RuntimeDirectory= win over the FHS defaults.
@@ -124,6 +126,9 @@ public struct Configuration: Sendable, Equatable {
                       s.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
                 else { throw bad(key, nil, "1-64 characters of letters, digits, '.', '_' or '-'") }
                 config.kioskID = s
+            case "backoffice":
+                guard let link = value.table else { throw bad(key, nil, "a table [backoffice]") }
+                config.backOffice = try BackOfficeLinkSettings.parse(link, path: path, locate: locate)
             case "roles":
                 guard let roles = value.table else { throw bad(key, nil, "a table [roles]") }
                 for (roleKey, roleValue) in roles {
@@ -142,7 +147,9 @@ public struct Configuration: Sendable, Equatable {
                 }
             default:
                 throw .unknownKey(path: path, line: locate.line(of: key, in: nil), key: key,
-                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "usb", "roles"])
+                                  known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "usb", "kiosk_id",
+                                          "session_idle_seconds", "session_max_seconds", "pin_max_failures", "pin_lock_minutes",
+                                          "backoffice", "roles"])
             }
         }
         return config

@@ -38,7 +38,22 @@ public struct Daemon: Sendable {
         await devices.start()
         if configuration.emulatedDevices { await devices.attachEmulatedDevices() }
         let sessions = SessionRegistry(store: store, policy: configuration.sessions, logger: logger)
-        let router = RequestRouter(store: store, devices: devices, sessions: sessions, roles: configuration.roles, logger: logger, version: kioskdVersion)
+        var link = BackOfficeLink()
+        var relayService: OutboxRelay?
+        if let settings = configuration.backOffice {
+            do {
+                let client = try BackOfficeClient(settings: settings, kioskID: configuration.kioskID)
+                let relay = OutboxRelay(client: client, store: store, devices: devices, status: link.status, logger: logger)
+                link = BackOfficeLink(relay: relay, status: link.status, url: settings.url.absoluteString)
+                relayService = relay
+                logger.info("back-office link configured", metadata: ["url": "\(settings.url.absoluteString)"])
+            } catch {
+                // The kiosk still takes payments: the outbox keeps them until the link works.
+                logger.error("the back-office link cannot start; payments stay in the outbox", metadata: ["error": "\(error.description)"])
+            }
+        }
+        let router = RequestRouter(store: store, devices: devices, sessions: sessions, link: link, roles: configuration.roles,
+                                   logger: logger, version: kioskdVersion)
         let server = SocketServer(
             path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
             logger: logger,
@@ -52,6 +67,9 @@ public struct Daemon: Sendable {
             usb.events = events
             // A transport that stops (or fails) leaves the daemon running without USB.
             services.append(.init(service: usb, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
+        if let relayService {
+            services.append(.init(service: relayService, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: WatchdogService(notifier: notifier, interval: interval)))

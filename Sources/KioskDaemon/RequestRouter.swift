@@ -16,15 +16,16 @@ public struct RequestRouter: Sendable {
     let store: KioskStore
     let devices: DeviceManager
     let sessions: SessionRegistry
+    let link: BackOfficeLink
     let roles: RoleTable
     let logger: Logger
     let version: String
     /// The current instant; figures take "today" from it in the branch's time zone.
     let now: @Sendable () -> Date
 
-    public init(store: KioskStore, devices: DeviceManager, sessions: SessionRegistry, roles: RoleTable, logger: Logger, version: String,
-                now: @escaping @Sendable () -> Date = Date.init) {
-        self.store = store; self.devices = devices; self.sessions = sessions; self.roles = roles; self.logger = logger
+    public init(store: KioskStore, devices: DeviceManager, sessions: SessionRegistry, link: BackOfficeLink = BackOfficeLink(),
+                roles: RoleTable, logger: Logger, version: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store; self.devices = devices; self.sessions = sessions; self.link = link; self.roles = roles; self.logger = logger
         self.version = version; self.now = now
     }
 
@@ -125,8 +126,16 @@ public struct RequestRouter: Sendable {
             guard allowed(method, caller.role) else {
                 throw RPCError.app(.permissionDenied, "permission denied: \(method.rawValue) needs the manager role; add the user to group \(roles.groupName(for: .manager))")
             }
-            return try await PaymentHandlers(store: store, devices: devices, sessions: sessions, kioskID: devices.vault.kioskID,
-                                             logger: logger, now: now).handle(method, data: data, caller: caller, connection: state.id)
+            let result = try await PaymentHandlers(store: store, devices: devices, sessions: sessions, kioskID: devices.vault.kioskID,
+                                                   logger: logger, now: now).handle(method, data: data, caller: caller, connection: state.id)
+            await link.status.ring()  // a new or changed payment: the relay need not wait for its timer
+            return result
+        case .outboxRetry, .syncPull, .status:
+            guard allowed(method, caller.role) else {
+                throw RPCError.app(.permissionDenied, "permission denied: \(method.rawValue) needs the manager role; add the user to group \(roles.groupName(for: .manager))")
+            }
+            return try await LinkHandlers(store: store, devices: devices, link: link, logger: logger)
+                .handle(method, data: data, caller: caller)
         case .sessionBegin:
             let params: SessionBeginParams = try decodeParams(data)
             return try await sessions.begin(params, connection: state.id)
@@ -167,6 +176,7 @@ public struct RequestRouter: Sendable {
         // Customers pay inside a session (checked by the handler); staff post-process.
         case .paymentOptions, .paymentQuote, .paymentSubmit, .paymentReschedule, .paymentCancel, .paymentAcknowledge: return true
         case .paymentsList, .paymentProcess, .paymentReject, .paymentDelete, .outboxList: return role >= .manager
+        case .outboxRetry, .syncPull, .status: return role >= .manager
         case .provisionBackofficeKey: return role == .technician
         }
     }

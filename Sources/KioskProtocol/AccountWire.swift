@@ -292,4 +292,7 @@ public enum Method: String, CaseIterable, Sendable {
     case paymentCancel = "payment.cancel"
     case paymentAcknowledge = "payment.acknowledge"
     case outboxList = "outbox.list"
+    case outboxRetry = "outbox.retry"
+    case syncPull = "sync.pull"
+    case status
 }

@@ -207,6 +207,10 @@ enum Migrations {
             CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
             """)
         }
+        migrator.registerMigration("006_backoffice_link") { db in
+            // Sync cursor, last contact and last error of the back-office link.
+            try db.execute(sql: "CREATE TABLE link_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -50,7 +50,7 @@ extension KioskStore {
     /// Processes a pending (or earlier rejected) payment: its amount is fixed; it becomes an
     /// unapplied credit on the account, and its invoice lines stay on the payment to prefill
     /// posting. Audited; the back office is told through the outbox.
-    public func processPayment(id: String, kioskID: String, now: Date, audit: AuditEntry) async throws -> PaymentRecord {
+    public func processPayment(id: String, kioskID: String, now: Date, audit: AuditEntry, tellBackOffice: Bool = true) async throws -> PaymentRecord {
         try await change(id: id, allowed: ["pending", "rejected"], audit: audit, verb: "processed") { db, row in
             let account: String = row["account"]
             let amount: Int = row["amount"]
@@ -64,6 +64,7 @@ extension KioskStore {
                 ON CONFLICT(account, id) DO NOTHING
                 """, arguments: [account, creditID, id, row["job"] as Int?, today, amount, amount, position])
             try db.execute(sql: "UPDATE payment SET state = 'processed', reason = NULL, message = NULL WHERE id = ?", arguments: [id])
+            guard tellBackOffice else { return }
             try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "processed", "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):processed", payment: id, dueAt: now, now: now)
         }
@@ -71,13 +72,15 @@ extension KioskStore {
 
     /// Rejects a payment with a reason the customer is shown, with the manager's message, until
     /// they acknowledge it. The record stays and can still be processed later.
-    public func rejectPayment(id: String, reason: String, message: String, kioskID: String, now: Date, audit: AuditEntry) async throws -> PaymentRecord {
+    public func rejectPayment(id: String, reason: String, message: String, kioskID: String, now: Date, audit: AuditEntry,
+                              tellBackOffice: Bool = true) async throws -> PaymentRecord {
         try await change(id: id, allowed: ["pending", "scheduled", "rejected"], audit: audit, verb: "rejected") { db, _ in
             try db.execute(sql: "UPDATE payment SET state = 'rejected', reason = ?, message = ?, rejection_seen = 0 WHERE id = ?",
                            arguments: [reason, message, id])
             // A scheduled payment that was never sent must not be sent now.
             try db.execute(sql: "DELETE FROM outbox WHERE payment = ? AND topic = 'payment' AND state = 'due' AND attempts = 0 AND next_attempt_at > ?",
                            arguments: [id, now.formatted(Date.ISO8601FormatStyle())])
+            guard tellBackOffice else { return }
             try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "rejected", "reason": reason, "message": message, "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):rejected:\(Int(now.timeIntervalSince1970))", payment: id, dueAt: now, now: now)
         }
@@ -85,11 +88,13 @@ extension KioskStore {
 
     /// Deletes a payment: gone for the customer (the audit log keeps that it happened), and a
     /// new payment may be made. Also how a customer cancels a scheduled payment.
-    public func deletePayment(id: String, kioskID: String, now: Date, audit: AuditEntry, verb: String = "deleted") async throws -> PaymentRecord {
+    public func deletePayment(id: String, kioskID: String, now: Date, audit: AuditEntry, verb: String = "deleted",
+                              tellBackOffice: Bool = true) async throws -> PaymentRecord {
         try await change(id: id, allowed: verb == "cancelled" ? ["scheduled"] : ["pending", "scheduled", "rejected"], audit: audit, verb: verb) { db, _ in
             try db.execute(sql: "UPDATE payment SET state = 'deleted' WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM outbox WHERE payment = ? AND topic = 'payment' AND state = 'due' AND attempts = 0 AND next_attempt_at > ?",
                            arguments: [id, now.formatted(Date.ISO8601FormatStyle())])
+            guard tellBackOffice else { return }
             try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "deleted", "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):deleted", payment: id, dueAt: now, now: now)
         }

@@ -6,7 +6,7 @@ import KioskCrypto
 /// A store's integrator reads this to build the real back office; tests use it to prove the
 /// round trip.
 @main
-struct BackOffice: ParsableCommand {
+struct BackOffice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-backoffice",
         abstract: "Back-office tools for kioskpay: key pairs, opening sealed captures, DUKPT.",

@@ -98,7 +98,20 @@ struct PaymentCommand: AsyncParsableCommand {
 /// `kioskctl outbox list`: what is waiting for the back office.
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "outbox", abstract: "Entries waiting for the back office (managers).",
-                                                    subcommands: [List.self])
+                                                    subcommands: [List.self, Retry.self])
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a dead entry again, with its same idempotency key (audited).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The entry's id from `kioskctl outbox list --state dead`.") var id: Int64
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let _: OKResult = try await client.call(Method.outboxRetry.rawValue, params: OutboxRetryParams(id: id))
+                    Output.line("Entry \(id) is due again.")
+                }
+            }
+        }
+    }
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List outbox entries, newest first.")
         @OptionGroup var connection: ConnectionOptions

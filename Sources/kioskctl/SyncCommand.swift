@@ -6,7 +6,7 @@ import KioskProtocol
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load account data into the kiosk.",
-        subcommands: [Apply.self]
+        subcommands: [Apply.self, Pull.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -87,6 +87,25 @@ struct Sync: AsyncParsableCommand {
                 throw CommandFailure("\(name) is not valid JSON; expected a sync document (a JSON object)")
             }
             return compact
+        }
+    }
+
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pull the newest sync document from the back office now.")
+        @OptionGroup var connection: ConnectionOptions
+        func run() async throws {
+            try await reportingFailures {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let r: SyncPullResult = try await client.call(Method.syncPull.rawValue, params: [String: String]())
+                    switch r.outcome {
+                    case "applied": Output.line("Applied the back office's sync document (cursor \(r.cursor); \(r.applied ?? 0) accounts inserted or updated).")
+                    case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")
+                    default:
+                        Output.error("kioskctl: the sync pull did not apply: \(r.message ?? r.outcome)")
+                        throw ExitCode.failure
+                    }
+                }
+            }
         }
     }
 }

@@ -1,0 +1,182 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+import NIOHTTP1
+import ServiceLifecycle
+
+/// What `kioskctl status` shows about the link.
+actor LinkStatus {
+    private(set) var lastContactAt: Date?
+    private(set) var lastError: String?
+    private(set) var lastSyncAt: Date?
+    private var rung = false
+
+    func contact() { lastContactAt = Date(); lastError = nil }
+    func failed(_ error: String) { lastError = error }
+    func synced() { lastSyncAt = Date() }
+
+    /// The relay's doorbell: a new outbox entry (or a manager's retry) rings it.
+    func ring() { rung = true }
+    func answerDoor() -> Bool { defer { rung = false }; return rung }
+}
+
+/// Drains the outbox to the back office, one entry at a time in order, with the entry's own
+/// idempotency key on every attempt; polls the status of delivered payments; pulls sync
+/// documents; sends heartbeats. Everything it learns is written through the same store
+/// functions local post-processing uses.
+struct OutboxRelay: Service {
+    let client: BackOfficeClient
+    let store: KioskStore
+    let devices: DeviceManager
+    let status: LinkStatus
+    let logger: Logger
+
+    func run() async throws {
+        let reset = (try? await store.resetInFlightOutbox()) ?? 0
+        if reset > 0 { logger.notice("outbox entries left in flight by a stop are due again (same keys)", metadata: ["entries": "\(reset)"]) }
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await drain() }
+                group.addTask { await every(.seconds(client.settings.statusPollSeconds)) { await pollOutcomes() } }
+                group.addTask { await every(.seconds(client.settings.syncIntervalSeconds)) { _ = await pullSync() } }
+                group.addTask { await every(.seconds(client.settings.heartbeatSeconds)) { await heartbeat() } }
+                await group.waitForAll()
+            }
+        }
+        await client.shutdown()
+    }
+
+    private func every(_ interval: Duration, _ body: () async -> Void) async {
+        while !Task.isCancelled {
+            await body()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    // MARK: Outbox
+
+    private func drain() async {
+        while !Task.isCancelled {
+            do {
+                while let entry = try await store.takeDueOutboxEntry(now: Date()) {
+                    await deliver(entry)
+                    if Task.isCancelled { return }
+                }
+            } catch {
+                logger.error("the outbox cannot be read", metadata: ["error": "\(error.description)"])
+            }
+            // Sleep until the next entry is due, a new one arrives, or a second passes (a
+            // scheduled payment's day may come without anyone ringing).
+            let next = (try? await store.nextOutboxAttempt()).map { $0.timeIntervalSinceNow } ?? 1
+            let deadline = ContinuousClock.now + .seconds(min(max(next, 0.02), 1))
+            while ContinuousClock.now < deadline, !Task.isCancelled, !(await status.answerDoor()) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    private func deliver(_ entry: OutboxItem) async {
+        let path: String
+        var headers = ["Idempotency-Key": entry.idempotencyKey]
+        if entry.topic == "payment" { path = "payments" } else { path = "notifications"; headers["Kiosk-Topic"] = entry.topic }
+        let outcome = await client.send(.POST, path, body: Data(entry.payload.utf8), headers: headers)
+        do {
+            switch outcome {
+            case .answered(_, let body, _):
+                try await store.markOutboxDelivered(entry.id)
+                await status.contact()
+                logger.info("outbox entry delivered", metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempt": "\(entry.attempts)"])
+                if entry.topic == "payment", let payment = entry.payment { await applyStatus(body, payment: payment) }
+            case .retry(let why) where entry.attempts < client.settings.maxAttempts:
+                let delay = client.settings.backoff(afterAttempt: entry.attempts)
+                try await store.markOutboxRetry(entry.id, next: Date().addingTimeInterval(delay), error: why)
+                await status.failed(why)
+                logger.warning("outbox entry not delivered; will retry with the same key",
+                               metadata: ["entry": "\(entry.id)", "attempt": "\(entry.attempts)", "retry_in_s": "\(String(format: "%.2f", delay))", "error": "\(why)"])
+            case .retry(let why), .refused(let why):
+                try await store.markOutboxDead(entry.id, error: why)
+                await status.failed(why)
+                logger.error("outbox entry is dead: a manager must look at it (kioskctl outbox list --state dead)",
+                             metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempts": "\(entry.attempts)", "error": "\(why)"])
+            }
+        } catch {
+            logger.error("the outbox cannot be written", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Outcomes
+
+    private func pollOutcomes() async {
+        guard let waiting = try? await store.paymentsAwaitingOutcome(), !waiting.isEmpty else { return }
+        for payment in waiting {
+            if Task.isCancelled { return }
+            guard case .answered(_, let body, _) = await client.send(.GET, "payments/\(payment)") else { continue }
+            await status.contact()
+            await applyStatus(body, payment: payment)
+        }
+    }
+
+    private func applyStatus(_ body: Data, payment: String) async {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let state = object["status"] as? String, ["processed", "rejected", "deleted"].contains(state) else { return }
+        do {
+            if try await store.applyBackOfficeOutcome(payment: payment, status: state, reason: object["reason"] as? String,
+                                                      message: object["message"] as? String, now: Date()) {
+                logger.notice("payment outcome from the back office", metadata: ["payment": "\(payment)", "state": "\(state)"])
+            }
+        } catch {
+            logger.warning("a back-office outcome could not be applied", metadata: ["payment": "\(payment)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Sync and heartbeat
+
+    /// Pulls the newest sync document after the stored cursor and applies it as `sync.apply`
+    /// would. Returns what happened, for `sync.pull`.
+    func pullSync() async -> SyncPullResult {
+        let cursor = (try? await store.linkState("sync_cursor")) ?? "0"
+        switch await client.send(.GET, "sync?since=\(cursor)") {
+        case .answered(204, _, _):
+            await status.contact(); await status.synced()
+            return SyncPullResult(outcome: "up_to_date", cursor: Int(cursor) ?? 0, applied: nil, message: nil)
+        case .answered(_, let body, let headers):
+            await status.contact()
+            do {
+                let document = try SyncDocument.decode(from: body)
+                let audit = AuditEntry(uid: 0, userName: "back office", role: "backoffice", action: "sync.pull", detail: "")
+                let outcome = try await store.apply(document, audit: audit)
+                if let next = headers["sync-cursor"] { try await store.setLinkState("sync_cursor", next) }
+                await status.synced()
+                logger.info("sync document pulled", metadata: ["as_of": "\(document.asOf)", "accounts_updated": "\(outcome.accounts.updated)"])
+                return SyncPullResult(outcome: "applied", cursor: Int(headers["sync-cursor"] ?? cursor) ?? 0,
+                                      applied: outcome.accounts.inserted + outcome.accounts.updated, message: nil)
+            } catch {
+                let text = (error as? StoreError)?.description ?? (error as? SyncDocumentError)?.description ?? "\(error)"
+                // An older document is not an error for the link: skip past it.
+                if case .olderDocument? = error as? StoreError, let next = headers["sync-cursor"] { try? await store.setLinkState("sync_cursor", next) }
+                logger.warning("pulled sync document refused", metadata: ["error": "\(text)"])
+                return SyncPullResult(outcome: "refused", cursor: Int(cursor) ?? 0, applied: nil, message: text)
+            }
+        case .retry(let why), .refused(let why):
+            await status.failed(why)
+            return SyncPullResult(outcome: "unreachable", cursor: Int(cursor) ?? 0, applied: nil, message: why)
+        }
+    }
+
+    private func heartbeat() async {
+        let counts = (try? await store.outboxCounts()) ?? OutboxCounts()
+        let list = await devices.list()
+        let body: [String: Any] = [
+            "kiosk": client.kioskID, "version": kioskdVersion,
+            "devices": list.map { ["id": $0.id, "driver": $0.driver, "state": $0.state.rawValue] },
+            "outbox": ["due": counts.due, "in_flight": counts.inFlight, "dead": counts.dead],
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: body) else { return }
+        switch await client.send(.POST, "heartbeat", body: data) {
+        case .answered: await status.contact()
+        case .retry(let why), .refused(let why): await status.failed(why)
+        }
+    }
+}

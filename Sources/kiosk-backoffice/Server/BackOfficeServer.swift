@@ -1,0 +1,192 @@
+import Foundation
+import KioskCrypto
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Deliberate misbehaviour for tests of the kiosk's relay: the first N POSTs fail in a chosen
+/// way. `500:3` answers three 500s; `slow:2` commits two requests but answers after the
+/// delay; `drop:2` commits two and closes the connection without answering (the classic
+/// "unknown outcome").
+struct FaultPlan: Sendable {
+    enum Kind: String, Sendable { case error500 = "500", slow, drop }
+    var faults: [(kind: Kind, remaining: Int)] = []
+    var slowSeconds: Double = 3
+
+    init(specs: [String], slowSeconds: Double) throws {
+        self.slowSeconds = slowSeconds
+        for spec in specs {
+            let parts = spec.split(separator: ":")
+            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])), let n = Int(parts[1]), n >= 0 else {
+                throw ToolError("--fault must be 500:N, slow:N or drop:N (got \(spec))")
+            }
+            faults.append((kind, n))
+        }
+    }
+}
+
+/// Hands out faults in order, one per POST.
+actor FaultDispenser {
+    private var plan: FaultPlan
+    init(_ plan: FaultPlan) { self.plan = plan }
+    func next() -> FaultPlan.Kind? {
+        for i in plan.faults.indices where plan.faults[i].remaining > 0 {
+            plan.faults[i].remaining -= 1
+            return plan.faults[i].kind
+        }
+        return nil
+    }
+    var slowSeconds: Double { plan.slowSeconds }
+}
+
+/// The reference back office over HTTP/1.1 (SwiftNIO), one request at a time per connection.
+struct BackOfficeServer: Sendable {
+    let store: BackOfficeStore
+    let token: String
+    let opener: CaptureOpener?
+    let faults: FaultDispenser
+    static let maximumBody = 64 << 20
+
+    func run(host: String, port: Int, onBound: @Sendable (Int) -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        onBound(server.channel.localAddress?.port ?? port)
+        try await withThrowingDiscardingTaskGroup { tasks in
+            try await server.executeThenClose { connections in
+                for try await connection in connections {
+                    tasks.addTask { await serve(connection) }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let h): head = h; body.clear()
+                case .body(var chunk):
+                    guard body.readableBytes + chunk.readableBytes <= Self.maximumBody else {
+                        try await respond(outbound, Reply.problem(413, "Too large", "the request body is over 64 MiB")); return
+                    }
+                    body.writeBuffer(&chunk)
+                case .end:
+                    guard let h = head else { continue }
+                    let reply = await handle(h, body: Data(body.readableBytesView))
+                    if reply.drop { return }  // close without answering
+                    if let delay = reply.delay { try await Task.sleep(for: .seconds(delay)) }
+                    try await respond(outbound, reply)
+                    head = nil
+                }
+            }
+        }
+    }
+
+    private func respond(_ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, _ reply: Reply) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: reply.contentType)
+        headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
+        for (k, v) in reply.headers { headers.add(name: k, value: v) }
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)))
+        if !reply.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: reply.body)))) }
+        try await outbound.write(.end(nil))
+    }
+
+    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|notifications|sync|heartbeat).
+    func handle(_ head: HTTPRequestHead, body: Data) async -> Reply {
+        guard head.headers.first(name: "Authorization") == "Bearer \(token)" else {
+            return .problem(401, "Unauthorized", "send Authorization: Bearer <token>")
+        }
+        let url = URLComponents(string: head.uri)
+        let parts = (url?.path ?? "").split(separator: "/").map(String.init)
+        guard parts.count >= 4, parts[0] == "v1", parts[1] == "kiosks", parts[2].count <= 64 else {
+            return .problem(404, "Not found", "no such resource")
+        }
+        let kiosk = parts[2]
+        do {
+            switch (head.method, Array(parts.dropFirst(3))) {
+            case (.POST, ["payments"]), (.POST, ["notifications"]):
+                guard let key = head.headers.first(name: "Idempotency-Key"), (1...200).contains(key.count) else {
+                    return .problem(400, "Missing Idempotency-Key", "every POST needs an Idempotency-Key header")
+                }
+                let fault = await faults.next()
+                if fault == .error500 { return .problem(500, "Injected failure", "the back office is failing on purpose (test)") }
+                let raw = String(decoding: body, as: UTF8.self)
+                guard let payload = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                    return .problem(400, "Not JSON", "the body must be a JSON object")
+                }
+                var answer: (status: Int, body: String)
+                if parts[3] == "payments" {
+                    guard payload["payment"] is String, payload["amount"] is Int else {
+                        return .problem(400, "Not a payment", "payment and amount are required")
+                    }
+                    answer = try store.receivePayment(kiosk: kiosk, key: key, payload: payload, raw: raw,
+                                                      signatureOpened: open(payload["signature"]), cardOpened: payload["card"].map { open($0) })
+                } else {
+                    let topic = head.headers.first(name: "Kiosk-Topic") ?? "notification"
+                    guard ["notification", "receipt", "payment.outcome"].contains(topic) else {
+                        return .problem(400, "Unknown topic", "Kiosk-Topic must be notification, receipt or payment.outcome")
+                    }
+                    answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: topic, raw: raw)
+                    if topic == "payment.outcome", let id = payload["payment"] as? String, let state = payload["state"] as? String {
+                        // The kiosk decided locally: mirror it, so both sides agree.
+                        _ = try store.decide(kiosk: kiosk, id: id, status: state, reason: payload["reason"] as? String, message: payload["message"] as? String)
+                    }
+                }
+                var reply = Reply(status: answer.status, body: answer.body)
+                if fault == .slow { reply.delay = await faults.slowSeconds }
+                if fault == .drop { reply.drop = true }
+                return reply
+            case (.GET, let rest) where rest.count == 2 && rest[0] == "payments":
+                guard let body = try store.paymentStatus(kiosk: kiosk, id: rest[1]) else {
+                    return .problem(404, "Unknown payment", "no payment \(rest[1].prefix(12)) from kiosk \(kiosk)")
+                }
+                return Reply(status: 200, body: body)
+            case (.GET, ["sync"]):
+                let since = Int64(url?.queryItems?.first { $0.name == "since" }?.value ?? "0") ?? 0
+                guard let doc = try store.syncDocument(after: since) else { return Reply(status: 204, body: "") }
+                return Reply(status: 200, body: doc.body, headers: ["Sync-Cursor": "\(doc.cursor)"])
+            case (.POST, ["heartbeat"]):
+                try store.heartbeat(kiosk: kiosk, body: String(decoding: body, as: UTF8.self))
+                return Reply(status: 204, body: "")
+            default:
+                return .problem(404, "Not found", "no such resource")
+            }
+        } catch {
+            return .problem(500, "Storage failure", "the back office could not record this: \(error)")
+        }
+    }
+
+    /// Opens a sealed capture to prove it is readable by this back office; the plaintext is
+    /// dropped at once (a real back office would charge the card here).
+    private func open(_ envelope: Any?) -> Bool {
+        guard let opener, let object = envelope, let data = try? JSONSerialization.data(withJSONObject: object),
+              let sealed = try? SealedCapture.decode(json: data) else { return false }
+        return (try? opener.open(sealed)) != nil
+    }
+}
+
+struct Reply: Sendable {
+    var status: Int
+    var body: String
+    var headers: [String: String] = [:]
+    var contentType = "application/json"
+    var delay: Double?
+    var drop = false
+
+    static func problem(_ status: Int, _ title: String, _ detail: String) -> Reply {
+        let object: [String: Any] = ["type": "about:blank", "title": title, "status": status, "detail": detail]
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return Reply(status: status, body: body, contentType: "application/problem+json")
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// The reference back office's own SQLite: what it received (by idempotency key, with the
+/// first answer it gave), the payments and what was decided about them, sync documents to
+/// serve, and heartbeats. WAL, so the operator's commands work while the server runs.
+final class BackOfficeStore: Sendable {
+    let pool: DatabasePool
+
+    init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001") { db in
+            try db.execute(sql: """
+            CREATE TABLE answered (
+                idempotency_key TEXT PRIMARY KEY, kiosk TEXT NOT NULL, topic TEXT NOT NULL,
+                status_code INTEGER NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL
+            );
+            CREATE TABLE payment (
+                kiosk TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
+                currency TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, message TEXT,
+                signature_opened INTEGER NOT NULL, card_opened INTEGER, payload TEXT NOT NULL,
+                received_at TEXT NOT NULL, PRIMARY KEY (kiosk, id)
+            );
+            CREATE TABLE message (
+                idempotency_key TEXT PRIMARY KEY, kiosk TEXT NOT NULL, topic TEXT NOT NULL,
+                payload TEXT NOT NULL, received_at TEXT NOT NULL
+            );
+            CREATE TABLE sync_document (cursor INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, published_at TEXT NOT NULL);
+            CREATE TABLE heartbeat (kiosk TEXT PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL, count INTEGER NOT NULL);
+            """)
+        }
+        try migrator.migrate(pool)
+    }
+
+    static var now: String { Date().formatted(Date.ISO8601FormatStyle()) }
+
+    /// The first answer given for `key`, if any.
+    func answer(for key: String) throws -> (status: Int, body: String)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key])
+                .map { ($0["status_code"], $0["body"]) }
+        }
+    }
+
+    /// Records a payment and the answer for its key in one transaction; a replay (same key)
+    /// returns the stored answer and changes nothing.
+    func receivePayment(kiosk: String, key: String, payload: [String: Any], raw: String,
+                        signatureOpened: Bool, cardOpened: Bool?) throws -> (status: Int, body: String) {
+        try pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key]) {
+                return (row["status_code"], row["body"])
+            }
+            let id = payload["payment"] as? String ?? ""
+            // The same payment under another key (a kiosk bug) is answered with its status, not stored twice.
+            let existing = try String.fetchOne(db, sql: "SELECT status FROM payment WHERE kiosk = ? AND id = ?", arguments: [kiosk, id])
+            if existing == nil {
+                try db.execute(sql: """
+                    INSERT INTO payment (kiosk, id, account, amount, currency, status, signature_opened, card_opened, payload, received_at)
+                    VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)
+                    """, arguments: [kiosk, id, payload["account"] as? String ?? "", payload["amount"] as? Int ?? 0,
+                                     payload["currency"] as? String ?? "", signatureOpened, cardOpened, raw, Self.now])
+            }
+            let body = try Self.statusBody(db, kiosk: kiosk, id: id)
+            try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, 'payment', 201, ?, ?)",
+                           arguments: [key, kiosk, body, Self.now])
+            return (201, body)
+        }
+    }
+
+    func receiveMessage(kiosk: String, key: String, topic: String, raw: String) throws -> (status: Int, body: String) {
+        try pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key]) {
+                return (row["status_code"], row["body"])
+            }
+            try db.execute(sql: "INSERT INTO message (idempotency_key, kiosk, topic, payload, received_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [key, kiosk, topic, raw, Self.now])
+            let body = #"{"accepted":true}"#
+            try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, ?, 202, ?, ?)",
+                           arguments: [key, kiosk, topic, body, Self.now])
+            return (202, body)
+        }
+    }
+
+    func paymentStatus(kiosk: String, id: String) throws -> String? {
+        try pool.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE kiosk = ? AND id = ?", arguments: [kiosk, id]) == true else { return nil }
+            return try Self.statusBody(db, kiosk: kiosk, id: id)
+        }
+    }
+
+    static func statusBody(_ db: Database, kiosk: String, id: String) throws -> String {
+        guard let row = try Row.fetchOne(db, sql: "SELECT status, reason, message FROM payment WHERE kiosk = ? AND id = ?", arguments: [kiosk, id]) else {
+            return "{}"
+        }
+        var object: [String: Any] = ["payment": id, "status": row["status"] as String]
+        if let reason = row["reason"] as String? { object["reason"] = reason }
+        if let message = row["message"] as String? { object["message"] = message }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// An operator's decision. Only a received (or rejected) payment can change.
+    func decide(kiosk: String?, id: String, status: String, reason: String? = nil, message: String? = nil) throws -> Bool {
+        try pool.write { db in
+            let filter = kiosk == nil ? "" : " AND kiosk = ?"
+            var args: [any DatabaseValueConvertible] = [status, reason, message, id]
+            if let kiosk { args.append(kiosk) }
+            try db.execute(sql: "UPDATE payment SET status = ?, reason = ?, message = ? WHERE id = ? AND status IN ('received', 'rejected')" + filter,
+                           arguments: StatementArguments(args))
+            return db.changesCount > 0
+        }
+    }
+
+    func payments() throws -> [Row] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT kiosk, id, account, amount, currency, status, reason, message, signature_opened, card_opened, received_at FROM payment ORDER BY received_at, id") }
+    }
+
+    func publish(syncDocument body: String) throws -> Int64 {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO sync_document (body, published_at) VALUES (?, ?)", arguments: [body, Self.now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    func syncDocument(after cursor: Int64) throws -> (cursor: Int64, body: String)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT cursor, body FROM sync_document WHERE cursor > ? ORDER BY cursor DESC LIMIT 1", arguments: [cursor])
+                .map { ($0["cursor"], $0["body"]) }
+        }
+    }
+
+    func heartbeat(kiosk: String, body: String) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO heartbeat (kiosk, body, at, count) VALUES (?, ?, ?, 1)
+                ON CONFLICT(kiosk) DO UPDATE SET body = excluded.body, at = excluded.at, count = heartbeat.count + 1
+                """, arguments: [kiosk, body, Self.now])
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `kioskctl status`: the kiosk at a glance — link to the back office, outbox, devices.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the back-office link, the outbox and devices (managers).")
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+    func run() async throws {
+        try await reportingFailures {
+            try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                let raw = try await client.callRaw(method: Method.status.rawValue, paramsJSON: Data("{}".utf8))
+                if json { Output.raw(raw); return }
+                guard let s = try? JSONDecoder().decode(KioskStatus.self, from: raw) else {
+                    throw ClientError.malformedReply("the result of status does not have the expected fields")
+                }
+                Output.line("kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)")
+                if s.backoffice.configured {
+                    Output.line("back office: \(s.backoffice.url ?? "?")")
+                    Output.line("  last contact: \(s.backoffice.lastContactAt ?? "never since start")"
+                                + (s.backoffice.lastSyncAt.map { ", last sync \($0)" } ?? ""))
+                    if let error = s.backoffice.lastError { Output.line("  last error: \(error)") }
+                } else {
+                    Output.line("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
+                }
+                Output.line("outbox: \(s.outbox.due) due, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
+                            + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
+            }
+        }
+    }
+}
