@@ -73,3 +73,58 @@ struct LogfmtTests {
         #expect(LogfmtHandler.priority(.error) == 3)
     }
 }
+
+@Suite("Configuration: [backoffice]")
+struct BackOfficeConfigurationTests {
+    func parse(_ table: String) throws(ConfigurationError) -> Configuration {
+        try Configuration.parse("[backoffice]\n" + table, path: "/etc/kioskd/kioskd.toml", environment: [:])
+    }
+
+    @Test("an https link with every key")
+    func full() throws {
+        let c = try parse("""
+        url = "https://bo.example.com/api"
+        token_file = "/etc/kioskd/token"
+        client_certificate = "/etc/kioskd/cert.pem"
+        client_key = "/etc/kioskd/key.pem"
+        timeout_seconds = 5
+        max_attempts = 12
+        backoff_base_seconds = 0.5
+        backoff_cap_seconds = 60
+        status_poll_seconds = 15
+        sync_interval_seconds = 600
+        heartbeat_seconds = 30
+        """)
+        let link = try #require(c.backOffice)
+        #expect(link.url.absoluteString == "https://bo.example.com/api")
+        #expect(link.maxAttempts == 12 && link.timeoutSeconds == 5 && link.clientKey == "/etc/kioskd/key.pem")
+        #expect(link.backoff(afterAttempt: 1, jitter: 1) == 0.5)
+        #expect(link.backoff(afterAttempt: 4, jitter: 1) == 4)
+        #expect(link.backoff(afterAttempt: 30, jitter: 1) == 60)
+        #expect(link.backoff(afterAttempt: 30, jitter: 0.5) == 30)
+    }
+
+    @Test("plain http only to loopback; bad values and unknown keys are refused with their line")
+    func refusals() throws {
+        #expect(try parse("url = \"http://127.0.0.1:8080\"\ntoken_file = \"/t\"").backOffice?.url.port == 8080)
+        #expect(try parse("url = \"http://localhost:8080\"\ntoken_file = \"/t\"").backOffice != nil)
+        let cases: [(String, String)] = [
+            ("url = \"http://bo.example.com\"\ntoken_file = \"/t\"", "backoffice.url must be https://"),
+            ("url = \"ftp://bo.example.com\"\ntoken_file = \"/t\"", "backoffice.url must be"),
+            ("url = \"https://bo.example.com\"", "backoffice.token_file must be"),
+            ("url = \"https://bo.example.com\"\ntoken_file = \"relative\"", "backoffice.token_file must be"),
+            ("url = \"https://bo.example.com\"\ntoken_file = \"/t\"\nclient_certificate = \"/c.pem\"", "backoffice.client_key must be given together"),
+            ("url = \"https://bo.example.com\"\ntoken_file = \"/t\"\nmax_attempts = 0", "backoffice.max_attempts must be"),
+            ("url = \"https://bo.example.com\"\ntoken_file = \"/t\"\ntimeout = 3", "unknown key \"backoffice.timeout\""),
+        ]
+        for (text, expected) in cases {
+            do {
+                _ = try parse(text)
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.description.contains(expected), "\(error.description)")
+                #expect(error.description.hasPrefix("/etc/kioskd/kioskd.toml:"))
+            }
+        }
+    }
+}
