@@ -57,8 +57,12 @@ struct CrashTests {
         // One last start: the store opens (integrity checked at start-up) and holds it all.
         let last = try DaemonProcess(label: "crash-check", dataDirectory: dataDirectory)
         defer { last.stop() }
+        // A reader that meets the running daemon mid-checkpoint waits (.timeout) instead of
+        // printing nothing; an error is a test failure, never an empty answer.
         func sql(_ q: String) throws -> [String] {
-            try runProcess("/usr/bin/sqlite3", [dataDirectory + "/kiosk.sqlite", q]).stdout.split(separator: "\n").map(String.init)
+            let r = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", dataDirectory + "/kiosk.sqlite", q])
+            #expect(r.status == 0 && r.stderr.isEmpty, "sqlite3 failed: \(r.stderr)")
+            return r.stdout.split(separator: "\n").map(String.init)
         }
         #expect(nextAccount < kills * 16 + 500, "the stream ran out of accounts; the later kills proved nothing")
         print("crash test: \(kills) kills, \(acknowledged.count) payments acknowledged, \(nextAccount) attempted")
@@ -70,7 +74,8 @@ struct CrashTests {
             #expect(stored[id] == account, "acknowledged payment \(id) is missing after the kills")
         }
         // Whole, for every payment stored (acknowledged or caught between commit and reply).
-        #expect(try sql("SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM outbox o WHERE o.payment = p.id AND o.topic = 'payment') != 1") == ["0"])
+        let unpaired = try sql("SELECT p.id || ' ' || p.created_at || ' outbox=' || (SELECT count(*) FROM outbox o WHERE o.payment = p.id AND o.topic = 'payment') || ' all=' || (SELECT group_concat(o.topic || ':' || o.idempotency_key, ',') FROM outbox o WHERE o.payment = p.id) FROM payment p WHERE (SELECT count(*) FROM outbox o WHERE o.payment = p.id AND o.topic = 'payment') != 1")
+        #expect(unpaired.isEmpty, "payments without exactly one outbox entry: \(unpaired)")
         #expect(try sql("SELECT count(*) FROM payment p WHERE p.amount != (SELECT COALESCE(SUM(amount), 0) FROM payment_line l WHERE l.payment = p.id)") == ["0"])
         #expect(try sql("SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM audit_log a WHERE a.detail LIKE 'payment ' || p.id || ' %') != 1") == ["0"])
         #expect(try sql("SELECT count(*) FROM payment p WHERE NOT EXISTS (SELECT 1 FROM sealed_capture c WHERE c.id = p.signature_capture)") == ["0"])

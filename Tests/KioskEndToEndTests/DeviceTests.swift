@@ -27,7 +27,7 @@ struct DeviceTests {
         #expect(refused.errorKind == "not_provisioned")
         #expect(try client.call("device.allow", params: ["id": "emulated-reader-1"], id: 3).error == nil)
         #expect(try client.call("device.allow", params: ["id": "no-such"], id: 4).errorKind == "not_found")
-        let audit = try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", "SELECT action, detail FROM audit_log"])
+        let audit = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite", "SELECT action, detail FROM audit_log"])
         #expect(audit.stdout.contains("device.allow|device emulated-reader-1"))
     }
 

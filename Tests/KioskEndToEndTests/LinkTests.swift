@@ -133,7 +133,7 @@ struct LinkTests {
         let client = try first.client()
         var acknowledged: [String] = []
         for i in 0..<40 { if let id = try payOnce(client, account: i) { acknowledged.append(id) } }
-        let entries = try Int(runProcess("/usr/bin/sqlite3", [first.dataDirectory + "/kiosk.sqlite", "SELECT count(*) FROM outbox"]).stdout
+        let entries = try Int(runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", first.dataDirectory + "/kiosk.sqlite", "SELECT count(*) FROM outbox"]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         first.stop()
         try office.start(port: port, faults: ["slow:30"], slowSeconds: 0.05)

@@ -13,7 +13,7 @@ struct PaymentTests {
     }
 
     func sql(_ daemon: DaemonProcess, _ query: String) throws -> String {
-        try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite", query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Signs on the emulated pad and returns the sealed signature's capture id.

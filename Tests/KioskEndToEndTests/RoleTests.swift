@@ -21,7 +21,7 @@ struct RoleTests {
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("Doe Builders"))
         // The audit log names the peer's uid and user name.
-        let audit = try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", "SELECT uid, user_name, role, action FROM audit_log"])
+        let audit = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite", "SELECT uid, user_name, role, action FROM audit_log"])
         #expect(audit.status == 0, "sqlite3: \(audit.stderr)")
         #expect(audit.stdout.contains("65534|nobody|manager|sync.apply"), "\(audit.stdout)")
     }

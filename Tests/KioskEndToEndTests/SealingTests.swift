@@ -13,7 +13,7 @@ struct SealingTests {
     static let track2 = ";4111111111111111=28121010000000000000?"
 
     func sqlite(_ daemon: DaemonProcess, _ sql: String) throws -> String {
-        try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", sql]).stdout
+        try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite", sql]).stdout
     }
 
     /// Writes the stored envelope of `capture` to a file and opens it with the back office's key.

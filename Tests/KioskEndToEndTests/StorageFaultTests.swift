@@ -39,7 +39,7 @@ struct StorageFaultTests {
 
         // Empty the WAL so the next write needs new blocks, then take every free byte.
         let db = mountPoint + "/data/kiosk.sqlite"
-        _ = try runProcess("/usr/bin/sqlite3", [db, "PRAGMA wal_checkpoint(TRUNCATE)"])
+        _ = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, "PRAGMA wal_checkpoint(TRUNCATE)"])
         let filler = mountPoint + "/filler"
         _ = try runProcess("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k"])
         let submit: [String: Any] = ["amount": 1_000, "method": ["card_on_file": "K-0"], "signature": capture, "terms_sha256": PayingStore.termsSHA256]
@@ -48,7 +48,7 @@ struct StorageFaultTests {
         #expect(refused.errorMessage.contains("full") && refused.errorMessage.contains("nothing was charged"), "\(refused.errorMessage)")
         // Reads keep working while the disk is full.
         #expect(try client.call("account.balances", id: 8).result["total"] as? Int == 50_000)
-        #expect(try runProcess("/usr/bin/sqlite3", [db, "SELECT (SELECT count(*) FROM payment) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM payment_line)"])
+        #expect(try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, "SELECT (SELECT count(*) FROM payment) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM payment_line)"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "no partial rows")
         #expect(daemon.log.contains("payment not stored"))
 
@@ -56,6 +56,6 @@ struct StorageFaultTests {
         try FileManager.default.removeItem(atPath: filler)
         let paid = try client.call("payment.submit", params: submit, id: 9)
         #expect(paid.result["state"] as? String == "pending", "\(paid)")
-        #expect(try runProcess("/usr/bin/sqlite3", [db, "PRAGMA integrity_check"]).stdout.hasPrefix("ok"))
+        #expect(try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, "PRAGMA integrity_check"]).stdout.hasPrefix("ok"))
     }
 }

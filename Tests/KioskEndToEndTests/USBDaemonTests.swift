@@ -118,7 +118,7 @@ struct USBDaemonTests {
         #expect(!daemon.log.contains("4111111111111111"))
         #expect(!daemon.log.contains("level=error") && !daemon.log.contains("USB device failed"), "\(daemon.log)")
         // The swipe is stored sealed (one envelope), and nothing on disk holds the card number.
-        let sealed = try runProcess("/usr/bin/sqlite3", [daemon.dataDirectory + "/kiosk.sqlite", "SELECT count(*) FROM sealed_capture WHERE kind = 'card'"])
+        let sealed = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite", "SELECT count(*) FROM sealed_capture WHERE kind = 'card'"])
         #expect(sealed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
         for file in try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: daemon.dataDirectory + "/" + file))

@@ -95,7 +95,7 @@ final class BackOfficeProcess {
     }
 
     func sql(_ query: String) throws -> String {
-        try runProcess("/usr/bin/sqlite3", [database, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", database, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     struct BackOfficeFailure: Error, CustomStringConvertible { let text: String; var description: String { text } }
