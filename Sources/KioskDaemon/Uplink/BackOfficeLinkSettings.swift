@@ -5,7 +5,7 @@ import TOMLKit
 public struct BackOfficeLinkSettings: Sendable, Equatable {
     /// Base URL, e.g. `https://backoffice.example.com`. HTTP is allowed only to loopback.
     public var url: URL
-    /// A file (mode 0600, root-owned) holding the bearer token; kept out of the database.
+    /// A file (mode 0600, owned by the daemon's user) holding the bearer token; kept out of the database.
     public var tokenFile: String
     /// Optional client certificate and key (PEM) for mutual TLS.
     public var clientCertificate: String?
