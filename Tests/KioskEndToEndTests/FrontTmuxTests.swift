@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+/// The customer's program end to end: the real `kiosk-front` under tmux against a real
+/// `kioskd --demo` with emulated devices (the demo keys swipe the demo card and draw the
+/// demo signature through `device.emulate.*`, which the demo lets its own user call).
+@Suite("kiosk-front under tmux", .serialized)
+struct FrontTmuxTests {
+    func demo(_ label: String, config: String = "", dataDirectory: String? = nil) throws -> DaemonProcess {
+        try DaemonProcess(label: label, configExtra: config, dataDirectory: dataDirectory, extraArguments: ["--demo"])
+    }
+
+    @Test("sign in (wrong PIN, then right), pick a job and invoices, swipe, sign, agree, pay; kioskctl lists it")
+    func payPath() throws {
+        let daemon = try demo("front-pay")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("Swipe your card or type your account number")
+        try front.saveScreen("welcome")
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.waitFor("Type your PIN")
+        try front.type("1111")
+        try front.keys("Enter")
+        try front.waitFor("4 attempts left")
+        try front.saveScreen("pin")
+        try front.type("4821")
+        #expect(try front.screen().contains("PIN:  ●●●●"), "the PIN shows as bullets")
+        #expect(try !front.screen().contains("4821"), "the PIN is never drawn")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        try front.waitFor("All jobs (consolidated)")
+        try front.waitFor("Credit available")
+        try front.saveScreen("home")
+
+        try front.keys("Right", "Right")
+        try front.waitFor("Job 1 Smith remodel")
+        try front.keys("1")
+        try front.waitFor("40117")
+        try front.keys("Space", "Down", "Space")
+        let selected = try front.waitFor("[x] 40188")
+        #expect(selected.contains("[x] 40117") && selected.contains("PAST DUE"))
+        #expect(selected.contains("Finance charges (required, paid first)"))
+        #expect(selected.contains("$5,661.25"), "running total: 4,823.50 + 765.40 + 72.35 finance charges")
+        try front.saveScreen("invoices")
+        try front.keys("Enter")
+        try front.waitFor("Still open:")
+        try front.keys("Escape", "p")
+        try front.waitFor("How would you like to pay?")
+        try front.waitFor("CARD ENDING IN 4242")
+        try front.saveScreen("pay")
+
+        try front.keys("Down", "Enter")
+        try front.waitFor("Swipe your card through the reader now")
+        try front.keys("s")
+        let swiped = try front.waitFor("VISA •••• 1111")
+        #expect(!swiped.contains("4111111111111111") && !swiped.contains("411111"), "never a full card number")
+        try front.saveScreen("swipe")
+        try front.keys("Enter")
+        try front.waitFor("Waiting for your signature")
+        try front.keys("d")
+        let signed = try front.waitFor("points signed")
+        #expect(signed.contains("Sign for $5,661.25"))
+        #expect(signed.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "the strokes are drawn in braille")
+        try front.saveScreen("signature")
+        try front.keys("Enter")
+        try front.waitFor("I authorize Main St Lumber")
+        try front.keys("Enter")
+        try front.waitFor("Press Space to tick \"I agree\" first.")
+        try front.keys("Space")
+        try front.waitFor("[x] I agree")
+        try front.saveScreen("terms")
+        try front.keys("Enter")
+        let confirm = try front.waitFor("Press Enter to pay now")
+        #expect(confirm.contains("Invoices: 40117, 40188, finance charges"))
+        try front.saveScreen("confirm")
+        try front.keys("Enter")
+        let done = try front.waitFor("Payment number (temporary):")
+        try front.saveScreen("done")
+        let id = try #require(done.firstMatch(of: /Payment number \(temporary\): (\w+)/)).1
+        #expect(done.contains("A receipt goes to:"))
+
+        let listed = try daemon.kioskctl(["payments", "list"])
+        #expect(listed.stdout.contains(String(id)) && listed.stdout.contains("$5,661.25"), "\(listed.stdout)")
+        try front.keys("Enter")
+        let welcome = try front.waitFor("Swipe your card or type your account number")
+        #expect(!welcome.contains("Pat Doe"), "nothing of the customer stays on screen")
+    }
+
+    @Test("idle: a warning before the session ends, then sign-out back to a wiped welcome")
+    func idleSignOut() throws {
+        let daemon = try demo("front-idle", config: "session_idle_seconds = 24")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Luis Ortega")
+        let warning = try front.waitFor("Are you still there?", timeout: 15)
+        #expect(warning.contains("You will be signed out in"))
+        try front.saveScreen("idle-warning")
+        let after = try front.waitFor("You were signed out because the kiosk was not used for a while.", timeout: 40)
+        #expect(!after.contains("Luis") && !after.contains("Harbor"), "the customer's data is wiped")
+    }
+
+    @Test("kioskd restarts: 'Service unavailable, please wait', then welcome again by itself")
+    func daemonRestart() throws {
+        let first = try demo("front-restart")
+        // The front dials a link we re-point at the second daemon's socket after the restart.
+        let link = first.directory + "/front.sock"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.socketPath)
+        let front = try TmuxFront(socketPath: link)
+        try front.waitFor("type your account number")
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        first.stop()
+        let down = try front.waitFor("Service unavailable, please wait")
+        #expect(!down.contains("Pat Doe"), "the session is gone with the daemon; its data too")
+        try front.saveScreen("unavailable")
+        let second = try demo("front-restart-2", dataDirectory: first.dataDirectory)
+        defer { second.stop() }
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: second.socketPath)
+        try front.waitFor("Swipe your card or type your account number", timeout: 20)
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+    }
+
+    @Test("a terminal smaller than 80x24 gets a clear message, and the screen comes back when it grows")
+    func tinyTerminal() throws {
+        let daemon = try demo("front-tiny")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, width: 60, height: 20)
+        try front.waitFor("Please make this window larger")
+        try front.tmux(["resize-window", "-t", front.session, "-x", "100", "-y", "30"])
+        try front.waitFor("Swipe your card or type your account number")
+    }
+}
