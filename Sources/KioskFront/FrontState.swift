@@ -86,6 +86,9 @@ public struct FrontState: Sendable, Equatable {
         case .terms(var model): effects += termsKey(key, &model)
         case .confirm(var model): effects += confirmKey(key, &model)
         case .done: if key == .enter || key == .escape { effects += signOut(message: nil) }
+        case .statements(var model): effects += statementsKey(key, &model)
+        case .credits(var model): effects += creditsKey(key, &model)
+        case .history(var model): effects += historyKey(key, &model)
         }
         return effects
     }

@@ -68,7 +68,7 @@ extension FrontState {
             screen = .details
             return session.may("view_balances") ? [send(.activity, .accountActivity, AccountParams(account: nil, job: session.job))] : []
         default:
-            return []  // statements, credits and history need daemon methods not served yet
+            return openHistoryMenu(key)
         }
     }
 
@@ -112,6 +112,8 @@ extension FrontState {
             return captureReply(purpose, result)
         case .submit:
             return submitReply(result)
+        case .statements, .credits, .history:
+            return historyReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

@@ -41,6 +41,9 @@ public struct Layout {
         case .terms(let model): terms(model)
         case .confirm(let model): confirm(model)
         case .done(let model): done(model)
+        case .statements(let model): statements(model)
+        case .credits(let model): credits(model)
+        case .history(let model): history(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

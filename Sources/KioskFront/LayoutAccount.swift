@@ -33,7 +33,7 @@ extension Layout {
         canvas.put(row - 1, 52, "What would you like to do?", .strong)
         for item in FrontState.homeMenu {
             let allowed = item.permission.map(session.may) ?? true
-            let text = "[\(item.key)] \(item.label)" + (item.key >= "3" ? " (soon)" : "")
+            let text = "[\(item.key)] \(item.label)"
             canvas.put(row, 52, text, allowed ? .normal : .dim, key: .char(item.key))
             row += 2
         }

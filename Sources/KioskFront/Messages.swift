@@ -5,6 +5,7 @@ import KioskProtocol
 public enum Purpose: String, Sendable, Equatable {
     case signIn, accountInfo, balances, summary, activity, openItems, options, quote
     case captureCard, captureSignature, captureFinish, captureCancel, emulate, submit, signOut, keepAlive, acknowledge
+    case statements, credits, history
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply

@@ -14,6 +14,9 @@ public enum Screen: Sendable, Equatable {
     case terms(TermsModel)
     case confirm(ConfirmModel)
     case done(DoneModel)
+    case statements(StatementsModel)
+    case credits(CreditsModel)
+    case history(HistoryModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -30,6 +33,9 @@ public enum Screen: Sendable, Equatable {
         case .terms: "terms"
         case .confirm: "confirm"
         case .done: "done"
+        case .statements: "statements"
+        case .credits: "credits"
+        case .history: "history"
         }
     }
 }

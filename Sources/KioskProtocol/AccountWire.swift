@@ -292,4 +292,8 @@ public enum Method: String, CaseIterable, Sendable {
     case paymentCancel = "payment.cancel"
     case paymentAcknowledge = "payment.acknowledge"
     case outboxList = "outbox.list"
+    // The front's history reads (HistoryWire.swift).
+    case statementsList = "statements.list"
+    case creditsList = "credits.list"
+    case historyList = "history.list"
 }

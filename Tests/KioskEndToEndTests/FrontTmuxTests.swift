@@ -134,6 +134,38 @@ struct FrontTmuxTests {
         try front.waitFor("Hello, Pat Doe")
     }
 
+    @Test("statements, credits (filtered) and history through the new read methods")
+    func historyScreens() throws {
+        let daemon = try demo("front-history")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--locale", "fr_CA"])
+        try front.waitFor("type your account number")
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        try front.keys("3")
+        try front.waitFor("Current statement S-1001-")
+        try front.saveScreen("statements")
+        try front.keys("Escape", "4")
+        let all = try front.waitFor("3 credits, total")
+        #expect(Self.spaced(all).contains("450,00 $ US"), "fr_CA money (US dollars, as fr_CA writes them): \(all)")
+        try front.keys("Right")
+        try front.waitFor("2 credits, total")
+        try front.saveScreen("credits")
+        try front.keys("Escape", "5")
+        try front.waitFor("Payment history")
+        let history = try front.waitFor("1 sept. 2026")
+        #expect(Self.spaced(history).contains("2 100,00 $ US"), "fr_CA groups with a (no-break) space")
+        try front.saveScreen("history")
+    }
+
+    /// fr_CA writes no-break spaces (U+00A0, U+202F) in amounts; compare them as spaces.
+    static func spaced(_ text: String) -> String {
+        String(text.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : $0 })
+    }
+
     @Test("a terminal smaller than 80x24 gets a clear message, and the screen comes back when it grows")
     func tinyTerminal() throws {
         let daemon = try demo("front-tiny")
