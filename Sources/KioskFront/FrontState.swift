@@ -24,6 +24,8 @@ public struct FrontState: Sendable, Equatable {
     /// A key this long after the last request sends a keep-alive, so kioskd's idle clock
     /// (which counts requests) never runs ahead of the front's (which counts keys).
     static let keepAliveAfter: Double = 5
+    /// Welcome or PIN left mid-way this long is reset (nobody is signed in to warn).
+    public static let abandonedSeconds: Double = 60
 
     public init(config: FrontConfig) {
         self.config = config
@@ -123,6 +125,15 @@ public struct FrontState: Sendable, Equatable {
             return signOut(message: "You were signed out because the kiosk was not used for a while.")
         }
         if case .done(let model) = screen, now - model.shownAt >= config.doneSeconds { return signOut(message: nil) }
+        // A half-typed account number or PIN left behind is wiped for the next customer.
+        if session == nil, now - lastKey >= Self.abandonedSeconds {
+            switch screen {
+            case .pin: screen = .welcome(WelcomeModel()); return [.wipeScreen]
+            case .welcome(let model) where !model.account.isEmpty || model.message != nil:
+                screen = .welcome(WelcomeModel()); return [.wipeScreen]
+            default: break
+            }
+        }
         return []
     }
 

@@ -3,7 +3,9 @@ extension Layout {
     mutating func home() {
         guard let session = state.session else { return }
         if let notice = session.rejections.first {
-            canvas.bar(1, " Payment of \(state.format.money(notice.amount, notice.currency)) was rejected: \(notice.reasonText). \(notice.message) [A] OK", .error)
+            canvas.bar(1, " Payment of \(state.format.money(notice.amount, notice.currency)) was rejected: \(notice.reasonText)", .error)
+            canvas.bar(2, " \(notice.message)", .error)
+            canvas.put(2, width - 7, "[A] OK", .error, key: .char("a"))
         }
         canvas.put(top, 2, "Hello, \(session.contactName)", .strong)
         if let company = session.info?.company { canvas.put(top, 40, company) }
@@ -37,7 +39,9 @@ extension Layout {
             canvas.put(row, 52, text, allowed ? .normal : .dim, key: .char(item.key))
             row += 2
         }
-        buttons([("1-5 Choose", .char("1")), ("←→ Job", .right), ("Esc Sign out", .escape)])
+        var keys: [(label: String, key: Key)] = [("1-5 Choose", .char("1")), ("←→ Job", .right), ("Esc Sign out", .escape)]
+        if !session.rejections.isEmpty { keys.append(("A OK, seen", .char("a"))) }
+        buttons(keys)
     }
 
     mutating func details() {
