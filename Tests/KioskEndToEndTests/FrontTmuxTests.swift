@@ -17,7 +17,16 @@ struct FrontTmuxTests {
         let front = try TmuxFront(socketPath: daemon.socketPath)
         try front.waitFor("Swipe your card or type your account number")
         try front.saveScreen("welcome")
-        try front.type("1001")
+        // Keypress to redraw, through tmux: each digit until it is on the screen.
+        var delays: [Double] = []
+        for (i, digit) in "1001".enumerated() {
+            let start = Date()
+            try front.type(String(digit))
+            try front.waitFor("Account number:  " + String("1001".prefix(i + 1)), timeout: 5, poll: 2_000)
+            delays.append(Date().timeIntervalSince(start) * 1000)
+        }
+        print("kiosk-front keypress-to-redraw through tmux (ms): \(delays.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
+        #expect(delays.sorted()[delays.count / 2] < 250, "a key shows within a quarter second")
         try front.keys("Enter")
         try front.waitFor("Type your PIN")
         try front.type("1111")

@@ -67,13 +67,13 @@ final class TmuxFront {
 
     /// Waits until the screen shows `text`; returns that screen, or throws with the last one.
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 15) throws -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 15, poll: useconds_t = 50_000) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = try screen()
             if last.contains(text) { return last }
-            usleep(50_000)
+            usleep(poll)
         }
         throw Failure("the front did not show \"\(text)\" within \(Int(timeout)) s; the screen was:\n\(last)")
     }
