@@ -170,6 +170,29 @@ struct FrontTmuxTests {
         try front.saveScreen("history")
     }
 
+    @Test("kiosk mode: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing; the technician's sequence exits; clicks act as keys")
+    func kioskModeAndClicks() throws {
+        let daemon = try demo("front-kiosk")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--kiosk", "--exit-sequence", "F12 F12 F1"])
+        try front.waitFor("type your account number")
+        try front.keys("C-c", "C-z", "C-\\", "1")
+        try front.waitFor("Account number:  1")
+        // An X10 mouse report (ESC [ M, button+32, column+33, row+33) on the bottom line's
+        // [Esc Clear] button, columns 37–47 of row 23.
+        let click = "\u{1B}[M" + String(UnicodeScalar(32)) + String(UnicodeScalar(40 + 33)) + String(UnicodeScalar(23 + 33))
+        try front.type(click)
+        try front.waitFor("Account number:  ________")
+        try front.keys("F12", "F12", "F1")
+        let deadline = Date().addingTimeInterval(10)
+        var running = true
+        while running && Date() < deadline {
+            running = TmuxFront.shell("\(TmuxFront.tmux) -L \(front.server) has-session -t \(front.session)").status == 0
+            if running { usleep(100_000) }
+        }
+        #expect(!running, "the exit sequence ends kiosk-front (and with it the tmux session)")
+    }
+
     /// fr_CA writes no-break spaces (U+00A0, U+202F) in amounts; compare them as spaces.
     static func spaced(_ text: String) -> String {
         String(text.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : $0 })
