@@ -170,6 +170,48 @@ struct FrontTmuxTests {
         try front.saveScreen("history")
     }
 
+    @Test("balance forward: an amount bounded by Total, the card on file, and history shows it pending")
+    func balanceForward() throws {
+        let daemon = try demo("front-bf")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        let home = try front.waitFor("Total")
+        #expect(!home.contains("Job:"), "an account billed by account has no job selector")
+        try front.keys("1")
+        try front.waitFor("Amount to pay:")
+        try front.type("99999999")
+        try front.keys("Enter")
+        try front.waitFor("You can pay at most")
+        try front.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        try front.waitFor("Amount to pay:  $9.99")  // digits are cents: 999 is $9.99
+        try front.keys("Enter")
+        try front.waitFor("Waiting for your signature")
+        try front.keys("d")
+        try front.waitFor("points signed")
+        try front.keys("Enter")
+        try front.waitFor("I agree")
+        try front.keys("Space", "Enter")
+        let confirm = try front.waitFor("Press Enter to pay now")
+        #expect(confirm.contains("CARD ENDING IN 4444"))
+        try front.keys("Enter")
+        try front.waitFor("Payment number (temporary):")
+        try front.keys("Enter")
+        try front.waitFor("Swipe your card or type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        try front.waitFor("Total")
+        try front.keys("5")
+        let history = try front.waitFor("PENDING")
+        #expect(history.contains("CARD ENDING IN 4444"))
+    }
+
     @Test("kiosk mode: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing; the technician's sequence exits; clicks act as keys")
     func kioskModeAndClicks() throws {
         let daemon = try demo("front-kiosk")
