@@ -70,7 +70,6 @@ extension FrontState {
             return [send(.captureFinish, .deviceCaptureFinish, CaptureRef(capture: capture))]
         case .function(9), .char("d"), .char("D"):
             guard config.demo, model.capture != nil else { return [] }
-            model.strokes = Self.demoStrokes
             return [send(.emulate, .deviceEmulateSign, EmulateSignParams(strokes: Self.demoStrokes))]
         default: return []
         }
@@ -143,7 +142,9 @@ extension FrontState {
             screen = .swipe(model)
         case .signature(var model) where event.capture != nil && event.capture == model.capture:
             switch event.type {
-            case "capture.progress": model.points = event.points ?? model.points
+            case "capture.progress":
+                model.points = event.points ?? model.points
+                if let preview = event.preview { model.strokes = preview }
             case "capture.done":
                 draft.signature = model.capture
                 draft.termsSHA256 = session?.options?.terms.sha256

@@ -107,7 +107,7 @@ public struct SwipeModel: Sendable, Equatable {
 public struct SignatureModel: Sendable, Equatable {
     public var capture: String?
     public var points = 0
-    /// Strokes known to this front (the demo signature it drew), for the braille preview.
+    /// The pad's strokes so far (`capture.progress` preview), drawn in braille.
     public var strokes: [[[Double]]] = []
     public var finishing = false
     public var message: String?

@@ -52,7 +52,11 @@ struct PayFlowTests {
         state.screen = .signature(SignatureModel())
         _ = state.update(.reply(.captureSignature, generation: state.generation, .success(Data(#"{"capture":"S1"}"#.utf8))), now: 1)
         #expect(state.update(.key(.enter), now: 1).isEmpty, "nothing signed yet: no finish")
-        _ = state.update(.event(Data(#"{"type":"capture.progress","capture":"S1","points":40}"#.utf8)), now: 2)
+        _ = state.update(.event(Data(#"{"type":"capture.progress","capture":"S1","points":40,"preview":[[[0,0],[1,1]]]}"#.utf8)), now: 2)
+        #expect(Layout.render(state, width: 80, height: 24).text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) },
+                "the live preview draws the pad's strokes")
+        _ = state.update(.event(Data(#"{"type":"capture.progress","capture":"OTHER","points":99}"#.utf8)), now: 2)
+        if case .signature(let model) = state.screen { #expect(model.points == 40, "another capture's events are ignored") }
         _ = state.update(.key(.enter), now: 2)
         _ = state.update(.event(Data(#"{"type":"capture.done","capture":"S1","points":40,"strokes":2}"#.utf8)), now: 3)
         #expect(state.screen.name == "terms")
