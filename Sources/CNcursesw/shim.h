@@ -10,7 +10,15 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <signal.h>
 #include <ncursesw/curses.h>
+
+/// SIGTERM/SIGHUP set a flag the main loop polls, so the terminal is restored on stop
+/// (systemd, a closed console) instead of being left in raw mode.
+static volatile sig_atomic_t kiosk_stop_flag = 0;
+static inline void kiosk_on_stop(int signal_number) { (void)signal_number; kiosk_stop_flag = 1; }
+static inline void kiosk_install_stop_handlers(void) { signal(SIGTERM, kiosk_on_stop); signal(SIGHUP, kiosk_on_stop); }
+static inline int kiosk_stop_requested(void) { return kiosk_stop_flag != 0; }
 
 static inline int kiosk_attr_bold(void) { return (int)A_BOLD; }
 static inline int kiosk_attr_reverse(void) { return (int)A_REVERSE; }

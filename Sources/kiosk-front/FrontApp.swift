@@ -22,7 +22,7 @@ struct FrontApp {
         var canvas = Layout.render(state, width: terminal.width, height: terminal.height)
         terminal.draw(canvas, wipe: true)
         var lastTick = 0.0
-        while true {
+        while !terminal.stopRequested {
             var inputs = inbox.drain()
             var redraw = false
             switch terminal.next() {

@@ -20,6 +20,7 @@ final class Terminal {
             signal(SIGTSTP, SIG_IGN)
             signal(SIGQUIT, SIG_IGN)
         }
+        kiosk_install_stop_handlers()
         initscr()
         raw()
         noecho()
@@ -99,6 +100,9 @@ final class Terminal {
         _ = kiosk_attrset(styles[.normal] ?? 0)
         _ = kiosk_refresh()
     }
+
+    /// SIGTERM or SIGHUP arrived: leave the loop and restore the terminal.
+    var stopRequested: Bool { kiosk_stop_requested() != 0 }
 
     func close() { endwin() }
 }
