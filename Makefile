@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test crash-test demo bench fuzz fuzz-smoke clean
+.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke clean
 
 all: build
 
@@ -38,6 +38,10 @@ fuzz-smoke: deps
 
 demo: build
 	@scripts/demo.sh .build/debug
+
+# The 80x24 screenshots in docs/screens/, written by the front's tmux tests as they pass.
+screens: build-tests
+	KIOSK_SCREENS=1 $(SWIFT) test --skip-build --filter FrontTmuxTests
 
 bench: deps
 	$(SWIFT) build -c release --product kioskd-bench

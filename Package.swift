@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "kioskd", targets: ["kioskd"]),
         .executable(name: "kioskctl", targets: ["kioskctl"]),
         .executable(name: "kiosk-backoffice", targets: ["kiosk-backoffice"]),
+        .executable(name: "kiosk-front", targets: ["kiosk-front"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -81,6 +82,15 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // ncursesw (wide-character build) for the customer's screen; shim header in the target.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The customer's screens: value-typed models, pure updates and layouts (no curses).
+        .target(name: "KioskFront", dependencies: ["KioskProtocol"]),
+        // The front's program: curses drawing, the kioskd connection and the main loop.
+        .executableTarget(name: "kiosk-front", dependencies: [
+            "KioskFront", "KioskClient", "KioskProtocol", "CNcursesw",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
@@ -109,10 +119,11 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "KioskFrontTests", dependencies: ["KioskFront", "KioskProtocol"]),
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "KioskCrypto", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "KioskCrypto", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice", "kiosk-front",
         ]),
     ],
     swiftLanguageModes: [.v6]

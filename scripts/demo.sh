@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: runs kioskd with a seeded demo store in its own directory, linked to the
-# reference back office (kiosk-backoffice serve) on a loopback port, shows an account
-# through kioskctl, then keeps both in the foreground until Ctrl-C.
+# `make demo`: runs kioskd with a seeded demo store and emulated devices in its own
+# directory, linked to the reference back office (kiosk-backoffice serve) on a loopback port,
+# then opens kiosk-front on it (demo keys on: S swipes the demo card, D draws a demo
+# signature). Without a terminal it keeps the daemon in the foreground until Ctrl-C.
 set -euo pipefail
 bin="${1:-.build/debug}"
 dir="${KIOSK_DEMO_DIR:-${TMPDIR:-/tmp}/kioskd-demo}"
@@ -22,7 +23,7 @@ status_poll_seconds = 5
 heartbeat_seconds = 30
 TOML
 
-"$bin/kioskd" --demo --config "$dir/kioskd.toml" --data-dir "$dir" --socket "$sock" 2> "$dir/kioskd.log" &
+"$bin/kioskd" --demo --config "$dir/kioskd.toml" --data-dir "$dir" --socket "$sock" > "$dir/kioskd.out" 2> "$dir/kioskd.log" &
 pid=$!
 bo_pid=""
 trap 'kill -TERM $pid $bo_pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT INT TERM
@@ -37,13 +38,22 @@ fi
 "$bin/kiosk-backoffice" serve --port "$port" --db "$dir/backoffice.sqlite" --token-file "$dir/backoffice.token" \
   --private-key "$dir/demo-backoffice.key" > "$dir/backoffice.out" 2> "$dir/backoffice.log" &
 bo_pid=$!
+cat "$dir/kioskd.out"
+
+if [ -t 0 ] && [ -t 1 ] && [ -x "$bin/kiosk-front" ]; then
+  echo "opening kiosk-front in 2 s (sign in: account 1001, PIN 4821; Ctrl-C leaves)"
+  sleep 2
+  "$bin/kiosk-front" --socket "$sock" --demo --branch "Main St Lumber" || true
+  exit 0
+fi
 
 "$bin/kioskctl" --socket "$sock" account show 1001 || true
 cat <<MSG
 
 kioskd is running with demo data (log: $dir/kioskd.log), linked to the demo back office
 on 127.0.0.1:$port (database: $dir/backoffice.sqlite).
-Try:   $bin/kioskctl --socket $sock account show 1001 --job 1
+Try:   $bin/kiosk-front --socket $sock --demo        (in a terminal of at least 80x24)
+       $bin/kioskctl --socket $sock account show 1001 --job 1
        $bin/kioskctl --socket $sock status
        $bin/kiosk-backoffice payments list --db $dir/backoffice.sqlite
 Press Ctrl-C to stop.

@@ -7,7 +7,7 @@ import NIOPosix
 ///
 /// Open a connection with ``withConnection(socketPath:_:)``; inside, ``call(_:params:as:)``
 /// may be used from several tasks at once (requests are pipelined and replies matched by
-/// id). Server `event` notifications are skipped for now.
+/// id). Server `event` notifications go to the `onNotification` handler, if one is given.
 public final class KioskClient: Sendable {
     /// Where kioskd listens unless told otherwise.
     public static let defaultSocketPath = "/run/kioskd/kioskd.sock"
@@ -17,10 +17,13 @@ public final class KioskClient: Sendable {
     public let socketPath: String
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let router = ReplyRouter()
+    private let onNotification: (@Sendable (ClientNotification) -> Void)?
 
-    private init(socketPath: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    private init(socketPath: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+                 onNotification: (@Sendable (ClientNotification) -> Void)?) {
         self.socketPath = socketPath
         self.outbound = outbound
+        self.onNotification = onNotification
     }
 
     /// Connects to kioskd, runs `body` with the client, then closes the connection.
@@ -29,6 +32,7 @@ public final class KioskClient: Sendable {
     /// (normally ``ClientError`` from its calls) pass through unchanged.
     public static func withConnection<T: Sendable>(
         socketPath: String = KioskClient.defaultSocketPath,
+        onNotification: (@Sendable (ClientNotification) -> Void)? = nil,
         _ body: (KioskClient) async throws -> T
     ) async throws -> T {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
@@ -45,7 +49,7 @@ public final class KioskClient: Sendable {
             throw connectionError(error, socketPath: socketPath)
         }
         return try await channel.executeThenClose { inbound, outbound in
-            let client = KioskClient(socketPath: socketPath, outbound: outbound)
+            let client = KioskClient(socketPath: socketPath, outbound: outbound, onNotification: onNotification)
             return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
                 group.addTask { await client.readReplies(inbound) }
                 defer { group.cancelAll() }
@@ -147,6 +151,7 @@ public final class KioskClient: Sendable {
         } catch {
             await router.finish()
         }
+        onNotification?(.closed)
     }
 
     private func handle(_ bytes: [UInt8]) async {
@@ -160,7 +165,10 @@ public final class KioskClient: Sendable {
         }
         switch envelope.id {
         case nil:
-            return  // a notification (`event`); not surfaced yet
+            // A notification: only `event` exists; its params go to the handler as written.
+            if envelope.method == "event", let onNotification, let range = JSONText.memberValueRange("params", in: bytes) {
+                onNotification(.event(Data(bytes[range])))
+            }
         case .null?:
             if let error = envelope.error { await router.deliverUnaddressed(error.rpcError) }
         case .string?:

@@ -83,9 +83,11 @@ struct LenientError: Decodable {
     var message: String
     var kind: ErrorKind?
     var path: String?
+    var attemptsLeft: Int?
+    var retryAfter: Int?
 
     enum CodingKeys: String, CodingKey { case code, message, data }
-    enum DataKeys: String, CodingKey { case kind, path }
+    enum DataKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after" }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -94,10 +96,14 @@ struct LenientError: Decodable {
         if let data = try? c.nestedContainer(keyedBy: DataKeys.self, forKey: .data) {
             kind = (try? data.decodeIfPresent(String.self, forKey: .kind)).flatMap { $0.flatMap(ErrorKind.init(rawValue:)) }
             path = (try? data.decodeIfPresent(String.self, forKey: .path)) ?? nil
+            attemptsLeft = (try? data.decodeIfPresent(Int.self, forKey: .attemptsLeft)) ?? nil
+            retryAfter = (try? data.decodeIfPresent(Int.self, forKey: .retryAfter)) ?? nil
         }
     }
 
     var rpcError: RPCError {
-        RPCError(code: code, message: message, data: (kind == nil && path == nil) ? nil : RPCError.Data(kind: kind, path: path))
+        let empty = kind == nil && path == nil && attemptsLeft == nil && retryAfter == nil
+        return RPCError(code: code, message: message,
+                        data: empty ? nil : RPCError.Data(kind: kind, path: path, attemptsLeft: attemptsLeft, retryAfter: retryAfter))
     }
 }

@@ -93,6 +93,15 @@ public struct RequestRouter: Sendable {
             case .accountActivity: return try await reads.activity(params)
             default: return try await reads.openItems(params)
             }
+        case .statementsList, .creditsList, .historyList:
+            var ref: AccountParams = try decodeParams(data)
+            let ownSession = ref.account == nil ? await sessions.hasSession(state.id) : false
+            if caller.role == .front || ownSession {
+                ref.account = try await signedInAccount(for: method, asked: ref.account, connection: state.id)
+            } else {
+                try require(method, caller)
+            }
+            return try await AccountHistory(store: store).handle(method, data: data, account: ref.account ?? "")
         case .syncApply:
             try require(method, caller)
             return try await SyncHandler(store: store, logger: logger).apply(request: data, caller: caller)
@@ -154,6 +163,9 @@ public struct RequestRouter: Sendable {
         let needed: Permission? = switch method {
         case .accountBalances, .accountSummary, .accountActivity: .viewBalances
         case .itemsOpen: .viewOpenItems
+        case .statementsList: .viewStatements
+        case .creditsList: .viewCredits
+        case .historyList: .viewHistory
         default: nil
         }
         if let needed, !session.allows(needed) {
@@ -170,6 +182,7 @@ public struct RequestRouter: Sendable {
         case .deviceAllow, .deviceForget, .deviceEmulateSwipe, .deviceEmulateSign, .deviceDescribe, .deviceParseDescriptor,
              .deviceDecode, .deviceTest: return role == .technician
         case .accountGet, .accountBalances, .accountSummary, .accountActivity, .itemsOpen: return true
+        case .statementsList, .creditsList, .historyList: return true
         case .syncApply, .syncUploadBegin, .syncUploadChunk, .syncUploadCommit: return role >= .manager
         case .provisionStatus: return role >= .manager
         case .sessionBegin, .sessionEnd: return true

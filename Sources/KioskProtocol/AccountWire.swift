@@ -295,4 +295,8 @@ public enum Method: String, CaseIterable, Sendable {
     case outboxRetry = "outbox.retry"
     case syncPull = "sync.pull"
     case status
+    // The front's history reads (HistoryWire.swift).
+    case statementsList = "statements.list"
+    case creditsList = "credits.list"
+    case historyList = "history.list"
 }

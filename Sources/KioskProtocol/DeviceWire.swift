@@ -91,6 +91,9 @@ public struct EventParams: Codable, Sendable, Equatable {
     public var message: String?
     /// `capture.failed`: the `ErrorKind` raw value, so a front can react without parsing `message`.
     public var error: String?
+    /// Signature `capture.progress`/`capture.done`: the strokes so far as `[[x, y]…]` (0…1,
+    /// thinned to at most 400 points), so a front can draw a live preview. Never card data.
+    public var preview: [[[Double]]]?
     public init(type: String, device: DeviceInfo? = nil, capture: String? = nil, kind: String? = nil,
                 masked: MaskedCardWire? = nil, points: Int? = nil, strokes: Int? = nil, message: String? = nil,
                 error: String? = nil) {

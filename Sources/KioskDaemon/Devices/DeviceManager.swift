@@ -128,7 +128,9 @@ public actor DeviceManager {
             running.signature.add(sample)
             captures[capture] = running
             if running.signature.pointCount % 50 == 1 {
-                hub.publish(EventParams(type: "capture.progress", capture: capture, points: running.signature.pointCount), to: running.owner)
+                var progress = EventParams(type: "capture.progress", capture: capture, points: running.signature.pointCount)
+                progress.preview = SignaturePreview.strokes(running.signature)
+                hub.publish(progress, to: running.owner)
             }
         }
     }
@@ -291,8 +293,10 @@ public actor DeviceManager {
         }
         guard captures.removeValue(forKey: id) != nil else { return }
         completed[id] = (owner, .signature)
-        hub.publish(EventParams(type: "capture.done", capture: id, kind: "signature",
-                                     points: capture.signature.pointCount, strokes: capture.signature.strokeCount), to: owner)
+        var done = EventParams(type: "capture.done", capture: id, kind: "signature",
+                               points: capture.signature.pointCount, strokes: capture.signature.strokeCount)
+        done.preview = SignaturePreview.strokes(capture.signature)
+        hub.publish(done, to: owner)
     }
 
     func cancel(_ id: String, owner: ConnectionID) throws {

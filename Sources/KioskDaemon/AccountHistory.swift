@@ -1,0 +1,87 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+
+/// The front's history reads: statements (25 a page, newest first), open credits by kind,
+/// and payments (the back office's processed ones plus this kiosk's not yet processed).
+/// Store query → plain filtering → wire rows; no figures are recomputed here.
+struct AccountHistory: Sendable {
+    let store: KioskStore
+
+    func handle(_ method: KioskProtocol.Method, data: Data, account: String) async throws -> any Encodable & Sendable {
+        switch method {
+        case .statementsList:
+            let params: StatementsParams = try decodeParams(data)
+            let (stored, job) = try await load(account, job: params.job)
+            return Self.statements(stored.account, job: job, page: params.page ?? 0)
+        case .creditsList:
+            let params: CreditsParams = try decodeParams(data)
+            let (stored, job) = try await load(account, job: params.job)
+            return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
+        default:
+            let params: HistoryParams = try decodeParams(data)
+            let (stored, job) = try await load(account, job: params.job)
+            let kiosk: [PaymentRecord]
+            do { kiosk = try await store.payments(account: account) } catch {
+                throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
+            }
+            return Self.history(stored.account, kiosk: kiosk, job: job, currency: stored.currency)
+        }
+    }
+
+    /// The account and the job asked for (nil: all), refused as the account reads refuse.
+    private func load(_ number: String, job: Int?) async throws -> (StoredAccount, Int?) {
+        let stored: StoredAccount?
+        do { stored = try await store.account(number: number) } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
+        }
+        guard let stored else { throw RPCError.app(.notFound, "no account \(number.prefix(64)) on this kiosk") }
+        do { _ = try Figures.scope(for: stored.account, job: job) } catch {
+            switch error {
+            case .noSuchJob: throw RPCError.app(.notFound, error.description)
+            case .noJobsOnAccount: throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.job")
+            }
+        }
+        return (stored, job)
+    }
+
+    static func statements(_ account: Account, job: Int?, page: Int) -> StatementsResult {
+        let size = StatementsResult.pageSize
+        let page = max(0, page)
+        let all = account.statements.filter { job == nil || $0.job == job }
+            .sorted { $0.issuedAt.description > $1.issuedAt.description }
+        let start = min(all.count, page.multipliedReportingOverflow(by: size).overflow ? all.count : page * size)
+        let rows = all[start..<min(all.count, start + size)].map {
+            StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job)
+        }
+        return StatementsResult(statements: Array(rows), page: page, more: start + size < all.count)
+    }
+
+    static func credits(_ account: Account, job: Int?, filter: CreditsParams.Filter, currency: String) -> CreditsResult {
+        let kinds: Set<ItemKind> = switch filter {
+        case .all: [.creditMemo, .creditAdjustment, .payment]
+        case .memos: [.creditMemo]
+        case .unapplied: [.payment]
+        }
+        let rows = account.items
+            .filter { kinds.contains($0.kind) && $0.openAmount > 0 && (job == nil || $0.job == job) }
+            .sorted { $0.date.description > $1.date.description }
+            .map { CreditsResult.Row(id: $0.id, kind: $0.kind.rawValue, number: $0.number, date: $0.date.description,
+                                     job: $0.job, amount: $0.amount, remaining: $0.openAmount) }
+        return CreditsResult(filter: filter.rawValue, credits: rows, count: rows.count,
+                             total: rows.reduce(0) { $0 + $1.remaining }, currency: currency)
+    }
+
+    static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String) -> HistoryResult {
+        let processed = account.payments.filter { job == nil || $0.job == job }.map {
+            HistoryResult.Row(id: $0.id, date: $0.date.description, job: $0.job, amount: $0.amount, method: $0.method,
+                              state: "processed", pending: false)
+        }
+        let taken = kiosk.filter { !["processed", "deleted"].contains($0.state) && (job == nil || $0.job == job) }.map {
+            HistoryResult.Row(id: $0.id, date: $0.createdAt, job: $0.job, amount: $0.amount, method: $0.methodDescription,
+                              state: $0.state, pending: true)
+        }
+        return HistoryResult(payments: (taken + processed).sorted { $0.date > $1.date }, currency: currency)
+    }
+}

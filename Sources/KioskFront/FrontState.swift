@@ -1,0 +1,164 @@
+import Foundation
+import KioskProtocol
+
+/// The whole front as a value: the screen on show, the signed-in session, the payment being
+/// built, and the clocks for idle sign-out. `update` is pure: it changes the value and says
+/// what the runtime must do (``Effect``); it never reads the clock or touches the terminal.
+public struct FrontState: Sendable, Equatable {
+    public var config: FrontConfig
+    public var format: LocaleFormat
+    public var online = false
+    public var screen: Screen = .unavailable
+    public var session: SessionData?
+    public var draft = PaymentDraft()
+    /// Bumped at every sign-in and sign-out: replies for an older generation are dropped.
+    public var generation = 0
+    public var now: Double = 0
+    public var lastKey: Double = 0
+    public var lastRequest: Double = 0
+    /// Keys of the technician exit sequence matched so far.
+    var exitMatched = 0
+
+    /// How long before the session ends the "are you still there?" warning shows.
+    public static let idleWarningSeconds: Double = 20
+    /// A key this long after the last request sends a keep-alive, so kioskd's idle clock
+    /// (which counts requests) never runs ahead of the front's (which counts keys).
+    static let keepAliveAfter: Double = 5
+    /// Welcome or PIN left mid-way this long is reset (nobody is signed in to warn).
+    public static let abandonedSeconds: Double = 60
+
+    public init(config: FrontConfig) {
+        self.config = config
+        self.format = LocaleFormat(config.localeIdentifier)
+    }
+
+    /// Applies one input at monotonic time `now` (seconds) and returns what to do.
+    public mutating func update(_ input: Input, now: Double) -> [Effect] {
+        self.now = now
+        switch input {
+        case .connected:
+            online = true
+            if case .unavailable = screen { screen = .welcome(WelcomeModel()) }
+            return []
+        case .disconnected:
+            let wasOnline = online
+            online = false
+            if session != nil || wasOnline { wipeSession() }
+            screen = .unavailable
+            return wasOnline ? [.wipeScreen] : []
+        case .tick:
+            return tick()
+        case .key(let key):
+            return handleKey(key)
+        case .reply(let purpose, let generation, let result):
+            guard generation == self.generation else { return [] }
+            if case .failure(let failure) = result {
+                if failure.connectionLost { return [] }  // `.disconnected` follows
+                if failure.kind == ErrorKind.sessionExpired.rawValue || (failure.kind == ErrorKind.notSignedIn.rawValue && session != nil) {
+                    return signOut(message: "Your session ended. Please sign in again.")
+                }
+            }
+            return reply(purpose, result)
+        case .event(let data):
+            guard let event = Wire.decode(EventParams.self, data) else { return [] }  // malformed: ignored
+            return captureEvent(event)
+        }
+    }
+
+    // MARK: - Keys
+
+    private mutating func handleKey(_ key: Key) -> [Effect] {
+        if let quit = exitKey(key) { return quit }
+        guard online else { return [] }
+        lastKey = now
+        var effects: [Effect] = []
+        if session != nil, now - lastRequest > Self.keepAliveAfter {
+            effects.append(send(.keepAlive, .accountGet, AccountParams(account: nil)))
+        }
+        switch screen {
+        case .unavailable: break
+        case .welcome(var model): effects += welcomeKey(key, &model)
+        case .pin(var model): effects += pinKey(key, &model)
+        case .home: effects += homeKey(key)
+        case .details: if key == .escape || key == .enter { screen = .home }
+        case .invoices(var model): effects += invoicesKey(key, &model)
+        case .pay(var model): effects += payKey(key, &model)
+        case .swipe(var model): effects += swipeKey(key, &model)
+        case .signature(var model): effects += signatureKey(key, &model)
+        case .terms(var model): effects += termsKey(key, &model)
+        case .confirm(var model): effects += confirmKey(key, &model)
+        case .done: if key == .enter || key == .escape { effects += signOut(message: nil) }
+        case .statements(var model): effects += statementsKey(key, &model)
+        case .credits(var model): effects += creditsKey(key, &model)
+        case .history(var model): effects += historyKey(key, &model)
+        }
+        return effects
+    }
+
+    /// Ctrl-C and friends quit outside kiosk mode; in kiosk mode only the exit sequence does.
+    private mutating func exitKey(_ key: Key) -> [Effect]? {
+        if key == .interrupt { return config.kiosk ? [] : [.quit] }
+        let sequence = config.exitSequence
+        guard !sequence.isEmpty else { return nil }
+        exitMatched = key == sequence[exitMatched] ? exitMatched + 1 : (key == sequence[0] ? 1 : 0)
+        if exitMatched == sequence.count { exitMatched = 0; return [.quit] }
+        return nil
+    }
+
+    // MARK: - Time
+
+    /// When the session ends unless the customer does something.
+    public var sessionDeadline: Double? {
+        guard let session else { return nil }
+        let idle = min(lastKey, lastRequest) + session.idleSeconds - 1
+        return min(idle, session.endsAt)
+    }
+
+    /// Seconds left when the warning is showing; nil otherwise.
+    public var idleWarning: Int? {
+        guard let deadline = sessionDeadline, deadline - now <= Self.idleWarningSeconds else { return nil }
+        return max(0, Int((deadline - now).rounded(.up)))
+    }
+
+    private mutating func tick() -> [Effect] {
+        if let deadline = sessionDeadline, now >= deadline {
+            return signOut(message: "You were signed out because the kiosk was not used for a while.")
+        }
+        if case .done(let model) = screen, now - model.shownAt >= config.doneSeconds { return signOut(message: nil) }
+        // A half-typed account number or PIN left behind is wiped for the next customer.
+        if session == nil, now - lastKey >= Self.abandonedSeconds {
+            switch screen {
+            case .pin: screen = .welcome(WelcomeModel()); return [.wipeScreen]
+            case .welcome(let model) where !model.account.isEmpty || model.message != nil:
+                screen = .welcome(WelcomeModel()); return [.wipeScreen]
+            default: break
+            }
+        }
+        return []
+    }
+
+    // MARK: - Shared steps
+
+    /// Ends the session, wipes everything the customer entered or saw, and shows welcome.
+    mutating func signOut(message: String?) -> [Effect] {
+        var effects: [Effect] = []
+        if session != nil { effects.append(send(.signOut, .sessionEnd, [String: String]())) }
+        wipeSession()
+        screen = .welcome(WelcomeModel(message: message))
+        return effects + [.wipeScreen]
+    }
+
+    private mutating func wipeSession() {
+        session = nil
+        draft = PaymentDraft()
+        generation += 1
+    }
+
+    /// A request tied to the current generation; counts as activity for the idle clock.
+    mutating func send<P: Encodable>(_ purpose: Purpose, _ method: KioskProtocol.Method, _ params: P) -> Effect {
+        lastRequest = now
+        return .send(Request(purpose: purpose, generation: generation, method: method.rawValue, params: Wire.encode(params)))
+    }
+
+    func money(_ minor: Int) -> String { format.money(minor, session?.currency ?? draft.currency) }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import KioskProtocol
+
+public struct StatementsModel: Sendable, Equatable {
+    public var rows: [StatementsResult.Row] = []
+    public var page = 0
+    public var more = false
+    public var scroll = 0
+    public var busy = true
+    public var message: String?
+    public init() {}
+}
+
+public struct CreditsModel: Sendable, Equatable {
+    public var filter: CreditsParams.Filter = .all
+    public var result: CreditsResult?
+    public var scroll = 0
+    public var message: String?
+    public init() {}
+}
+
+public struct HistoryModel: Sendable, Equatable {
+    public var result: HistoryResult?
+    public var scroll = 0
+    public var message: String?
+    public init() {}
+}
+
+/// Statements ("Load more" 25 at a time), credits (all / memos / unapplied) and history.
+extension FrontState {
+    mutating func openHistoryMenu(_ key: Character) -> [Effect] {
+        let job = session?.job
+        switch key {
+        case "3":
+            screen = .statements(StatementsModel())
+            return [send(.statements, .statementsList, StatementsParams(job: job, page: 0))]
+        case "4":
+            screen = .credits(CreditsModel())
+            return [send(.credits, .creditsList, CreditsParams(job: job, filter: .all))]
+        default:
+            screen = .history(HistoryModel())
+            return [send(.history, .historyList, HistoryParams(job: job))]
+        }
+    }
+
+    mutating func statementsKey(_ key: Key, _ model: inout StatementsModel) -> [Effect] {
+        defer { if case .statements = screen { screen = .statements(model) } }
+        switch key {
+        case .up: model.scroll = max(0, model.scroll - 1)
+        case .down: model.scroll = min(max(0, model.rows.count - 1), model.scroll + 1)
+        case .pageUp: model.scroll = max(0, model.scroll - 10)
+        case .pageDown: model.scroll = min(max(0, model.rows.count - 1), model.scroll + 10)
+        case .escape: screen = .home
+        case .enter, .char("l"), .char("L"):
+            guard model.more, !model.busy else { return [] }
+            model.busy = true
+            return [send(.statements, .statementsList, StatementsParams(job: session?.job, page: model.page + 1))]
+        default: break
+        }
+        return []
+    }
+
+    mutating func creditsKey(_ key: Key, _ model: inout CreditsModel) -> [Effect] {
+        defer { if case .credits = screen { screen = .credits(model) } }
+        let filters = CreditsParams.Filter.allCases
+        var next: CreditsParams.Filter?
+        switch key {
+        case .left, .backTab: next = filters[(filters.firstIndex(of: model.filter)! + filters.count - 1) % filters.count]
+        case .right, .tab: next = filters[(filters.firstIndex(of: model.filter)! + 1) % filters.count]
+        case .pick(let n) where n < filters.count: next = filters[n]
+        case .up: model.scroll = max(0, model.scroll - 1)
+        case .down: model.scroll += 1
+        case .escape: screen = .home
+        default: break
+        }
+        guard let next else { return [] }
+        model.filter = next
+        model.result = nil
+        model.scroll = 0
+        return [send(.credits, .creditsList, CreditsParams(job: session?.job, filter: next))]
+    }
+
+    mutating func historyKey(_ key: Key, _ model: inout HistoryModel) -> [Effect] {
+        defer { if case .history = screen { screen = .history(model) } }
+        switch key {
+        case .up: model.scroll = max(0, model.scroll - 1)
+        case .down: model.scroll += 1
+        case .pageUp: model.scroll = max(0, model.scroll - 10)
+        case .pageDown: model.scroll += 10
+        case .escape: screen = .home
+        default: break
+        }
+        return []
+    }
+
+    mutating func historyReply(_ purpose: Purpose, _ result: Result<Data, Failure>) -> [Effect] {
+        switch (screen, result) {
+        case (.statements(var model), .success(let data)):
+            model.busy = false
+            if let page = Wire.decode(StatementsResult.self, data) {
+                model.rows = page.page == 0 ? page.statements : model.rows + page.statements
+                model.page = page.page
+                model.more = page.more
+            } else {
+                model.message = "The kiosk could not read the statements."
+            }
+            screen = .statements(model)
+        case (.statements(var model), .failure(let failure)):
+            model.busy = false
+            model.message = failure.message
+            screen = .statements(model)
+        case (.credits(var model), .success(let data)):
+            model.result = Wire.decode(CreditsResult.self, data)
+            if model.result == nil { model.message = "The kiosk could not read the credits." }
+            screen = .credits(model)
+        case (.credits(var model), .failure(let failure)):
+            model.message = failure.message
+            screen = .credits(model)
+        case (.history(var model), .success(let data)):
+            model.result = Wire.decode(HistoryResult.self, data)
+            if model.result == nil { model.message = "The kiosk could not read the payment history." }
+            screen = .history(model)
+        case (.history(var model), .failure(let failure)):
+            model.message = failure.message
+            screen = .history(model)
+        default: break
+        }
+        return []
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import KioskProtocol
+
+/// Home: the account at a glance, the job selector, and the menu to everything else.
+extension FrontState {
+    /// The home menu: key, label, and the permission it needs (nil: anyone signed in).
+    static let homeMenu: [(key: Character, label: String, permission: String?)] = [
+        ("1", "Pay invoices", "pay"),
+        ("2", "Account details", nil),
+        ("3", "Statements", "view_statements"),
+        ("4", "Credits", "view_credits"),
+        ("5", "Payment history", "view_history"),
+    ]
+
+    /// Job choices for a job-billed account: consolidated (nil) first, then each job.
+    var jobChoices: [Int?] {
+        guard let session, session.jobBilled, let jobs = session.info?.jobs else { return [nil] }
+        return [nil] + jobs.map(\.number)
+    }
+
+    mutating func homeKey(_ key: Key) -> [Effect] {
+        guard var current = session else { return [] }
+        switch key {
+        case .left, .right, .tab, .backTab:
+            let choices = jobChoices
+            guard choices.count > 1 else { return [] }
+            let index = choices.firstIndex(of: current.job) ?? 0
+            let step = (key == .left || key == .backTab) ? -1 : 1
+            current.job = choices[(index + step + choices.count) % choices.count]
+            current.balances = nil
+            current.summary = nil
+            session = current
+            return loadHome()
+        case .escape, .char("0"):
+            return signOut(message: "You are signed out. Thank you!")
+        case .char("a"), .char("A"):
+            guard let notice = current.rejections.first else { return [] }
+            current.rejections.removeFirst()
+            session = current
+            return [send(.acknowledge, .paymentAcknowledge, ["id": notice.payment])]
+        default:
+            let choice: Character?
+            if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
+            guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
+            if let permission = item.permission, !current.may(permission) { return [] }
+            return openMenu(item.key)
+        }
+    }
+
+    private mutating func openMenu(_ key: Character) -> [Effect] {
+        guard let session else { return [] }
+        switch key {
+        case "1":
+            draft = PaymentDraft()
+            draft.job = session.job
+            draft.currency = session.currency
+            if session.balanceForward {
+                var model = PayModel()
+                model.askAmount = true
+                model.maximum = session.balances?.total ?? 0
+                model.cards = cards(for: session.job)
+                screen = .pay(model)
+                return []
+            }
+            screen = .invoices(InvoicesModel())
+            return [send(.openItems, .itemsOpen, AccountParams(account: nil, job: session.job))]
+        case "2":
+            screen = .details
+            return session.may("view_balances") ? [send(.activity, .accountActivity, AccountParams(account: nil, job: session.job))] : []
+        default:
+            return openHistoryMenu(key)
+        }
+    }
+
+    /// Cards the customer may use for `job`: the account's and the job's own.
+    func cards(for job: Int?) -> [PaymentOptions.CardOnFile] {
+        let all = session?.options?.cardsOnFile ?? []
+        let usable = all.filter { $0.job == nil || $0.job == job }
+        return usable.sorted { $0.isDefault && !$1.isDefault }
+    }
+
+    /// Replies for the account reads home and details show.
+    mutating func accountReply(_ purpose: Purpose, _ data: Data) {
+        guard var current = session else { return }
+        switch purpose {
+        case .accountInfo:
+            if let info = Wire.decode(AccountInfo.self, data) {
+                current.info = info
+                if let rejected = info.rejectedPayments { current.rejections = rejected }
+            }
+        case .balances:
+            if let balances = Wire.decode(BalancesResult.self, data), balances.job == current.job || current.job == nil { current.balances = balances }
+        case .summary: current.summary = Wire.decode(SummaryResult.self, data) ?? current.summary
+        case .activity: current.activity = Wire.decode(ActivityResult.self, data) ?? current.activity
+        case .options: current.options = Wire.decode(PaymentOptions.self, data) ?? current.options
+        default: break
+        }
+        session = current
+    }
+
+    /// Routes a reply to the screen that asked.
+    mutating func reply(_ purpose: Purpose, _ result: Result<Data, Failure>) -> [Effect] {
+        switch purpose {
+        case .signIn:
+            return signInReply(result)
+        case .accountInfo, .balances, .summary, .activity, .options:
+            if case .success(let data) = result { accountReply(purpose, data) }
+            return []
+        case .openItems, .quote:
+            return invoicesReply(purpose, result)
+        case .captureCard, .captureSignature, .captureFinish, .emulate:
+            return captureReply(purpose, result)
+        case .submit:
+            return submitReply(result)
+        case .statements, .credits, .history:
+            return historyReply(purpose, result)
+        case .captureCancel, .signOut, .keepAlive, .acknowledge:
+            return []
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import KioskProtocol
+
+/// Open invoices (choose what to pay) and the pay screen (amount and method).
+extension FrontState {
+    mutating func invoicesKey(_ key: Key, _ model: inout InvoicesModel) -> [Effect] {
+        guard !model.busy else { return [] }
+        defer { if case .invoices = screen { screen = .invoices(model) } }
+        let rows = model.rowCount
+        switch key {
+        case .up: model.cursor = max(0, model.cursor - 1); model.showingSummary = false
+        case .down: model.cursor = min(max(0, rows - 1), model.cursor + 1); model.showingSummary = false
+        case .pageUp: model.cursor = max(0, model.cursor - 10)
+        case .pageDown: model.cursor = min(max(0, rows - 1), model.cursor + 10)
+        case .char(" "): toggle(&model, row: model.cursor)
+        case .pick(let row) where row < rows: model.cursor = row; toggle(&model, row: row)
+        case .enter: model.showingSummary.toggle()
+        case .escape:
+            if model.showingSummary { model.showingSummary = false } else { screen = .home }
+        case .function(5), .char("p"), .char("P"):
+            guard model.runningTotal > 0 || !model.selected.isEmpty else {
+                model.problems = ["Choose at least one invoice with Space first."]
+                return []
+            }
+            model.busy = true
+            model.problems = []
+            let ids = model.items?.invoices.filter { model.selected.contains($0.id) }.map(\.id) ?? []
+            draft.invoices = ids
+            draft.invoiceNumbers = model.items?.invoices.filter { model.selected.contains($0.id) }.map(\.number) ?? []
+            draft.includeFinanceCharges = model.financeIncluded
+            let params = PaymentQuoteParams(job: draft.job, invoices: ids, includeFinanceCharges: model.financeIncluded)
+            return [send(.quote, .paymentQuote, params)]
+        default: break
+        }
+        return []
+    }
+
+    private func toggle(_ model: inout InvoicesModel, row: Int) {
+        let invoices = model.items?.invoices ?? []
+        if row < invoices.count {
+            let id = invoices[row].id
+            if model.selected.contains(id) { model.selected.remove(id) } else { model.selected.insert(id) }
+        } else if model.hasFinanceLine, !model.financeLocked {
+            model.includeFinance.toggle()
+        }
+        model.problems = []
+    }
+
+    mutating func invoicesReply(_ purpose: Purpose, _ result: Result<Data, Failure>) -> [Effect] {
+        switch screen {
+        case .invoices(var model):
+            model.busy = false
+            switch (purpose, result) {
+            case (.openItems, .success(let data)):
+                model.items = Wire.decode(OpenItemsResult.self, data)
+                if model.items == nil { model.problems = ["The kiosk could not read the open invoices."] }
+            case (.quote, .success(let data)):
+                guard let quote = Wire.decode(PaymentQuoteResult.self, data) else {
+                    model.problems = ["The kiosk could not read the payment total."]
+                    break
+                }
+                guard quote.problems.isEmpty else { model.problems = quote.problems.map(\.message); break }
+                draft.total = quote.total
+                draft.currency = quote.currency
+                var pay = PayModel()
+                pay.cards = cards(for: draft.job)
+                screen = .pay(pay)
+                return []
+            case (_, .failure(let failure)):
+                model.problems = [failure.message]
+            default: break
+            }
+            screen = .invoices(model)
+        case .pay(var model):
+            model.busy = false
+            switch result {
+            case .success(let data):
+                guard let quote = Wire.decode(PaymentQuoteResult.self, data) else { model.message = "The kiosk could not read the payment total."; break }
+                guard quote.problems.isEmpty else { model.message = quote.problems.map(\.message).joined(separator: " "); break }
+                draft.total = quote.total
+                draft.currency = quote.currency
+                screen = .pay(model)
+                return choose(model)
+            case .failure(let failure): model.message = failure.message
+            }
+            screen = .pay(model)
+        default: break
+        }
+        return []
+    }
+
+    mutating func payKey(_ key: Key, _ model: inout PayModel) -> [Effect] {
+        guard !model.busy else { return [] }
+        defer { if case .pay = screen { screen = .pay(model) } }
+        let choices = model.cards.count + 1
+        switch key {
+        case .up: model.choice = max(0, model.choice - 1)
+        case .down, .tab: model.choice = min(choices - 1, model.choice + 1)
+        case .pick(let row) where row < choices: model.choice = row
+        case .backspace where model.askAmount: _ = model.amountDigits.popLast()
+        case .escape: screen = .home
+        case .enter:
+            guard model.askAmount else { return choose(model) }
+            guard let amount = model.amount, amount > 0 else { model.message = "Type the amount to pay."; return [] }
+            guard amount <= model.maximum else {
+                model.message = "You can pay at most \(money(model.maximum)) (your total)."
+                return []
+            }
+            draft.amount = amount
+            model.busy = true
+            model.message = nil
+            return [send(.quote, .paymentQuote, PaymentQuoteParams(job: draft.job, amount: amount))]
+        default:
+            if model.askAmount, let digit = key.digit, model.amountDigits.count < 11 {
+                if !(model.amountDigits.isEmpty && digit == "0") { model.amountDigits.append(digit) }
+                model.message = nil
+            }
+        }
+        return []
+    }
+
+    /// The method is chosen: a card on file goes straight to signing; a new card is swiped.
+    private mutating func choose(_ model: PayModel) -> [Effect] {
+        if model.swipeChosen {
+            draft.cardOnFile = nil
+            screen = .swipe(SwipeModel())
+            return [send(.captureCard, .deviceCaptureBegin, CaptureBeginParams(kind: .card))]
+        }
+        let card = model.cards[model.choice]
+        draft.cardOnFile = card.id
+        draft.cardCapture = nil
+        draft.methodDescription = card.description
+        return beginSignature()
+    }
+}

@@ -1,0 +1,75 @@
+/// Statements, credits and payment history: scrollable lists with a total or a "Load more".
+extension Layout {
+    /// Rows of a list between `first` and the message line, starting at `scroll`.
+    private mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int) {
+        let visible = bottom - first - 1
+        let start = max(0, min(scroll, lines.count - visible))
+        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
+            canvas.put(first + i, 2, line.text, line.style)
+            if let amount = line.amount { canvas.put(first + i, 70 - amount.count, amount, line.style) }
+        }
+        if lines.count > visible { canvas.put(top, width - 26, "(↑↓ PgUp PgDn to scroll)", .dim) }
+    }
+
+    mutating func statements(_ model: StatementsModel) {
+        canvas.put(top, 2, "Statements  \(state.session?.jobName ?? "")", .strong)
+        if model.rows.isEmpty {
+            canvas.put(top + 2, 2, model.busy ? "Loading…" : "No statements yet.", .dim)
+        } else {
+            var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
+            for (i, row) in model.rows.enumerated() {
+                let label = i == 0 ? "Current statement" : "Statement"
+                let job = row.job.map { "  job \($0)" } ?? ""
+                lines.append(("\(label) \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, i == 0 ? .strong : .normal))
+            }
+            list(lines, first: top + 2, scroll: model.scroll)
+        }
+        message(model.message)
+        var keys: [(label: String, key: Key)] = [("Esc Back", .escape)]
+        if model.more { keys.insert(("Enter Load more", .enter), at: 0) }
+        buttons(keys)
+    }
+
+    mutating func credits(_ model: CreditsModel) {
+        canvas.put(top, 2, "Credits  \(state.session?.jobName ?? "")", .strong)
+        var column = 2
+        for (i, filter) in ["All", "Credit memos", "Unapplied payments"].enumerated() {
+            let on = i == ["all", "memos", "unapplied"].firstIndex(of: model.filter.rawValue)
+            let text = on ? "[\(filter)]" : " \(filter) "
+            canvas.put(top + 1, column, text, on ? .selected : .normal, key: .pick(i))
+            column += text.count + 2
+        }
+        if let result = model.result {
+            figure(top + 2, 2, "\(result.count) credit\(result.count == 1 ? "" : "s"), total", state.format.money(result.total, result.currency), right: 70, .strong)
+            let names = ["credit_memo": "Credit memo", "credit_adjustment": "Credit adjustment", "payment": "Unapplied payment"]
+            let lines = result.credits.map { row -> (text: String, amount: String?, style: Canvas.Style) in
+                ("\((names[row.kind] ?? row.kind).padding(toLength: 18, withPad: " ", startingAt: 0)) \(row.number.padding(toLength: 10, withPad: " ", startingAt: 0)) \(state.format.date(row.date))",
+                 state.format.money(row.remaining, result.currency), .normal)
+            }
+            if lines.isEmpty { canvas.put(top + 4, 2, "No open credits of this kind.", .dim) }
+            list(lines, first: top + 4, scroll: model.scroll)
+        } else if model.message == nil {
+            canvas.put(top + 3, 2, "Loading…", .dim)
+        }
+        message(model.message)
+        buttons([("←→ Filter", .right), ("Esc Back", .escape)])
+    }
+
+    mutating func history(_ model: HistoryModel) {
+        canvas.put(top, 2, "Payment history  \(state.session?.jobName ?? "")", .strong)
+        if let result = model.result {
+            let lines = result.payments.map { row -> (text: String, amount: String?, style: Canvas.Style) in
+                let when = state.format.date(String(row.date.prefix(10)))
+                let mark = row.pending ? "PENDING" : ""
+                return ("\(when.padding(toLength: 14, withPad: " ", startingAt: 0)) \(row.method.prefix(28).padding(toLength: 28, withPad: " ", startingAt: 0)) \(mark)",
+                        state.format.money(row.amount, result.currency), row.pending ? .strong : .normal)
+            }
+            if lines.isEmpty { canvas.put(top + 2, 2, "No payments yet.", .dim) }
+            list(lines, first: top + 2, scroll: model.scroll)
+        } else if model.message == nil {
+            canvas.put(top + 2, 2, "Loading…", .dim)
+        }
+        message(model.message)
+        buttons([("↑↓ Scroll", .down), ("Esc Back", .escape)])
+    }
+}

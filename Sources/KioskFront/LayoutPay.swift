@@ -1,0 +1,151 @@
+/// The pay path: invoices, pay (amount and method), swipe, signature, terms, confirm, done.
+extension Layout {
+    mutating func invoices(_ model: InvoicesModel) {
+        canvas.put(top, 2, "Open invoices  \(state.session?.jobName ?? "")", .strong)
+        guard let items = model.items else {
+            canvas.put(top + 2, 2, model.problems.isEmpty ? "Loading…" : "", .dim)
+            message(model.problems.first)
+            buttons([("Esc Back", .escape)])
+            return
+        }
+        canvas.put(top + 1, 2, "    Invoice   Date          Due           PO                  Amount due", .dim)
+        let first = top + 2, visible = bottom - first - 2
+        let start = max(0, min(model.cursor - visible + 1, model.rowCount - visible))
+        for row in start..<min(model.rowCount, start + visible) {
+            let y = first + row - start
+            let style: Canvas.Style = row == model.cursor ? .selected : .normal
+            if row < items.invoices.count {
+                let invoice = items.invoices[row]
+                let mark = model.selected.contains(invoice.id) ? "[x]" : "[ ]"
+                let due = invoice.dueDate.map(state.format.date) ?? ""
+                let text = "\(mark) \(invoice.number.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                    + "\(state.format.date(invoice.date).padding(toLength: 13, withPad: " ", startingAt: 0)) "
+                    + "\(due.padding(toLength: 13, withPad: " ", startingAt: 0)) "
+                    + "\((invoice.poNumber ?? "").padding(toLength: 14, withPad: " ", startingAt: 0))"
+                canvas.put(y, 2, text.padding(toLength: 68, withPad: " ", startingAt: 0), style, key: .pick(row))
+                canvas.put(y, 70 - money(invoice.amountDue).count, money(invoice.amountDue), style)
+                if invoice.pastDue { canvas.put(y, 71, "PAST DUE", .error) }
+            } else {
+                let mark = model.financeLocked ? "[■]" : (model.financeIncluded ? "[x]" : "[ ]")
+                let note = model.financeLocked ? " (required, paid first)" : ""
+                canvas.put(y, 2, "\(mark) Finance charges\(note)".padding(toLength: 68, withPad: " ", startingAt: 0), style, key: .pick(row))
+                canvas.put(y, 70 - money(items.financeCharges).count, money(items.financeCharges), style)
+            }
+        }
+        figure(bottom - 1, 40, "Selected total", money(model.runningTotal), right: 70, .strong)
+        if model.showingSummary, model.cursor < items.invoices.count {
+            let invoice = items.invoices[model.cursor]
+            let lines = ["Invoice \(invoice.number)", "Date: \(state.format.date(invoice.date))",
+                         "Due: \(invoice.dueDate.map(state.format.date) ?? "-")", "PO: \(invoice.poNumber ?? "-")",
+                         "Amount: \(money(invoice.amount))", "Still open: \(money(invoice.openAmount))",
+                         "Due now: \(money(invoice.amountDue))" + (invoice.pastDue ? "  PAST DUE" : "")]
+            for (i, line) in lines.enumerated() { canvas.put(top + 3 + i, 44, " " + line.padding(toLength: 32, withPad: " ", startingAt: 0), .selected) }
+        }
+        message(model.busy ? "Checking the total…" : model.problems.joined(separator: " "))
+        buttons([("Space Select", .char(" ")), ("Enter Summary", .enter), ("P Pay selected", .char("p")), ("Esc Back", .escape)])
+    }
+
+    mutating func pay(_ model: PayModel) {
+        canvas.put(top, 2, "Pay", .strong)
+        var row = top + 2
+        if model.askAmount {
+            canvas.put(row, 2, "Your total: \(money(model.maximum))")
+            let typed = model.amount.map(money) ?? "—"
+            canvas.put(row + 1, 2, "Amount to pay: ")
+            canvas.put(row + 1, 17, " \(typed) ", .selected)
+            canvas.put(row + 2, 2, "Type the amount in cents (12345 is \(money(12345))); at most your total.", .dim)
+            row += 4
+        } else {
+            figure(row, 2, "Amount to pay", money(state.draft.total), right: 50, .strong)
+            row += 2
+        }
+        canvas.put(row, 2, "How would you like to pay?", .strong)
+        row += 1
+        for (i, card) in model.cards.enumerated() {
+            let label = "\(i == model.choice ? "(•)" : "( )") Card on file: \(card.description)" + (card.isDefault ? "  (default)" : "")
+            canvas.put(row + i, 4, label, i == model.choice ? .selected : .normal, key: .pick(i))
+        }
+        let swipe = model.cards.count
+        canvas.put(row + swipe, 4, "\(model.swipeChosen ? "(•)" : "( )") Swipe a card now", model.swipeChosen ? .selected : .normal, key: .pick(swipe))
+        message(model.busy ? "Checking the amount…" : model.message)
+        buttons([("↑↓ Choose", .down), ("Enter Continue", .enter), ("Esc Back", .escape)])
+    }
+
+    mutating func swipe(_ model: SwipeModel) {
+        canvas.put(top, 2, "Swipe a card", .strong)
+        figure(top + 1, 2, "Amount", money(state.draft.total), right: 40)
+        let middle = height / 2
+        switch model.phase {
+        case .starting: canvas.center(middle, "Getting the card reader ready…", .dim)
+        case .waiting: canvas.center(middle, "Swipe your card through the reader now", .strong)
+        case .reading: canvas.center(middle, "Reading your card…", .strong)
+        case .read:
+            canvas.center(middle - 1, "Card read:", .strong)
+            canvas.center(middle + 1, model.masked ?? "", .selected)
+            canvas.center(middle + 3, "Press Enter to continue", .dim)
+        case .failed:
+            canvas.center(middle, "The card was not read.", .error)
+            canvas.center(middle + 2, "Press Enter to try again, or Esc to choose another way to pay.", .dim)
+        }
+        message(model.message)
+        var keys: [(label: String, key: Key)] = [("Enter Continue", .enter), ("Esc Back", .escape)]
+        if state.config.demo { keys.append(("S Demo swipe", .char("s"))) }
+        buttons(keys)
+    }
+
+    mutating func signature(_ model: SignatureModel) {
+        canvas.put(top, 2, "Sign for \(money(state.draft.total))", .strong)
+        canvas.put(top + 1, 2, "Sign on the pad. Paying with \(state.draft.methodDescription).", .dim)
+        let boxTop = top + 3, columns = 64, rows = 8
+        canvas.put(boxTop, 6, "┌" + String(repeating: "─", count: columns) + "┐")
+        let preview = Braille.render(model.strokes, columns: columns, rows: rows)
+        for r in 0..<rows { canvas.put(boxTop + 1 + r, 6, "│" + (r < preview.count ? preview[r] : "") + "│") }
+        canvas.put(boxTop + rows + 1, 6, "└" + String(repeating: "─", count: columns) + "┘")
+        let status = model.capture == nil ? "Getting the pad ready…" : (model.points == 0 ? "Waiting for your signature…" : "\(model.points) points signed")
+        canvas.put(boxTop + rows + 2, 8, status, .dim)
+        message(model.finishing ? "Saving your signature…" : model.message)
+        var keys: [(label: String, key: Key)] = [("Enter Done", .enter), ("C Clear", .char("c")), ("Esc Back", .escape)]
+        if state.config.demo { keys.append(("D Demo signature", .char("d"))) }
+        buttons(keys)
+    }
+
+    mutating func terms(_ model: TermsModel) {
+        canvas.put(top, 2, "Terms", .strong)
+        let lines = wrap(model.text, width: width - 6)
+        let visible = bottom - top - 4
+        let start = min(model.scroll, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() { canvas.put(top + 2 + i, 3, line) }
+        if lines.count > visible { canvas.put(top + 1, width - 24, "(↑↓ PgUp PgDn to scroll)", .dim) }
+        canvas.put(bottom - 1, 3, "\(model.agreed ? "[x]" : "[ ]") I agree", model.agreed ? .selected : .strong, key: .pick(0))
+        message(model.message)
+        buttons([("Space Tick I agree", .char(" ")), ("Enter Continue", .enter), ("Esc Cancel", .escape)])
+    }
+
+    mutating func confirm(_ model: ConfirmModel) {
+        let draft = state.draft
+        canvas.put(top, 2, "Please check your payment", .strong)
+        figure(top + 2, 4, "Total", money(draft.total), right: 60, .strong)
+        figure(top + 3, 4, "Paid with", draft.methodDescription, right: 60)
+        if let job = state.session?.jobName, !job.isEmpty { figure(top + 4, 4, "For", job, right: 60) }
+        if !draft.invoiceNumbers.isEmpty {
+            let list = wrap("Invoices: " + draft.invoiceNumbers.joined(separator: ", ") + ((draft.includeFinanceCharges ?? false) ? ", finance charges" : ""), width: 56)
+            for (i, line) in list.prefix(6).enumerated() { canvas.put(top + 6 + i, 4, line) }
+        }
+        canvas.center(bottom - 1, "Press Enter to pay now", .strong)
+        message(model.message)
+        buttons([("Enter Pay now", .enter), ("Esc Cancel", .escape)])
+    }
+
+    mutating func done(_ model: DoneModel) {
+        let result = model.result
+        let middle = height / 2
+        canvas.center(middle - 5, "Thank you! Your payment was received.", .strong)
+        canvas.center(middle - 3, "\(state.format.money(result.amount, result.currency)) with \(result.methodDescription)")
+        canvas.center(middle - 1, "Payment number (temporary): \(result.id)", .selected)
+        if result.state != "pending" { canvas.center(middle, "Status: \(result.state)", .dim) }
+        let receipts = result.receiptsTo.isEmpty ? "No receipt will be sent." : "A receipt goes to: " + result.receiptsTo.joined(separator: ", ")
+        for (i, line) in wrap(receipts, width: width - 8).prefix(3).enumerated() { canvas.center(middle + 2 + i, line) }
+        canvas.center(middle + 6, "Press Enter when you are done.", .dim)
+        buttons([("Enter Done", .enter)])
+    }
+}

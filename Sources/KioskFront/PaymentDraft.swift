@@ -1,0 +1,57 @@
+import KioskProtocol
+
+/// What the customer has chosen so far on the way to paying. Wiped at sign-out.
+public struct PaymentDraft: Sendable, Equatable {
+    public var job: Int?
+    public var invoices: [String]?
+    public var invoiceNumbers: [String] = []
+    public var includeFinanceCharges: Bool?
+    /// Balance forward: the amount typed (minor units); open item: nil (the quote decides).
+    public var amount: Int?
+    public var total: Int = 0
+    public var currency: String = "USD"
+    public var cardOnFile: String?
+    public var cardCapture: String?
+    /// "CARD ENDING IN 4242" or the swiped card's masked description; never a full number.
+    public var methodDescription: String = ""
+    public var signature: String?
+    public var termsSHA256: String?
+
+    public init() {}
+
+    var submitParams: PaymentSubmitParams? {
+        guard let signature, let termsSHA256, cardOnFile != nil || cardCapture != nil else { return nil }
+        return PaymentSubmitParams(job: job, invoices: invoices, includeFinanceCharges: includeFinanceCharges, amount: amount,
+                                   method: .init(cardOnFile: cardOnFile, capture: cardCapture),
+                                   signature: signature, termsSHA256: termsSHA256)
+    }
+}
+
+/// The signed-in customer and what has been read about the account.
+public struct SessionData: Sendable, Equatable {
+    public var account: String
+    public var contactName: String
+    public var permissions: [String]
+    public var idleSeconds: Double
+    public var endsAt: Double
+    public var info: AccountInfo?
+    public var options: PaymentOptions?
+    public var balances: BalancesResult?
+    public var summary: SummaryResult?
+    public var activity: ActivityResult?
+    /// Rejected payments not yet acknowledged (sign-in notices, then `account.get`).
+    public var rejections: [RejectionNotice] = []
+    /// The job chosen on home; nil: all jobs (consolidated) or an account billed by account.
+    public var job: Int?
+
+    public func may(_ permission: String) -> Bool { permissions.contains(permission) }
+    public var jobBilled: Bool { info?.billingType == "job" }
+    public var balanceForward: Bool { (info?.receivablesType ?? options?.receivablesType) == "balance_forward" }
+    public var currency: String { info?.currency ?? balances?.currency ?? "USD" }
+
+    public var jobName: String {
+        guard let job else { return jobBilled ? "All jobs (consolidated)" : "" }
+        let name = info?.jobs.first { $0.number == job }?.name ?? ""
+        return "Job \(job) \(name)"
+    }
+}

@@ -1,0 +1,134 @@
+import KioskProtocol
+
+/// The screen on show, each with its own value-typed model.
+public enum Screen: Sendable, Equatable {
+    case unavailable
+    case welcome(WelcomeModel)
+    case pin(PINModel)
+    case home
+    case details
+    case invoices(InvoicesModel)
+    case pay(PayModel)
+    case swipe(SwipeModel)
+    case signature(SignatureModel)
+    case terms(TermsModel)
+    case confirm(ConfirmModel)
+    case done(DoneModel)
+    case statements(StatementsModel)
+    case credits(CreditsModel)
+    case history(HistoryModel)
+
+    /// A short name for tests and logs (never any of the customer's data).
+    public var name: String {
+        switch self {
+        case .unavailable: "unavailable"
+        case .welcome: "welcome"
+        case .pin: "pin"
+        case .home: "home"
+        case .details: "details"
+        case .invoices: "invoices"
+        case .pay: "pay"
+        case .swipe: "swipe"
+        case .signature: "signature"
+        case .terms: "terms"
+        case .confirm: "confirm"
+        case .done: "done"
+        case .statements: "statements"
+        case .credits: "credits"
+        case .history: "history"
+        }
+    }
+}
+
+public struct WelcomeModel: Sendable, Equatable {
+    public var account = ""
+    public var message: String?
+    public init(message: String? = nil) { self.message = message }
+}
+
+public struct PINModel: Sendable, Equatable {
+    public var account: String
+    /// The digits typed; drawn as bullets only, wiped the moment the request is made.
+    public var pin = ""
+    public var busy = false
+    public var message: String?
+    public init(account: String) { self.account = account }
+}
+
+public struct InvoicesModel: Sendable, Equatable {
+    public var items: OpenItemsResult?
+    public var cursor = 0
+    public var selected: Set<String> = []
+    public var includeFinance = false
+    /// An invoice's summary is open (Enter on a row).
+    public var showingSummary = false
+    public var problems: [String] = []
+    public var busy = false
+    public init() {}
+
+    /// Rows: the invoices, then the finance-charges line when there is one.
+    public var rowCount: Int { (items?.invoices.count ?? 0) + (hasFinanceLine ? 1 : 0) }
+    public var hasFinanceLine: Bool { (items?.financeCharges ?? 0) > 0 }
+    public var financeLocked: Bool { items?.financeChargesRequired ?? false }
+    public var financeIncluded: Bool { hasFinanceLine && (financeLocked ? !selected.isEmpty : includeFinance) }
+
+    public var runningTotal: Int {
+        let invoices = items?.invoices.filter { selected.contains($0.id) }.reduce(0) { $0 + $1.amountDue } ?? 0
+        return invoices + (financeIncluded ? items?.financeCharges ?? 0 : 0)
+    }
+}
+
+public struct PayModel: Sendable, Equatable {
+    /// Balance forward: digits typed, read as minor units ("12345" is 123.45).
+    public var amountDigits = ""
+    public var maximum: Int = 0
+    public var askAmount = false
+    public var cards: [PaymentOptions.CardOnFile] = []
+    /// 0..<cards.count: a card on file; cards.count: "swipe a card now".
+    public var choice = 0
+    public var message: String?
+    public var busy = false
+    public init() {}
+
+    public var amount: Int? { amountDigits.isEmpty ? nil : Int(amountDigits) }
+    public var swipeChosen: Bool { choice >= cards.count }
+}
+
+public struct SwipeModel: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable { case starting, waiting, reading, read, failed }
+    public var capture: String?
+    public var phase: Phase = .starting
+    /// "VISA •••• 1111 exp 2028-12": the masked card, never more.
+    public var masked: String?
+    public var message: String?
+    public init() {}
+}
+
+public struct SignatureModel: Sendable, Equatable {
+    public var capture: String?
+    public var points = 0
+    /// The pad's strokes so far (`capture.progress` preview), drawn in braille.
+    public var strokes: [[[Double]]] = []
+    public var finishing = false
+    public var message: String?
+    public init() {}
+}
+
+public struct TermsModel: Sendable, Equatable {
+    public var text: String
+    public var scroll = 0
+    public var agreed = false
+    public var message: String?
+    public init(text: String) { self.text = text }
+}
+
+public struct ConfirmModel: Sendable, Equatable {
+    public var busy = false
+    public var message: String?
+    public init() {}
+}
+
+public struct DoneModel: Sendable, Equatable {
+    public var result: PaymentSubmitResult
+    public var shownAt: Double
+}

@@ -1,0 +1,57 @@
+import Foundation
+import KioskProtocol
+
+/// Terms (read and tick "I agree"), confirm (last look, then pay) and the submit's reply.
+extension FrontState {
+    mutating func termsKey(_ key: Key, _ model: inout TermsModel) -> [Effect] {
+        defer { if case .terms = screen { screen = .terms(model) } }
+        switch key {
+        case .up: model.scroll = max(0, model.scroll - 1)
+        case .down: model.scroll += 1
+        case .pageUp: model.scroll = max(0, model.scroll - 10)
+        case .pageDown: model.scroll += 10
+        case .char(" "), .pick(0): model.agreed.toggle(); model.message = nil
+        case .escape: screen = .home
+        case .enter:
+            guard model.agreed else { model.message = "Press Space to tick \"I agree\" first."; return [] }
+            screen = .confirm(ConfirmModel())
+        default: break
+        }
+        return []
+    }
+
+    mutating func confirmKey(_ key: Key, _ model: inout ConfirmModel) -> [Effect] {
+        guard !model.busy else { return [] }
+        defer { if case .confirm = screen { screen = .confirm(model) } }
+        switch key {
+        case .escape: screen = .home
+        case .enter, .function(10):
+            guard let params = draft.submitParams else {
+                model.message = "Something is missing from this payment. Press Esc and start again."
+                return []
+            }
+            model.busy = true
+            model.message = "Sending your payment…"
+            return [send(.submit, .paymentSubmit, params)]
+        default: break
+        }
+        return []
+    }
+
+    mutating func submitReply(_ result: Result<Data, Failure>) -> [Effect] {
+        guard case .confirm(var model) = screen else { return [] }
+        model.busy = false
+        switch result {
+        case .success(let data):
+            if let done = Wire.decode(PaymentSubmitResult.self, data) {
+                screen = .done(DoneModel(result: done, shownAt: now))
+                return []
+            }
+            model.message = "The payment was sent, but the kiosk could not read the reply. Please ask a store employee."
+        case .failure(let failure):
+            model.message = "The payment was not made: \(failure.message)"
+        }
+        screen = .confirm(model)
+        return []
+    }
+}

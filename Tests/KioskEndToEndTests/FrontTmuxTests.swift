@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+
+/// The customer's program end to end: the real `kiosk-front` under tmux against a real
+/// `kioskd --demo` with emulated devices (the demo keys swipe the demo card and draw the
+/// demo signature through `device.emulate.*`, which the demo lets its own user call).
+@Suite("kiosk-front under tmux", .serialized)
+struct FrontTmuxTests {
+    func demo(_ label: String, config: String = "", dataDirectory: String? = nil) throws -> DaemonProcess {
+        try DaemonProcess(label: label, configExtra: config, dataDirectory: dataDirectory, extraArguments: ["--demo"])
+    }
+
+    @Test("sign in (wrong PIN, then right), pick a job and invoices, swipe, sign, agree, pay; kioskctl lists it")
+    func payPath() throws {
+        let daemon = try demo("front-pay")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("Swipe your card or type your account number")
+        try front.saveScreen("welcome")
+        // Keypress to redraw, through tmux: each digit until it is on the screen.
+        var delays: [Double] = []
+        for (i, digit) in "1001".enumerated() {
+            let start = Date()
+            try front.type(String(digit))
+            try front.waitFor("Account number:  " + String("1001".prefix(i + 1)), timeout: 5, poll: 2_000)
+            delays.append(Date().timeIntervalSince(start) * 1000)
+        }
+        print("kiosk-front keypress-to-redraw through tmux (ms): \(delays.map { String(format: "%.1f", $0) }.joined(separator: ", "))")
+        #expect(delays.sorted()[delays.count / 2] < 250, "a key shows within a quarter second")
+        try front.keys("Enter")
+        try front.waitFor("Type your PIN")
+        try front.type("1111")
+        try front.keys("Enter")
+        try front.waitFor("4 attempts left")
+        try front.saveScreen("pin")
+        try front.type("4821")
+        #expect(try front.screen().contains("PIN:  ●●●●"), "the PIN shows as bullets")
+        #expect(try !front.screen().contains("4821"), "the PIN is never drawn")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        try front.waitFor("All jobs (consolidated)")
+        try front.waitFor("Credit available")
+        try front.saveScreen("home")
+
+        try front.keys("Right", "Right")
+        try front.waitFor("Job 1 Smith remodel")
+        try front.keys("1")
+        try front.waitFor("40117")
+        try front.keys("Space", "Down", "Space")
+        let selected = try front.waitFor("[x] 40188")
+        #expect(selected.contains("[x] 40117") && selected.contains("PAST DUE"))
+        #expect(selected.contains("Finance charges (required, paid first)"))
+        #expect(selected.contains("$5,661.25"), "running total: 4,823.50 + 765.40 + 72.35 finance charges")
+        try front.saveScreen("invoices")
+        try front.keys("Enter")
+        try front.waitFor("Still open:")
+        try front.keys("Escape", "p")
+        try front.waitFor("How would you like to pay?")
+        try front.waitFor("CARD ENDING IN 4242")
+        try front.saveScreen("pay")
+
+        try front.keys("Down", "Enter")
+        try front.waitFor("Swipe your card through the reader now")
+        try front.keys("s")
+        let swiped = try front.waitFor("VISA •••• 1111")
+        #expect(!swiped.contains("4111111111111111") && !swiped.contains("411111"), "never a full card number")
+        try front.saveScreen("swipe")
+        try front.keys("Enter")
+        try front.waitFor("Waiting for your signature")
+        try front.keys("d")
+        let signed = try front.waitFor("points signed")
+        #expect(signed.contains("Sign for $5,661.25"))
+        #expect(signed.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "the strokes are drawn in braille")
+        try front.saveScreen("signature")
+        try front.keys("Enter")
+        try front.waitFor("I authorize Main St Lumber")
+        try front.keys("Enter")
+        try front.waitFor("Press Space to tick \"I agree\" first.")
+        try front.keys("Space")
+        try front.waitFor("[x] I agree")
+        try front.saveScreen("terms")
+        try front.keys("Enter")
+        let confirm = try front.waitFor("Press Enter to pay now")
+        #expect(confirm.contains("Invoices: 40117, 40188, finance charges"))
+        try front.saveScreen("confirm")
+        try front.keys("Enter")
+        let done = try front.waitFor("Payment number (temporary):")
+        try front.saveScreen("done")
+        let id = try #require(done.firstMatch(of: /Payment number \(temporary\): (\w+)/)).1
+        #expect(done.contains("A receipt goes to:"))
+
+        let listed = try daemon.kioskctl(["payments", "list"])
+        #expect(listed.stdout.contains(String(id)) && listed.stdout.contains("$5,661.25"), "\(listed.stdout)")
+        try front.keys("Enter")
+        let welcome = try front.waitFor("Swipe your card or type your account number")
+        #expect(!welcome.contains("Pat Doe"), "nothing of the customer stays on screen")
+    }
+
+    @Test("idle: a warning before the session ends, then sign-out back to a wiped welcome")
+    func idleSignOut() throws {
+        let daemon = try demo("front-idle", config: "session_idle_seconds = 24")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Luis Ortega")
+        let warning = try front.waitFor("Are you still there?", timeout: 15)
+        #expect(warning.contains("You will be signed out in"))
+        try front.saveScreen("idle-warning")
+        let after = try front.waitFor("You were signed out because the kiosk was not used for a while.", timeout: 40)
+        #expect(!after.contains("Luis") && !after.contains("Harbor"), "the customer's data is wiped")
+    }
+
+    @Test("kioskd restarts: 'Service unavailable, please wait', then welcome again by itself")
+    func daemonRestart() throws {
+        let first = try demo("front-restart")
+        // The front dials a link we re-point at the second daemon's socket after the restart.
+        let link = first.directory + "/front.sock"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.socketPath)
+        let front = try TmuxFront(socketPath: link)
+        try front.waitFor("type your account number")
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        first.stop()
+        let down = try front.waitFor("Service unavailable, please wait")
+        #expect(!down.contains("Pat Doe"), "the session is gone with the daemon; its data too")
+        try front.saveScreen("unavailable")
+        let second = try demo("front-restart-2", dataDirectory: first.dataDirectory)
+        defer { second.stop() }
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: second.socketPath)
+        try front.waitFor("Swipe your card or type your account number", timeout: 20)
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+    }
+
+    @Test("statements, credits (filtered) and history through the new read methods")
+    func historyScreens() throws {
+        let daemon = try demo("front-history")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--locale", "fr_CA"])
+        try front.waitFor("type your account number")
+        try front.type("1001")
+        try front.keys("Enter")
+        try front.type("4821")
+        try front.keys("Enter")
+        try front.waitFor("Hello, Pat Doe")
+        try front.keys("3")
+        try front.waitFor("Current statement S-1001-")
+        try front.saveScreen("statements")
+        try front.keys("Escape", "4")
+        let all = try front.waitFor("3 credits, total")
+        #expect(Self.spaced(all).contains("450,00 $ US"), "fr_CA money (US dollars, as fr_CA writes them): \(all)")
+        try front.keys("Right")
+        try front.waitFor("2 credits, total")
+        try front.saveScreen("credits")
+        try front.keys("Escape", "5")
+        try front.waitFor("Payment history")
+        let history = try front.waitFor("1 sept. 2026")
+        #expect(Self.spaced(history).contains("2 100,00 $ US"), "fr_CA groups with a (no-break) space")
+        try front.saveScreen("history")
+    }
+
+    @Test("balance forward: an amount bounded by Total, the card on file, and history shows it pending")
+    func balanceForward() throws {
+        let daemon = try demo("front-bf")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath)
+        try front.waitFor("type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        let home = try front.waitFor("Total")
+        #expect(!home.contains("Job:"), "an account billed by account has no job selector")
+        try front.keys("1")
+        try front.waitFor("Amount to pay:")
+        try front.type("99999999")
+        try front.keys("Enter")
+        try front.waitFor("You can pay at most")
+        try front.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        try front.waitFor("Amount to pay:  $9.99")  // digits are cents: 999 is $9.99
+        try front.keys("Enter")
+        try front.waitFor("Waiting for your signature")
+        try front.keys("d")
+        try front.waitFor("points signed")
+        try front.keys("Enter")
+        try front.waitFor("I agree")
+        try front.keys("Space", "Enter")
+        let confirm = try front.waitFor("Press Enter to pay now")
+        #expect(confirm.contains("CARD ENDING IN 4444"))
+        try front.keys("Enter")
+        try front.waitFor("Payment number (temporary):")
+        try front.keys("Enter")
+        try front.waitFor("Swipe your card or type your account number")
+        try front.type("2001")
+        try front.keys("Enter")
+        try front.type("2468")
+        try front.keys("Enter")
+        try front.waitFor("Total")
+        try front.keys("5")
+        let history = try front.waitFor("PENDING")
+        #expect(history.contains("CARD ENDING IN 4444"))
+    }
+
+    @Test("kiosk mode: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing; the technician's sequence exits; clicks act as keys")
+    func kioskModeAndClicks() throws {
+        let daemon = try demo("front-kiosk")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--kiosk", "--exit-sequence", "F12 F12 F1"])
+        try front.waitFor("type your account number")
+        try front.keys("C-c", "C-z", "C-\\", "1")
+        try front.waitFor("Account number:  1")
+        // An X10 mouse report (ESC [ M, button+32, column+33, row+33) on the bottom line's
+        // [Esc Clear] button, columns 37–47 of row 23.
+        let click = "\u{1B}[M" + String(UnicodeScalar(32)) + String(UnicodeScalar(40 + 33)) + String(UnicodeScalar(23 + 33))
+        try front.type(click)
+        try front.waitFor("Account number:  ________")
+        try front.keys("F12", "F12", "F1")
+        let deadline = Date().addingTimeInterval(10)
+        var running = true
+        while running && Date() < deadline {
+            running = TmuxFront.shell("\(TmuxFront.tmux) -L \(front.server) has-session -t \(front.session)").status == 0
+            if running { usleep(100_000) }
+        }
+        #expect(!running, "the exit sequence ends kiosk-front (and with it the tmux session)")
+    }
+
+    /// fr_CA writes no-break spaces (U+00A0, U+202F) in amounts; compare them as spaces.
+    static func spaced(_ text: String) -> String {
+        String(text.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : $0 })
+    }
+
+    @Test("a terminal smaller than 80x24 gets a clear message, and the screen comes back when it grows")
+    func tinyTerminal() throws {
+        let daemon = try demo("front-tiny")
+        defer { daemon.stop() }
+        let front = try TmuxFront(socketPath: daemon.socketPath, width: 60, height: 20)
+        try front.waitFor("Please make this window larger")
+        try front.tmux(["resize-window", "-t", front.session, "-x", "100", "-y", "30"])
+        try front.waitFor("Swipe your card or type your account number")
+    }
+}
