@@ -33,6 +33,8 @@ public struct FrontState: Sendable, Equatable {
     }
 
     /// Applies one input at monotonic time `now` (seconds) and returns what to do.
+    static let swipeOnWelcome = "Please type your account number first; pay by card after signing in."
+
     public mutating func update(_ input: Input, now: Double) -> [Effect] {
         self.now = now
         switch input {
@@ -61,6 +63,14 @@ public struct FrontState: Sendable, Equatable {
             return reply(purpose, result)
         case .event(let data):
             guard let event = Wire.decode(EventParams.self, data) else { return [] }  // malformed: ignored
+            if event.type == "swipe.unclaimed" {
+                // The kiosk finds an account by its number (docs/ARCHITECTURE.md): say so.
+                if case .welcome(var model) = screen {
+                    model.message = Self.swipeOnWelcome
+                    screen = .welcome(model)
+                }
+                return []
+            }
             return captureEvent(event)
         }
     }

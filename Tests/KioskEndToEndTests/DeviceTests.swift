@@ -73,9 +73,14 @@ struct DeviceTests {
     func swipeWithoutCapture() throws {
         let daemon = try emulatedDaemon("dev-nocap")
         let client = try daemon.client()
+        let welcome = try daemon.client()  // the front's welcome screen listens for unclaimed swipes
+        _ = try welcome.call("events.subscribe", params: ["types": ["swipe.unclaimed"]])
         _ = try client.call("device.allow", params: ["id": "emulated-reader-1"])
         _ = try client.call("events.subscribe", params: ["types": ["capture.done", "capture.failed"]], id: 2)
         _ = try client.call("device.emulate.swipe", params: ["track2": Self.track2], id: 3)
+        let unclaimed = try welcome.nextEvent("swipe.unclaimed")
+        #expect((unclaimed["device"] as? [String: Any])?["id"] as? String == "emulated-reader-1")
+        #expect(!"\(unclaimed)".contains("4111") && unclaimed["masked"] == nil, "no card data in the event")
         let hello = try client.call("hello", id: 4)
         #expect(hello["id"] as? Int == 4)
         #expect(client.events.isEmpty, "\(client.events)")  // events go out before the reply that caused them

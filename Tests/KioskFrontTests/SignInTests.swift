@@ -100,3 +100,18 @@ struct SignInTests {
         #expect(state.screen.name == "welcome")
     }
 }
+
+struct SwipeOnWelcomeTests {
+    @Test("a card swiped on the welcome screen says to type the account number; elsewhere it changes nothing")
+    func swipeOnWelcome() {
+        var state = FrontState(config: FrontConfig(branchName: "Main St Lumber"))
+        _ = state.update(.connected, now: 0)
+        let event = Data(#"{"type":"swipe.unclaimed","device":{"id":"emulated-reader-1","kind":"card_reader","driver":"emulated-keyboard-wedge","vendor_id":0,"product_id":0,"allowed":true,"state":"ready"}}"#.utf8)
+        #expect(state.update(.event(event), now: 1).isEmpty)
+        guard case .welcome(let model) = state.screen else { Issue.record("left welcome"); return }
+        #expect(model.message == FrontState.swipeOnWelcome)
+        #expect(Layout.render(state, width: 80, height: 24).text.contains("type your account number first"))
+        // Malformed events are ignored.
+        #expect(state.update(.event(Data("{".utf8)), now: 2).isEmpty)
+    }
+}

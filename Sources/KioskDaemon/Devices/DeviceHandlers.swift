@@ -17,7 +17,7 @@ struct DeviceHandlers: Sendable {
         switch method {
         case .eventsSubscribe:
             let params: SubscribeParams = try decodeParams(data)
-            let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed"]
+            let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed", "swipe.unclaimed"]
             if let unknown = params.types.first(where: { !known.contains($0) }) {
                 throw RPCError.invalidParams("invalid params: unknown event type \"\(unknown.prefix(40))\"; known: \(known.sorted().joined(separator: ", "))", path: "params.types")
             }

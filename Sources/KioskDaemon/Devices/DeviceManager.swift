@@ -153,6 +153,8 @@ public actor DeviceManager {
             if case .swipe(let swipe) = event { swipe.wipe() }
             if case .encryptedSwipe(let swipe) = event { swipe.wipe() }
             logger.notice("swipe with no capture in progress discarded", metadata: ["device": "\(id)"])
+            // Subscribers (the front's welcome screen) learn that a card was swiped, nothing more.
+            if let info = devices[id]?.info { hub.publish(EventParams(type: "swipe.unclaimed", device: info)) }
             return
         }
         switch event {
