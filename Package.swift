@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "CKioskOpenSSL", linkerSettings: [.linkedLibrary("crypto")]),
         // Sealing (HPKE to the back office), PIN hashes, signature bindings; DUKPT (TDES/AES).
         .target(name: "KioskCrypto", dependencies: [
-            "CKioskOpenSSL",
+            "KioskCore", "CKioskOpenSSL",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

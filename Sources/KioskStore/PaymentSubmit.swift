@@ -119,13 +119,6 @@ struct PaymentWriter {
         let today = stored.branch.today(at: s.now)
         let commitments = try Self.commitments(db, account: s.account)
 
-        // One pending payment per account (per job on job-billed accounts; a consolidated one
-        // counts for every job).
-        if let pending = commitments.first(where: { c in
-            c.state == "pending" && (c.job == nil || s.request.job == nil || c.job == s.request.job)
-        }) {
-            throw PaymentRefusal("conflict", "payment \(pending.paymentID) for \(Money.text(pending.amount, currency: stored.currency)) is still pending on this account; a new one can be made once the store has processed it")
-        }
         let quote = Figures.quote(account, scope: scope, branch: stored.branch, today: today, request: s.request,
                                   commitments: commitments, currency: stored.currency)
         if let problem = quote.problems.first {

@@ -100,7 +100,8 @@ import KioskCore
         #expect(quote(balanceForward, PaymentRequest(amount: 500), commitments: c).total == 500)
         #expect(quote(balanceForward, PaymentRequest(amount: 501), commitments: c).problems.map(\.kind) == [.invalidAmount])
         let all = [PaymentCommitment(paymentID: "A", job: nil, state: "pending", amount: 10_500, lines: ["balance": 10_500])]
-        #expect(quote(balanceForward, PaymentRequest(amount: 1), commitments: all).problems.first?.message.contains("already covered") == true)
+        // A pending payment is also "one pending at a time" (listed first); the overage rule still speaks.
+        #expect(quote(balanceForward, PaymentRequest(amount: 1), commitments: all).problems.contains { $0.message.contains("already covered") })
     }
 
     @Test func aBranchThatTakesNoOnlinePaymentsRefuses() {
@@ -145,5 +146,26 @@ import KioskCore
         #expect(PaymentTerms.text(for: b) == "Pay now.")
         b.terms = "   "
         #expect(PaymentTerms.text(for: b) == PaymentTerms.defaultText)
+    }
+}
+
+@Suite struct OnePendingPaymentTests {
+    @Test func aPendingPaymentBlocksItsJobAndConsolidatedOnesBlockEveryJob() {
+        let a = Fx.jobAccount(jobs: [1, 2], items: [Fx.invoice("a", job: 1, open: 100), Fx.invoice("b", job: 2, open: 200)])
+        let branch = Fx.branch(financeFirst: false)
+        func quote(_ r: PaymentRequest, _ c: [PaymentCommitment]) -> PaymentQuote {
+            let scope: FigureScope = r.job.map { .job($0) } ?? .consolidated
+            return Figures.quote(a, scope: scope, branch: branch, today: Fx.d("2026-03-15"), request: r, commitments: c, currency: "USD")
+        }
+        let onJob1 = PaymentCommitment(paymentID: "P1PEND", job: 1, state: "pending", amount: 100, lines: ["a": 100])
+        let refused = quote(PaymentRequest(job: 1, invoices: ["a"]), [onJob1])
+        #expect(refused.problems.first?.kind == .conflict)
+        #expect(refused.problems.first?.message == "payment P1PEND for 1.00 USD is still pending on this account; a new one can be made once the store has processed it")
+        #expect(quote(PaymentRequest(job: 2, invoices: ["b"]), [onJob1]).problems.isEmpty, "another job may pay")
+        #expect(quote(PaymentRequest(invoices: ["b"]), [onJob1]).problems.first?.kind == .conflict, "a consolidated payment waits")
+        let consolidated = PaymentCommitment(paymentID: "P2PEND", job: nil, state: "pending", amount: 200, lines: ["b": 200])
+        #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [consolidated]).problems.first?.kind == .conflict)
+        let scheduled = PaymentCommitment(paymentID: "P3SCHD", job: 1, state: "scheduled", amount: 50, lines: ["a": 50])
+        #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [scheduled]).lines == [QuoteLine(id: "a", amount: 50)], "scheduled ones only count")
     }
 }

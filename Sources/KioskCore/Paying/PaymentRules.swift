@@ -63,6 +63,7 @@ public struct PaymentQuote: Sendable, Equatable {
 extension Figures {
     /// Prices a payment request by DOMAIN.md "Paying":
     ///
+    /// * one pending payment per account (per job), named in the refusal;
     /// * the branch must accept online payments;
     /// * open-item accounts pay chosen open invoices at their amount due (open amount less
     ///   linked credit memos) less what pending or scheduled payments already cover, so no
@@ -75,6 +76,13 @@ extension Figures {
     public static func quote(_ account: Account, scope: FigureScope, branch: Branch, today: LocalDate,
                              request: PaymentRequest, commitments: [PaymentCommitment], currency: String) -> PaymentQuote {
         var problems: [PaymentProblem] = []
+        // One pending payment per account (per job on job-billed accounts; a consolidated one
+        // counts for every job). Scheduled payments do not block, but count below.
+        if let pending = commitments.first(where: { c in
+            c.state == "pending" && (c.job == nil || request.job == nil || c.job == request.job)
+        }) {
+            problems.append(PaymentProblem(.conflict, "payment \(pending.paymentID) for \(Money.text(pending.amount, currency: currency)) is still pending on this account; a new one can be made once the store has processed it"))
+        }
         if !branch.acceptOnlinePayments {
             problems.append(PaymentProblem(.paymentsDisabled, "this store does not take payments at the kiosk for this account; please pay at the counter"))
         }

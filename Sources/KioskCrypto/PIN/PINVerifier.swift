@@ -1,26 +1,22 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import KioskCore
 
 /// Checks a customer's PIN against the PHC string of SYNC.md, `$pbkdf2-sha256$i=N$SALT$KEY`.
 ///
-/// The comparison takes the same time whichever byte differs, so timing does not reveal how
-/// much of a guess was right. Iterations are bounded (1,000…10,000,000) so a hostile sync
-/// document cannot make one sign-in cost minutes.
+/// The string's grammar and bounds are KioskCore's `PINHashFormat` (the same rules that
+/// validate sync documents); this adds the derivation. The comparison takes the same time
+/// whichever byte differs, so timing does not reveal how much of a guess was right.
 public struct PINHash: Sendable, Equatable {
-    public static let iterationRange = 1_000...10_000_000
     public let iterations: Int
     public let salt: [UInt8]
     public let key: [UInt8]
 
-    /// nil when the string is not a well-formed PBKDF2-SHA256 PHC string with a 32-byte key.
+    /// nil when the string is not a well-formed PBKDF2-SHA256 PHC string (`PINHashFormat`).
     public init?(phc text: String) {
-        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0].isEmpty, parts[1] == "pbkdf2-sha256", parts[2].hasPrefix("i="),
-              let n = Int(parts[2].dropFirst(2)), Self.iterationRange.contains(n),
-              let salt = Self.unpaddedBase64(parts[3]), salt.count >= 8,
-              let key = Self.unpaddedBase64(parts[4]), key.count == 32 else { return nil }
-        iterations = n; self.salt = salt; self.key = key
+        guard let format = PINHashFormat.parse(text) else { return nil }
+        iterations = format.iterations; salt = format.salt; key = format.key
     }
 
     /// Makes a hash for a PIN (demo data, tests, the back office's own tools).
@@ -49,12 +45,6 @@ public struct PINHash: Sendable, Equatable {
         guard let key = try? KDF.Insecure.PBKDF2.deriveKey(from: pin, salt: salt, using: .sha256, outputByteCount: 32,
                                                              unsafeUncheckedRounds: iterations) else { return [] }
         return key.withUnsafeBytes { Array($0) }
-    }
-
-    private static func unpaddedBase64(_ text: Substring) -> [UInt8]? {
-        guard !text.isEmpty, !text.contains("=") else { return nil }
-        let padded = String(text) + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
-        return Data(base64Encoded: padded).map { [UInt8]($0) }
     }
 
     private static func encode(_ bytes: [UInt8]) -> String {

@@ -140,10 +140,7 @@ struct PaymentHandlers: Sendable {
         let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
         let q = Figures.quote(stored.account, scope: scope, branch: stored.branch, today: stored.branch.today(at: now()),
                               request: request, commitments: commitments, currency: stored.currency)
-        var problems = q.problems.map { PaymentProblemWire(kind: $0.kind.rawValue, message: $0.message, item: $0.item) }
-        if let pending = commitments.first(where: { $0.state == "pending" && ($0.job == nil || request.job == nil || $0.job == request.job) }) {
-            problems.insert(PaymentProblemWire(kind: "conflict", message: "payment \(pending.paymentID) for \(Money.text(pending.amount, currency: stored.currency)) is still pending on this account; a new one can be made once the store has processed it", item: nil), at: 0)
-        }
+        let problems = q.problems.map { PaymentProblemWire(kind: $0.kind.rawValue, message: $0.message, item: $0.item) }
         return PaymentQuoteResult(total: q.total, currency: stored.currency,
                                   lines: q.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) }, problems: problems)
     }

@@ -11,15 +11,15 @@ actor LinkStatus {
     private(set) var lastContactAt: Date?
     private(set) var lastError: String?
     private(set) var lastSyncAt: Date?
-    private var rung = false
+    private var doorbell: AsyncStream<Void>.Continuation?
 
     func contact() { lastContactAt = Date(); lastError = nil }
     func failed(_ error: String) { lastError = error }
     func synced() { lastSyncAt = Date() }
 
     /// The relay's doorbell: a new outbox entry (or a manager's retry) rings it.
-    func ring() { rung = true }
-    func answerDoor() -> Bool { defer { rung = false }; return rung }
+    func setDoorbell(_ continuation: AsyncStream<Void>.Continuation) { doorbell = continuation }
+    func ring() { doorbell?.yield() }
 }
 
 /// Drains the outbox to the back office, one entry at a time in order, with the entry's own
@@ -36,9 +36,21 @@ struct OutboxRelay: Service {
     func run() async throws {
         let reset = (try? await store.resetInFlightOutbox()) ?? 0
         if reset > 0 { logger.notice("outbox entries left in flight by a stop are due again (same keys)", metadata: ["entries": "\(reset)"]) }
+        // One wake-up stream for the sender: rings (new entries) and a slow tick (entries whose
+        // retry time has come). The tick follows the backoff base, at most once a second, so
+        // an idle kiosk wakes once a second, not in a tight poll.
+        let (bell, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await status.setDoorbell(continuation)
+        let tick = Duration.seconds(min(max(client.settings.backoffBaseSeconds / 2, 0.05), 1))
         try await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await drain() }
+                group.addTask { await drain(bell) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: tick)
+                        continuation.yield()
+                    }
+                }
                 group.addTask { await every(.seconds(client.settings.statusPollSeconds)) { await pollOutcomes() } }
                 group.addTask { await every(.seconds(client.settings.syncIntervalSeconds)) { _ = await pullSync() } }
                 group.addTask { await every(.seconds(client.settings.heartbeatSeconds)) { await heartbeat() } }
@@ -57,8 +69,9 @@ struct OutboxRelay: Service {
 
     // MARK: Outbox
 
-    private func drain() async {
-        while !Task.isCancelled {
+    private func drain(_ bell: AsyncStream<Void>) async {
+        var wake = bell.makeAsyncIterator()
+        repeat {
             do {
                 while let entry = try await store.takeDueOutboxEntry(now: Date()) {
                     await deliver(entry)
@@ -67,14 +80,7 @@ struct OutboxRelay: Service {
             } catch {
                 logger.error("the outbox cannot be read", metadata: ["error": "\(error.description)"])
             }
-            // Sleep until the next entry is due, a new one arrives, or a second passes (a
-            // scheduled payment's day may come without anyone ringing).
-            let next = (try? await store.nextOutboxAttempt()).map { $0.timeIntervalSinceNow } ?? 1
-            let deadline = ContinuousClock.now + .seconds(min(max(next, 0.02), 1))
-            while ContinuousClock.now < deadline, !Task.isCancelled, !(await status.answerDoor()) {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        } while await wake.next() != nil && !Task.isCancelled
     }
 
     private func deliver(_ entry: OutboxItem) async {
