@@ -13,7 +13,7 @@ import KioskCore
         let a = act([
             Fx.sale("2026-05-01", amount: 1),       // this month, first day
             Fx.sale("2026-05-19", amount: 2),       // yesterday
-            Fx.sale("2026-05-20", amount: 4),       // today: not yet counted
+            Fx.sale("2026-05-20", amount: 4),       // today: counted (seed 004, issue 11)
             Fx.sale("2026-05-25", amount: 8),       // after today: never counted
             Fx.sale("2026-04-30", amount: 16),      // prior month
             Fx.sale("2026-04-01", amount: 32),      // prior month
@@ -22,8 +22,8 @@ import KioskCore
             Fx.sale("2025-01-01", amount: 256),     // prior year
             Fx.sale("2024-12-31", amount: 512),     // two years back
         ], today: "2026-05-20")
-        #expect(a.mtdSales == 3)
-        #expect(a.ytdSales == 1 + 2 + 16 + 32 + 64)
+        #expect(a.mtdSales == 1 + 2 + 4)
+        #expect(a.ytdSales == 1 + 2 + 4 + 16 + 32 + 64)
         #expect(a.priorMonthSales == 48)
         #expect(a.priorYearSales == 384)
     }
@@ -37,8 +37,9 @@ import KioskCore
             Fx.sale("2026-01-01", amount: 16),
             Fx.sale("2025-12-31", amount: 32),
         ], today: "2027-01-01")
-        #expect(a.ytdSales == 0)
-        #expect(a.mtdSales == 0)
+        // Today's sale is the year's first: YTD is zero only until it is made.
+        #expect(a.ytdSales == 1)
+        #expect(a.mtdSales == 1)
         #expect(a.priorMonthSales == 6)             // December of last year
         #expect(a.priorYearSales == 30)
     }
@@ -50,8 +51,8 @@ import KioskCore
             Fx.sale("2026-06-01", amount: 4),
             Fx.sale("2026-05-31", amount: 8),
         ], today: "2026-07-01")
-        #expect(a.mtdSales == 0)
-        #expect(a.ytdSales == 14)
+        #expect(a.mtdSales == 1)
+        #expect(a.ytdSales == 15)
         #expect(a.priorMonthSales == 6)
     }
 
@@ -63,9 +64,9 @@ import KioskCore
             Fx.sale("2028-01-31", amount: 8),
             Fx.sale("2027-02-28", amount: 16),
         ], today: "2028-03-01")
-        #expect(a.mtdSales == 0)
+        #expect(a.mtdSales == 1)
         #expect(a.priorMonthSales == 6)
-        #expect(a.ytdSales == 14)
+        #expect(a.ytdSales == 15)
         #expect(a.priorYearSales == 16)
     }
 

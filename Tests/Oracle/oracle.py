@@ -195,9 +195,10 @@ class Oracle:
                     total += s["amount"]
             return total
 
-        yesterday = today - dt.timedelta(days=1)
-        result["ytd_sales"] = period(year_start, yesterday)
-        result["mtd_sales"] = period(month_start, yesterday)
+        # DOMAIN.md "Activity figures": YTD from 1 January through today, MTD from the 1st
+        # through today, today's sales included.
+        result["ytd_sales"] = period(year_start, today)
+        result["mtd_sales"] = period(month_start, today)
         result["prior_month_sales"] = period(prev_month_start, prev_month_end)
         result["prior_year_sales"] = period(prev_year_start, prev_year_end)
         return result

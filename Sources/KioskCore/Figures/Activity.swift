@@ -11,9 +11,10 @@ public struct Activity: Equatable, Sendable {
     /// they do not move this figure.
     public var lastPaymentDate: LocalDate?
     public var lastPaymentAmount: Int?
-    /// From 1 January up to yesterday: zero on 1 January.
+    /// From 1 January through today, today's sales included (seed 004: "all sales ... for
+    /// the current calendar year"); zero on 1 January only until the year's first sale.
     public var ytdSales: Int
-    /// From the 1st of the month up to yesterday: zero on the 1st.
+    /// From the 1st of the month through today, today's sales included.
     public var mtdSales: Int
     /// The whole previous calendar month.
     public var priorMonthSales: Int
@@ -31,8 +32,8 @@ public struct Activity: Equatable, Sendable {
 
 extension Figures {
     /// Activity for `scope` as of `today` (the branch's day). Periods are calendar periods,
-    /// not rolling windows. The current periods stop before today because DOMAIN.md wants
-    /// YTD zero on 1 January and MTD zero on the 1st: today's sales are not yet closed.
+    /// not rolling windows. The current periods run through today: a sale made this morning
+    /// is part of this month's and this year's sales (sales dated after today never count).
     /// Period sums take sale amounts without tax, include adjustments (which may be
     /// negative) and leave gift cards out, since a gift card is money held, not a sale.
     public static func activity(_ a: Account, scope: FigureScope, today: LocalDate) -> Activity {
@@ -47,7 +48,7 @@ extension Figures {
             }
             guard !sale.giftCard else { continue }
             let d = sale.date
-            if d.year == today.year && d < today {
+            if d.year == today.year && d <= today {
                 ytd += sale.amount
                 if d.month == today.month { mtd += sale.amount }
             }
