@@ -71,11 +71,24 @@ extension KioskStore {
         } catch { throw KioskStore.translate(error, path: path) }
     }
 
-    /// A right PIN clears the contact's count.
-    public func clearPINFailures(account: String, contact: String) async throws(StoreError) {
+    /// A right PIN after `recordPINFailure` counted the attempt in advance: the contact who
+    /// signed in starts afresh, and every other candidate gets back the state it had before
+    /// this attempt, in one transaction.
+    public func settleRightPIN(account: String, contact: String, restoring before: [String: PINAttemptState]) async throws(StoreError) {
         do {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM pin_attempt WHERE account = ? AND contact = ?", arguments: [account, contact])
+                for (other, state) in before where other != contact {
+                    if state.failures == 0 && state.lockedUntil == nil {
+                        try db.execute(sql: "DELETE FROM pin_attempt WHERE account = ? AND contact = ?", arguments: [account, other])
+                    } else {
+                        try db.execute(sql: """
+                            INSERT INTO pin_attempt (account, contact, failures, locked_until) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(account, contact) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
+                            """, arguments: [account, other, state.failures,
+                                             state.lockedUntil.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }])
+                    }
+                }
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }

@@ -58,4 +58,56 @@ struct StorageFaultTests {
         #expect(paid.result["state"] as? String == "pending", "\(paid)")
         #expect(try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, "PRAGMA integrity_check"]).stdout.hasPrefix("ok"))
     }
+
+    /// Issue 11, rule 6: while a wrong PIN cannot be counted durably, no PIN is checked at all.
+    @Test("PIN lockout fails closed: on a full disk and while writes are locked out, even the right PIN is not checked")
+    func pinLockoutFailsClosed() throws {
+        let mountPoint = try makeScratchDirectory("pin-closed")
+        #expect(try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint]).status == 0)
+        defer { _ = try? runProcess("/bin/umount", ["-l", mountPoint]) }
+        let daemon = try DaemonProcess(label: "pin-closed", dataDirectory: mountPoint + "/data")
+        defer { daemon.stop() }
+        let staff = try daemon.client()
+        #expect(try staff.call("sync.apply", params: PayingStore.document(count: 3)).error == nil)
+        let db = mountPoint + "/data/kiosk.sqlite"
+        func attempt(_ pin: String) throws -> [String: Any] {
+            try daemon.client().call("session.begin", params: ["account": "C10000", "pin": pin])
+        }
+
+        // 1. A real full disk: every write needs a new WAL block and none is left.
+        _ = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, "PRAGMA wal_checkpoint(TRUNCATE)"])
+        let filler = mountPoint + "/filler"
+        _ = try runProcess("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k"])
+        for _ in 0..<8 {
+            let wrong = try attempt("9999")
+            #expect(wrong.errorKind == "storage_unavailable", "\(wrong)")
+            #expect(wrong.errorMessage.hasPrefix("Sign-in is unavailable right now"), "\(wrong.errorMessage)")
+        }
+        let right = try attempt(PayingStore.pin)
+        #expect(right.errorKind == "storage_unavailable", "the right PIN is not even checked: \(right)")
+        try FileManager.default.removeItem(atPath: filler)
+        let counted = try attempt("9999")
+        #expect(counted.errorData["attempts_left"] as? Int == 4, "counting resumes once it can be written: \(counted)")
+        #expect(try attempt(PayingStore.pin).error == nil)
+
+        // 2. Injected write errors: another process holds SQLite's write lock past the daemon's
+        // 5 s busy timeout, so every write fails while reads go on.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [db]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 1;\n".utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        let lockedWrong = try attempt("9999")
+        let lockedRight = try attempt(PayingStore.pin)
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
+        holder.waitUntilExit()
+        #expect(lockedWrong.errorKind == "storage_unavailable", "\(lockedWrong)")
+        #expect(lockedRight.errorKind == "storage_unavailable", "\(lockedRight)")
+        #expect(try attempt(PayingStore.pin).error == nil, "signs in once writes work again")
+        #expect(try attempt("9999").errorData["attempts_left"] as? Int == 4, "the right PIN cleared the count; this is the first miss")
+    }
 }

@@ -137,12 +137,26 @@ struct SignIn {
 
         // Locked contacts are not tried at all; when every candidate is locked, say until when.
         var open: [SignInContact] = []
+        var before: [String: PINAttemptState] = [:]
         var soonest: Date?
         for contact in candidates where contact.pinHash != nil {
             let state = try await attempts(contact)
-            if state.isLocked(at: now), let until = state.lockedUntil { soonest = min(soonest ?? until, until) } else { open.append(contact) }
+            if state.isLocked(at: now), let until = state.lockedUntil { soonest = min(soonest ?? until, until) } else {
+                open.append(contact)
+                before[contact.id] = state
+            }
         }
         guard !open.isEmpty else { throw lockedOut(until: soonest ?? now) }
+
+        // Fail closed: the attempt is counted as a failure durably BEFORE any PIN is checked.
+        // When the database cannot take that write (disk full, read-only, I/O error) no PIN is
+        // verified at all, so a failing disk never allows unlimited guesses. A right PIN then
+        // undoes the count.
+        let states: [String: PINAttemptState]
+        do {
+            states = try await store.recordPINFailure(account: params.account, contacts: open.map(\.id), at: now,
+                                                      maxFailures: policy.maxPINFailures, lockFor: TimeInterval(policy.lockMinutes * 60))
+        } catch { throw pinNotCheckable(error) }
 
         var pin = Array(params.pin.utf8)
         defer { for i in pin.indices { pin[i] = 0 } }
@@ -150,15 +164,10 @@ struct SignIn {
             open.first { contact in contact.pinHash.flatMap(PINHash.init(phc:))?.verify(pin: buffer) ?? false }
         }
         if let match {
-            do { try await store.clearPINFailures(account: match.account, contact: match.id) }
-            catch { throw RPCError.app(.storageUnavailable, error.description) }
+            do { try await store.settleRightPIN(account: match.account, contact: match.id, restoring: before) }
+            catch { throw pinNotCheckable(error) }
             return match
         }
-        let states: [String: PINAttemptState]
-        do {
-            states = try await store.recordPINFailure(account: params.account, contacts: open.map(\.id), at: now,
-                                                      maxFailures: policy.maxPINFailures, lockFor: TimeInterval(policy.lockMinutes * 60))
-        } catch { throw RPCError.app(.storageUnavailable, error.description) }
         if let until = states.values.compactMap(\.lockedUntil).filter({ $0 > now }).min(), states.values.allSatisfy({ $0.isLocked(at: now) }) {
             throw lockedOut(until: until)
         }
@@ -170,7 +179,12 @@ struct SignIn {
 
     private func attempts(_ contact: SignInContact) async throws -> PINAttemptState {
         do { return try await store.pinAttempts(account: contact.account, contact: contact.id) }
-        catch { throw RPCError.app(.storageUnavailable, error.description) }
+        catch { throw pinNotCheckable(error) }
+    }
+
+    /// Sign-in is closed while attempts cannot be counted; the customer is told in their words.
+    private func pinNotCheckable(_ error: StoreError) -> RPCError {
+        RPCError.app(.storageUnavailable, "Sign-in is unavailable right now because the kiosk cannot record attempts. Please ask staff. (\(error.description))")
     }
 
     private func lockedOut(until: Date) -> RPCError {
