@@ -11,8 +11,9 @@ set -euo pipefail
 # library) emulates USB devices so tests run the real libusb code paths without hardware.
 # Crypto: OpenSSL's libcrypto (libssl-dev) gives TDES/AES blocks for DUKPT (swift-crypto has no DES).
 # Front: ncursesw (libncurses-dev) draws kiosk-front; tmux runs it in its end-to-end tests.
+# Clocks: faketime (libfaketime) runs a restarted kioskd a day later in the money-rule tests.
 packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 ca-certificates
-          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux)
+          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -73,14 +73,21 @@ struct AccountHistory: Sendable {
                              total: rows.reduce(0) { $0 + $1.remaining }, currency: currency)
     }
 
+    /// The back office's processed payments, and this kiosk's payments in their real state
+    /// (every state but deleted). A payment processed here stays listed, as processed, until
+    /// the back office's history carries it (same id): then only the back office's row is.
     static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String) -> HistoryResult {
         let processed = account.payments.filter { job == nil || $0.job == job }.map {
-            HistoryResult.Row(id: $0.id, date: $0.date.description, job: $0.job, amount: $0.amount, method: $0.method,
-                              state: "processed", pending: false)
+            HistoryResult.Row(id: $0.id, source: "backoffice", date: $0.date.description, job: $0.job, amount: $0.amount,
+                              method: $0.method, state: "processed", pending: false)
         }
-        let taken = kiosk.filter { !["processed", "deleted"].contains($0.state) && (job == nil || $0.job == job) }.map {
-            HistoryResult.Row(id: $0.id, date: $0.createdAt, job: $0.job, amount: $0.amount, method: $0.methodDescription,
-                              state: $0.state, pending: true)
+        let carried = Set(account.payments.map(\.id))
+        let taken = kiosk.filter { $0.state != "deleted" && !carried.contains($0.id) && (job == nil || $0.job == job) }.map {
+            HistoryResult.Row(id: $0.id, source: "kiosk", date: $0.createdAt, job: $0.job, amount: $0.amount, method: $0.methodDescription,
+                              state: $0.state, pending: $0.state == "pending",
+                              payOn: ["scheduled", "waiting"].contains($0.state) ? $0.payOn : nil,
+                              reason: $0.state == "rejected" ? $0.reason : nil, message: $0.state == "rejected" ? $0.message : nil,
+                              waitingFor: $0.state == "waiting" ? $0.waitingFor : nil)
         }
         return HistoryResult(payments: (taken + processed).sorted { $0.date > $1.date }, currency: currency)
     }

@@ -78,10 +78,17 @@ struct AccountReads: Sendable {
     func openItems(_ params: AccountParams) async throws -> OpenItemsResult {
         let (stored, scope, today) = try await load(params)
         let o = Figures.openItems(stored.account, scope: scope, branch: stored.branch, today: today)
+        let commitments: [PaymentCommitment]
+        do { commitments = try await store.commitments(account: stored.account.number) } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
+        }
+        // Never charge twice: an invoice a payment covers is listed as being paid by it.
+        let covers = Figures.covers(commitments)
         return OpenItemsResult(
             invoices: o.invoices.map {
                 .init(id: $0.id, number: $0.number, job: $0.job, date: $0.date.description, dueDate: $0.dueDate?.description,
-                      poNumber: $0.poNumber, amount: $0.amount, openAmount: $0.openAmount, amountDue: $0.amountDue, pastDue: $0.pastDue)
+                      poNumber: $0.poNumber, amount: $0.amount, openAmount: $0.openAmount, amountDue: $0.amountDue, pastDue: $0.pastDue,
+                      coveredBy: covers[$0.id].map { $0.map { .init(id: $0.paymentID, state: $0.state) } })
             },
             financeCharges: o.financeCharges, financeChargesRequired: o.financeChargesRequired, currency: stored.currency)
     }

@@ -69,17 +69,48 @@ public struct HistoryParams: Codable, Sendable, Equatable {
 public struct HistoryResult: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
         public var id: String
-        /// `YYYY-MM-DD` (processed) or the RFC 3339 instant the kiosk took it (pending).
+        /// `backoffice` (the sync's processed payments) or `kiosk` (this kiosk's payments).
+        public var source: String
+        /// `YYYY-MM-DD` (back office) or the RFC 3339 instant the kiosk took it.
         public var date: String
         public var job: Int?
         public var amount: Int
         public var method: String
-        /// `processed` (from the back office), or a kiosk payment's state (`pending`, …).
+        /// `processed`, or a kiosk payment's state: `pending`, `scheduled`, `waiting`, `rejected`.
         public var state: String
-        /// Taken at this kiosk and not yet in the back office's records.
+        /// True only for `state: "pending"`.
         public var pending: Bool
-        public init(id: String, date: String, job: Int?, amount: Int, method: String, state: String, pending: Bool) {
-            self.id = id; self.date = date; self.job = job; self.amount = amount; self.method = method; self.state = state; self.pending = pending
+        /// Scheduled and waiting payments: their day.
+        public var payOn: String?
+        /// Rejected payments: the reason and the manager's message.
+        public var reason: String?
+        public var message: String?
+        /// Waiting payments: the pending payment they wait for.
+        public var waitingFor: String?
+        enum CodingKeys: String, CodingKey {
+            case id, source, date, job, amount, method, state, pending, payOn = "pay_on", reason, message, waitingFor = "waiting_for"
+        }
+        public init(id: String, source: String = "backoffice", date: String, job: Int?, amount: Int, method: String, state: String,
+                    pending: Bool, payOn: String? = nil, reason: String? = nil, message: String? = nil, waitingFor: String? = nil) {
+            self.id = id; self.source = source; self.date = date; self.job = job; self.amount = amount; self.method = method
+            self.state = state; self.pending = pending; self.payOn = payOn; self.reason = reason; self.message = message
+            self.waitingFor = waitingFor
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            // Daemons before issue 11 sent no source: a pending row was the kiosk's.
+            pending = try c.decode(Bool.self, forKey: .pending)
+            source = try c.decodeIfPresent(String.self, forKey: .source) ?? (pending ? "kiosk" : "backoffice")
+            date = try c.decode(String.self, forKey: .date)
+            job = try c.decodeIfPresent(Int.self, forKey: .job)
+            amount = try c.decode(Int.self, forKey: .amount)
+            method = try c.decode(String.self, forKey: .method)
+            state = try c.decode(String.self, forKey: .state)
+            payOn = try c.decodeIfPresent(String.self, forKey: .payOn)
+            reason = try c.decodeIfPresent(String.self, forKey: .reason)
+            message = try c.decodeIfPresent(String.self, forKey: .message)
+            waitingFor = try c.decodeIfPresent(String.self, forKey: .waitingFor)
         }
     }
     public var payments: [Row]

@@ -137,10 +137,16 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
         public var attemptsLeft: Int?
         /// Locked out: seconds until sign-in is possible again.
         public var retryAfter: Int?
-        public init(kind: ErrorKind? = nil, path: String? = nil, attemptsLeft: Int? = nil, retryAfter: Int? = nil) {
+        /// Processing a rejected payment would pay twice: the payments that now cover its
+        /// invoices, and those invoices (item ids).
+        public var payments: [String]?
+        public var invoices: [String]?
+        public init(kind: ErrorKind? = nil, path: String? = nil, attemptsLeft: Int? = nil, retryAfter: Int? = nil,
+                    payments: [String]? = nil, invoices: [String]? = nil) {
             self.kind = kind; self.path = path; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
+            self.payments = payments; self.invoices = invoices
         }
-        enum CodingKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after" }
+        enum CodingKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", payments, invoices }
     }
     public var code: Int
     public var message: String

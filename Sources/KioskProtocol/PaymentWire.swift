@@ -30,13 +30,22 @@ public struct PaymentOptions: Codable, Sendable, Equatable {
     public var cardsOnFile: [CardOnFile]
     public var terms: Terms
     public var acceptsOnlinePayments: Bool
-    public init(receivablesType: String, currency: String, cardsOnFile: [CardOnFile], terms: Terms, acceptsOnlinePayments: Bool) {
+    /// The pending payment that keeps this scope from paying again now (one pending payment
+    /// per account, per job), so the front does not offer "Pay" at all. Absent when none.
+    public var pendingPayment: PendingPayment?
+    public struct PendingPayment: Codable, Sendable, Equatable {
+        public var id: String
+        public var amount: Int
+        public init(id: String, amount: Int) { self.id = id; self.amount = amount }
+    }
+    public init(receivablesType: String, currency: String, cardsOnFile: [CardOnFile], terms: Terms, acceptsOnlinePayments: Bool,
+                pendingPayment: PendingPayment? = nil) {
         self.receivablesType = receivablesType; self.currency = currency; self.cardsOnFile = cardsOnFile; self.terms = terms
-        self.acceptsOnlinePayments = acceptsOnlinePayments
+        self.acceptsOnlinePayments = acceptsOnlinePayments; self.pendingPayment = pendingPayment
     }
     enum CodingKeys: String, CodingKey {
         case receivablesType = "receivables_type", currency, cardsOnFile = "cards_on_file", terms
-        case acceptsOnlinePayments = "accepts_online_payments"
+        case acceptsOnlinePayments = "accepts_online_payments", pendingPayment = "pending_payment"
     }
 }
 
@@ -136,16 +145,18 @@ public struct PaymentSummaryWire: Codable, Sendable, Equatable {
     public var methodDescription: String
     public var reason: String?
     public var message: String?
+    /// A waiting payment: the pending one it waits for.
+    public var waitingFor: String?
     public var lines: [PaymentLineWire]
     public init(id: String, account: String, job: Int?, amount: Int, currency: String, state: String, createdAt: String, payOn: String?,
-                methodDescription: String, reason: String?, message: String?, lines: [PaymentLineWire]) {
+                methodDescription: String, reason: String?, message: String?, waitingFor: String? = nil, lines: [PaymentLineWire]) {
         self.id = id; self.account = account; self.job = job; self.amount = amount; self.currency = currency; self.state = state
         self.createdAt = createdAt; self.payOn = payOn; self.methodDescription = methodDescription; self.reason = reason
-        self.message = message; self.lines = lines
+        self.message = message; self.waitingFor = waitingFor; self.lines = lines
     }
     enum CodingKeys: String, CodingKey {
         case id, account, job, amount, currency, state, createdAt = "created_at", payOn = "pay_on"
-        case methodDescription = "method_description", reason, message, lines
+        case methodDescription = "method_description", reason, message, waitingFor = "waiting_for", lines
     }
 }
 
@@ -163,6 +174,15 @@ public struct PaymentsListResult: Codable, Sendable, Equatable {
 public struct PaymentIDParams: Codable, Sendable {
     public var id: String
     public init(id: String) { self.id = id }
+}
+
+/// `payment.process`: `overlap_ok` confirms processing a rejected payment whose invoices
+/// another payment now covers (audited).
+public struct PaymentProcessParams: Codable, Sendable {
+    public var id: String
+    public var overlapOK: Bool?
+    public init(id: String, overlapOK: Bool? = nil) { self.id = id; self.overlapOK = overlapOK }
+    enum CodingKeys: String, CodingKey { case id, overlapOK = "overlap_ok" }
 }
 
 /// `payment.reject`: the reason is one of two the customer is shown, with the manager's message.

@@ -36,6 +36,10 @@ extension KioskStore {
     public func takeDueOutboxEntry(now: Date) async throws(StoreError) -> OutboxItem? {
         do {
             return try await pool.write { db in
+                // A scheduled payment's entry falls due at the start of its day; whether the
+                // payment then runs or waits for another of its scope is settled first, in this
+                // transaction, so a waiting payment never reaches the back office.
+                try PaymentQueue.settle(db, now: now)
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT * FROM outbox WHERE state = 'due' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
                     """, arguments: [now.formatted(Self.iso)]) else { return nil }
@@ -108,7 +112,7 @@ extension KioskStore {
             return try await pool.read { db in
                 try String.fetchAll(db, sql: """
                     SELECT p.id FROM payment p JOIN outbox o ON o.payment = p.id AND o.topic = 'payment' AND o.state = 'delivered'
-                    WHERE p.state IN ('pending', 'scheduled', 'rejected') ORDER BY p.created_at
+                    WHERE p.state IN ('pending', 'scheduled', 'waiting', 'rejected') ORDER BY p.created_at
                     """)
             }
         } catch { throw KioskStore.translate(error, path: path) }
@@ -121,7 +125,8 @@ extension KioskStore {
         let audit = AuditEntry(uid: 0, userName: "back office", role: "backoffice", action: "backoffice.outcome", detail: "")
         switch status {
         case "processed" where current.state != "processed":
-            _ = try await processPayment(id: id, kioskID: "", now: now, audit: audit, tellBackOffice: false)
+            // The back office's decision stands even over an overlap; the audit row says so.
+            _ = try await processPayment(id: id, kioskID: "", now: now, audit: audit, tellBackOffice: false, overlapOK: true)
         case "rejected" where current.state != "rejected" || current.reason != reason || current.message != message:
             guard let reason, let message else { return false }
             _ = try await rejectPayment(id: id, reason: reason, message: message, kioskID: "", now: now, audit: audit, tellBackOffice: false)

@@ -48,7 +48,12 @@ public struct SubmittedPayment: Sendable, Equatable {
 public struct PaymentRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: String
     public var message: String
-    public init(_ kind: String, _ message: String) { self.kind = kind; self.message = message }
+    /// Processing a rejected payment would pay these again (the refusal's `data`).
+    public var overlap: PaymentOverlap?
+    public init(_ kind: String, _ message: String, overlap: PaymentOverlap? = nil) {
+        self.kind = kind; self.message = message; self.overlap = overlap
+    }
+    public init(_ problem: PaymentProblem) { self.init(problem.kind.rawValue, problem.message) }
     public var description: String { message }
 }
 
@@ -70,7 +75,8 @@ extension KioskStore {
         }
     }
 
-    /// Pending and scheduled payments of an account, with what they cover.
+    /// The account's payments that cover what they pay for (pending, scheduled, waiting, and
+    /// processed here until the back office's history carries them), with their lines.
     public func commitments(account: String) async throws(StoreError) -> [PaymentCommitment] {
         do { return try await pool.read { db in try PaymentWriter.commitments(db, account: account) } }
         catch { throw KioskStore.translate(error, path: path) }
@@ -119,18 +125,17 @@ struct PaymentWriter {
         let today = stored.branch.today(at: s.now)
         let commitments = try Self.commitments(db, account: s.account)
 
-        let quote = Figures.quote(account, scope: scope, branch: stored.branch, today: today, request: s.request,
+        var request = s.request
+        request.payOn = s.payOn
+        let quote = Figures.quote(account, scope: scope, branch: stored.branch, today: today, request: request,
                                   commitments: commitments, currency: stored.currency)
-        if let problem = quote.problems.first {
-            throw PaymentRefusal(problem.kind.rawValue, problem.message)
-        }
+        if let problem = quote.problems.first { throw PaymentRefusal(problem) }
         guard quote.total > 0 else { throw PaymentRefusal("invalid_amount", "there is nothing to pay") }
 
         // The date: today (or none) is pending now; a later day up to a year ahead is scheduled.
         var state = "pending"
         if let payOn = s.payOn {
-            guard payOn >= today else { throw PaymentRefusal("invalid_params", "the payment date is in the past; choose today or a later day") }
-            guard payOn <= today.adding(days: 365) else { throw PaymentRefusal("invalid_params", "a payment can be scheduled at most a year ahead") }
+            if let problem = PaymentSchedule.problem(payOn: payOn, today: today) { throw PaymentRefusal(problem) }
             if payOn > today { state = "scheduled" }
         }
 
@@ -261,16 +266,7 @@ struct PaymentWriter {
     }
 
     static func commitments(_ db: Database, account: String) throws -> [PaymentCommitment] {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, job, state, amount FROM payment WHERE account = ? AND state IN ('pending', 'scheduled') ORDER BY created_at",
-                                    arguments: [account])
-        return try rows.map { r in
-            let id: String = r["id"]
-            var lines: [String: Int] = [:]
-            for l in try Row.fetchAll(db, sql: "SELECT item, amount FROM payment_line WHERE payment = ?", arguments: [id]) {
-                lines[l["item"], default: 0] += l["amount"] as Int
-            }
-            return PaymentCommitment(paymentID: id, job: r["job"], state: r["state"], amount: r["amount"], lines: lines)
-        }
+        try PaymentQueue.commitments(db, account: account)
     }
 
     static func profilePermissions(_ db: Database) throws -> [String: [String]] {

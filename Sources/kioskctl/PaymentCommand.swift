@@ -11,7 +11,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List payments, newest first (deleted ones only with --state deleted).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "pending, scheduled, processed, rejected or deleted.") var state: String?
+        @Option(help: "pending, scheduled, waiting, processed, rejected or deleted.") var state: String?
         @Option(help: "Only this account.") var account: String?
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
@@ -29,11 +29,15 @@ struct PaymentsCommand: AsyncParsableCommand {
                     for p in list.payments {
                         let job = p.job.map(String.init) ?? "-"
                         let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
-                        Output.line([p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
-                                     job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
-                                     p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
-                                     p.methodDescription].joined(separator: " ")
-                            + (p.payOn.map { "  (pay on \($0))" } ?? "") + (p.reason.map { "  [\($0): \(p.message ?? "")]" } ?? ""))
+                        let columns: [String] = [p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
+                                                 job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
+                                                 p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
+                                                 p.methodDescription]
+                        var notes = ""
+                        if let day = p.payOn { notes += "  (pay on \(day))" }
+                        if let other = p.waitingFor { notes += "  (waiting for \(other))" }
+                        if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
+                        Output.line(columns.joined(separator: " ") + notes)
                     }
                 }
             }
@@ -50,10 +54,13 @@ struct PaymentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Process a payment: it becomes an unapplied credit on the account; its amount cannot change.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The payment's temporary id.") var id: String
+        @Flag(help: "Process a rejected payment even though another payment now covers some of its invoices (it would charge twice; audited).")
+        var overlapOK = false
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p: PaymentSummaryWire = try await client.call(Method.paymentProcess.rawValue, params: PaymentIDParams(id: id))
+                    let p: PaymentSummaryWire = try await client.call(Method.paymentProcess.rawValue,
+                                                                      params: PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
                     Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
                 }
             }
@@ -115,7 +122,7 @@ struct OutboxCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List outbox entries, newest first.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "due, in_flight, delivered or dead.") var state: String?
+        @Option(help: "due, held (a waiting payment's), in_flight, delivered or dead.") var state: String?
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
             try await reportingFailures {

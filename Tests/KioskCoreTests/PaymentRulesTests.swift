@@ -147,6 +147,38 @@ import KioskCore
         b.terms = "   "
         #expect(PaymentTerms.text(for: b) == PaymentTerms.defaultText)
     }
+
+    // Issue 11: what covers an invoice, and a payment processed here until the back office carries it.
+    @Test func processedHereStillCoversItsInvoicesButNotTwiceOnBalanceForward() {
+        let processed = PaymentCommitment(paymentID: "K1", job: nil, state: "processed", amount: 10_000, lines: ["i1": 10_000])
+        let q = quote(openItem, PaymentRequest(invoices: ["i1"]), commitments: [processed])
+        #expect(q.problems.first?.message == "invoice i1 is already being paid by payment K1", "\(q.problems)")
+        #expect(Figures.covers([processed])["i1"]?.map(\.paymentID) == ["K1"])
+        #expect(Figures.covers([PaymentCommitment(paymentID: "R", job: nil, state: "rejected", amount: 1, lines: ["i1": 1])]).isEmpty)
+
+        // Balance forward: while its unapplied credit is on the account, Total already counts it.
+        let bf = PaymentCommitment(paymentID: "K2", job: nil, state: "processed", amount: 4_000, lines: ["balance": 4_000])
+        var withCredit = balanceForward
+        withCredit.items.append(Fx.item(PaymentCommitment.kioskCreditID("K2"), .payment, open: 4_000))
+        let total = Figures.balances(withCredit, scope: .account).total
+        #expect(quote(withCredit, PaymentRequest(amount: total), commitments: [bf]).total == total)
+        // A sync that dropped the credit without carrying the payment: the payment still counts.
+        #expect(quote(balanceForward, PaymentRequest(amount: 10_500), commitments: [bf]).problems.map(\.kind) == [.invalidAmount])
+        #expect(quote(balanceForward, PaymentRequest(amount: 6_500), commitments: [bf]).total == 6_500)
+    }
+
+    @Test func scopesAndTheDayWindow() {
+        #expect(PaymentScope.overlaps(nil, 3) && PaymentScope.overlaps(2, nil) && PaymentScope.overlaps(1, 1))
+        #expect(!PaymentScope.overlaps(1, 2))
+        let waiting = PaymentCommitment(paymentID: "W", job: 1, state: "waiting", amount: 1, lines: [:])
+        let pending = PaymentCommitment(paymentID: "P", job: 1, state: "pending", amount: 1, lines: [:])
+        #expect(PaymentScope.pendingBlocker(for: 1, among: [waiting, pending])?.paymentID == "P")
+        #expect(PaymentScope.pendingBlocker(for: 2, among: [waiting, pending]) == nil)
+        #expect(PaymentSchedule.problem(payOn: today, today: today) == nil)
+        #expect(PaymentSchedule.problem(payOn: today.adding(days: 365), today: today) == nil)
+        #expect(PaymentSchedule.problem(payOn: today.adding(days: 366), today: today)?.kind == .invalidParams)
+        #expect(PaymentSchedule.problem(payOn: today.adding(days: -1), today: today)?.kind == .invalidParams)
+    }
 }
 
 @Suite struct OnePendingPaymentTests {
@@ -160,12 +192,18 @@ import KioskCore
         let onJob1 = PaymentCommitment(paymentID: "P1PEND", job: 1, state: "pending", amount: 100, lines: ["a": 100])
         let refused = quote(PaymentRequest(job: 1, invoices: ["a"]), [onJob1])
         #expect(refused.problems.first?.kind == .conflict)
-        #expect(refused.problems.first?.message == "payment P1PEND for 1.00 USD is still pending on this account; a new one can be made once the store has processed it")
+        #expect(refused.problems.first?.message == "Payment P1PEND for 1.00 USD is still pending on this account; the store must process it before another payment can go ahead.")
         #expect(quote(PaymentRequest(job: 2, invoices: ["b"]), [onJob1]).problems.isEmpty, "another job may pay")
         #expect(quote(PaymentRequest(invoices: ["b"]), [onJob1]).problems.first?.kind == .conflict, "a consolidated payment waits")
         let consolidated = PaymentCommitment(paymentID: "P2PEND", job: nil, state: "pending", amount: 200, lines: ["b": 200])
         #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [consolidated]).problems.first?.kind == .conflict)
         let scheduled = PaymentCommitment(paymentID: "P3SCHD", job: 1, state: "scheduled", amount: 50, lines: ["a": 50])
         #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [scheduled]).lines == [QuoteLine(id: "a", amount: 50)], "scheduled ones only count")
+        // A payment for a later day is not refused by a pending one (it waits on its day if need be).
+        let later = PaymentRequest(job: 1, invoices: ["a"], payOn: Fx.d("2026-03-16"))
+        #expect(quote(later, [PaymentCommitment(paymentID: "P1PEND", job: 1, state: "pending", amount: 50, lines: ["a": 50])]).problems.isEmpty)
+        var today = later
+        today.payOn = Fx.d("2026-03-15")
+        #expect(quote(today, [onJob1]).problems.first?.kind == .conflict, "dated today is now")
     }
 }

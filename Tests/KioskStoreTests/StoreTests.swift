@@ -74,7 +74,8 @@ struct StoreOpeningTests {
     func migrations() throws {
         let store = try KioskStore(directory: try scratchDirectory())
         let applied = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(applied == ["001_accounts", "002_audit_log", "003_allowed_devices", "004_sealing", "005_payments", "006_backoffice_link"])
+        #expect(applied == ["001_accounts", "002_audit_log", "003_allowed_devices", "004_sealing", "005_payments", "006_backoffice_link",
+                           "007_payment_waiting"])
     }
 }
 

@@ -8,14 +8,22 @@ public struct PaymentRequest: Sendable, Equatable {
     public var includeFinanceCharges: Bool
     /// Balance-forward accounts: the amount, in minor units.
     public var amount: Int?
+    /// The day it is to run; nil or today: now.
+    public var payOn: LocalDate?
 
-    public init(job: Int? = nil, invoices: [String] = [], includeFinanceCharges: Bool = false, amount: Int? = nil) {
+    public init(job: Int? = nil, invoices: [String] = [], includeFinanceCharges: Bool = false, amount: Int? = nil, payOn: LocalDate? = nil) {
         self.job = job; self.invoices = invoices; self.includeFinanceCharges = includeFinanceCharges; self.amount = amount
+        self.payOn = payOn
     }
 }
 
-/// A payment already submitted and not yet processed (pending or scheduled): what it covers.
+/// A kiosk payment that covers what it pays for (DOMAIN.md "Paying", "Never charge twice"):
+/// pending, scheduled or waiting, or processed here and not yet in the back office's history.
+/// A rejected or deleted payment covers nothing.
 public struct PaymentCommitment: Sendable, Equatable {
+    /// The states in which a kiosk payment covers its lines.
+    public static let coveringStates: Set<String> = ["pending", "scheduled", "waiting", "processed"]
+
     public var paymentID: String
     public var job: Int?
     public var state: String
@@ -25,6 +33,43 @@ public struct PaymentCommitment: Sendable, Equatable {
 
     public init(paymentID: String, job: Int?, state: String, amount: Int, lines: [String: Int]) {
         self.paymentID = paymentID; self.job = job; self.state = state; self.amount = amount; self.lines = lines
+    }
+
+    /// The unapplied credit a payment processed at the kiosk leaves on the account until the
+    /// back office's data replaces it.
+    public static func kioskCreditID(_ payment: String) -> String { "KIOSK-\(payment)" }
+}
+
+/// Which payments compete for "one pending payment per account (per job)".
+public enum PaymentScope {
+    /// Two payments of one account share a scope when either is for the whole account (no
+    /// job: an account-billed account, or a consolidated payment) or both are for one job.
+    public static func overlaps(_ a: Int?, _ b: Int?) -> Bool { a == nil || b == nil || a == b }
+
+    /// The pending payment among `commitments` that keeps a payment for `job` from being
+    /// pending too, if any.
+    public static func pendingBlocker(for job: Int?, among commitments: [PaymentCommitment]) -> PaymentCommitment? {
+        commitments.first { $0.state == "pending" && overlaps($0.job, job) }
+    }
+}
+
+/// When a payment may be dated: today, or a later day up to a year ahead.
+public enum PaymentSchedule {
+    public static let daysAhead = 365
+
+    /// Why `payOn` cannot be a payment's day, or nil when it can.
+    public static func problem(payOn: LocalDate, today: LocalDate) -> PaymentProblem? {
+        if payOn < today { return PaymentProblem(.invalidParams, "The payment date is in the past; choose today or a later day.") }
+        if payOn > today.adding(days: daysAhead) { return PaymentProblem(.invalidParams, "A payment can be scheduled at most a year ahead.") }
+        return nil
+    }
+}
+
+extension PaymentProblem {
+    /// The one sentence for "another payment of this scope is pending", used by a new
+    /// payment and by moving a scheduled one to today alike.
+    public static func stillPending(_ pending: PaymentCommitment, currency: String) -> PaymentProblem {
+        PaymentProblem(.conflict, "Payment \(pending.paymentID) for \(Money.text(pending.amount, currency: currency)) is still pending on this account; the store must process it before another payment can go ahead.")
     }
 }
 
@@ -78,10 +123,10 @@ extension Figures {
         var problems: [PaymentProblem] = []
         // One pending payment per account (per job on job-billed accounts; a consolidated one
         // counts for every job). Scheduled payments do not block, but count below.
-        if let pending = commitments.first(where: { c in
-            c.state == "pending" && (c.job == nil || request.job == nil || c.job == request.job)
-        }) {
-            problems.append(PaymentProblem(.conflict, "payment \(pending.paymentID) for \(Money.text(pending.amount, currency: currency)) is still pending on this account; a new one can be made once the store has processed it"))
+        // A payment for a later day may be made while another is pending: should that one
+        // still be pending on its day, it waits (PaymentQueue).
+        if request.payOn.map({ $0 <= today }) ?? true, let pending = PaymentScope.pendingBlocker(for: request.job, among: commitments) {
+            problems.append(.stillPending(pending, currency: currency))
         }
         if !branch.acceptOnlinePayments {
             problems.append(PaymentProblem(.paymentsDisabled, "this store does not take payments at the kiosk for this account; please pay at the counter"))
@@ -123,8 +168,13 @@ extension Figures {
                 problems.append(PaymentProblem(.invalidParams, "this account pays an amount rather than invoices: enter the amount"))
             }
             let total = balances(account, scope: scope).total
+            // A payment processed here already lowers Total through its unapplied credit, as long
+            // as that credit is on the account; once a sync dropped it without carrying the
+            // payment, the payment must still count.
+            let creditIDs = Set(account.items.lazy.filter { $0.kind == .payment }.map(\.id))
             let pending = commitments.filter { c in
-                scope == .account || scope == .consolidated || c.job == nil || FigureScope.job(c.job!) == scope
+                (c.state != "processed" || !creditIDs.contains(PaymentCommitment.kioskCreditID(c.paymentID)))
+                    && (scope == .account || scope == .consolidated || c.job == nil || FigureScope.job(c.job!) == scope)
             }.reduce(0) { $0 + $1.amount }
             let most = total - pending
             if let amount = request.amount {
@@ -152,5 +202,17 @@ public enum Money {
         let sign = minor < 0 ? "-" : ""
         let value = abs(minor)
         return "\(sign)\(value / 100).\(String(format: "%02d", value % 100)) \(currency)"
+    }
+}
+
+extension Figures {
+    /// Item id → the payments covering it, in `commitments`' order. Lists mark such an
+    /// invoice "being paid" instead of offering it (DOMAIN.md "Never charge twice").
+    public static func covers(_ commitments: [PaymentCommitment]) -> [String: [PaymentCommitment]] {
+        var out: [String: [PaymentCommitment]] = [:]
+        for c in commitments where PaymentCommitment.coveringStates.contains(c.state) {
+            for (item, amount) in c.lines where amount > 0 { out[item, default: []].append(c) }
+        }
+        return out
     }
 }

@@ -30,7 +30,10 @@ struct PaymentHandlers: Sendable {
         case .paymentOptions:
             let params: PaymentOptionsParams = try decodeParams(data)
             let (stored, _) = try await customerAccount(params.account, caller: caller, connection: connection, needsPay: false)
-            return try options(stored, job: params.job)
+            var result = try options(stored, job: params.job)
+            let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
+            result.pendingPayment = PaymentScope.pendingBlocker(for: params.job, among: commitments).map { .init(id: $0.paymentID, amount: $0.amount) }
+            return result
         case .paymentQuote:
             let params: PaymentQuoteParams = try decodeParams(data)
             let (stored, _) = try await customerAccount(params.account, caller: caller, connection: connection, needsPay: false)
@@ -41,14 +44,16 @@ struct PaymentHandlers: Sendable {
             return try await submit(params, caller: caller, connection: connection, audit: audit())
         case .paymentsList:
             let params: PaymentsListParams = try decodeParams(data)
-            if let state = params.state, !["pending", "scheduled", "processed", "rejected", "deleted"].contains(state) {
-                throw RPCError.invalidParams("invalid params: state must be pending, scheduled, processed, rejected or deleted", path: "params.state")
+            if let state = params.state, !["pending", "scheduled", "waiting", "processed", "rejected", "deleted"].contains(state) {
+                throw RPCError.invalidParams("invalid params: state must be pending, scheduled, waiting, processed, rejected or deleted", path: "params.state")
             }
             let list = try await storeCall { try await store.payments(state: params.state, account: params.account) }
             return PaymentsListResult(payments: list.map(Self.wire))
         case .paymentProcess:
-            let params: PaymentIDParams = try decodeParams(data)
-            return Self.wire(try await change { try await store.processPayment(id: params.id, kioskID: kioskID, now: now(), audit: audit()) })
+            let params: PaymentProcessParams = try decodeParams(data)
+            return Self.wire(try await change {
+                try await store.processPayment(id: params.id, kioskID: kioskID, now: now(), audit: audit(), overlapOK: params.overlapOK ?? false)
+            })
         case .paymentReject:
             let params: PaymentRejectParams = try decodeParams(data)
             guard PaymentRejectParams.reasons.contains(params.reason) else {
@@ -207,12 +212,18 @@ struct PaymentHandlers: Sendable {
     static func wire(_ r: PaymentRecord) -> PaymentSummaryWire {
         PaymentSummaryWire(id: r.id, account: r.account, job: r.job, amount: r.amount, currency: r.currency, state: r.state,
                            createdAt: r.createdAt, payOn: r.payOn, methodDescription: r.methodDescription, reason: r.reason,
-                           message: r.message, lines: r.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) })
+                           message: r.message, waitingFor: r.waitingFor,
+                           lines: r.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) })
     }
 
     static func rpc(_ refusal: PaymentRefusal) -> RPCError {
         if refusal.kind == "invalid_params" { return RPCError.invalidParams("invalid params: \(refusal.message)") }
-        return RPCError.app(ErrorKind(rawValue: refusal.kind) ?? .conflict, refusal.message)
+        var error = RPCError.app(ErrorKind(rawValue: refusal.kind) ?? .conflict, refusal.message)
+        if let overlap = refusal.overlap {
+            error.data?.payments = overlap.payments
+            error.data?.invoices = overlap.items
+        }
+        return error
     }
 
     private func change<T>(_ body: () async throws -> T) async throws -> T {
