@@ -90,7 +90,7 @@ struct MoneyRulesTests {
                 "the first is processed here and not carried yet")
     }
 
-    @Test("two payments scheduled for tomorrow, one pending today: after a restart a day later one is pending, the others wait, and run in turn")
+    @Test("two payments scheduled for tomorrow, then one for today: after a restart a day later one is pending, the others wait, and run in turn")
     func waitingAcrossARestart() throws {
         let first = try helper.demo("waiting-day0")
         let client = try first.client()
@@ -111,9 +111,10 @@ struct MoneyRulesTests {
             #expect(reply.error == nil, "\(reply)")
             return reply.result["id"] as? String ?? ""
         }
-        let today = try submit(nil, id: 3)
-        let later1 = try submit(tomorrow, id: 4)
-        let later2 = try submit(tomorrow, id: 5)
+        // Scheduled first, then one for today: scheduled payments never block a new one.
+        let later1 = try submit(tomorrow, id: 3)
+        let later2 = try submit(tomorrow, id: 4)
+        let today = try submit(nil, id: 5)
         // Moving one to today while `today` is pending: refused with the usual sentence.
         let moved = try client.call("payment.reschedule", params: ["id": later1, "pay_on": day(0)], id: 6)
         #expect(moved.errorKind == "conflict" && moved.errorMessage.contains("Payment \(today)"), "\(moved)")
@@ -129,10 +130,11 @@ struct MoneyRulesTests {
             try sql(next, "SELECT group_concat(id || '=' || state || coalesce(':' || waiting_for, ''), ' ') FROM (SELECT * FROM payment WHERE account = '2001' ORDER BY created_at, rowid)")
         }
         // The scheduler settles at start-up, beside the socket: give it a moment.
-        let settled = "\(today)=pending \(later1)=waiting:\(today) \(later2)=waiting:\(today)"
+        let settled = "\(later1)=waiting:\(today) \(later2)=waiting:\(today) \(today)=pending"
         var tries = 0
         while try states() != settled, tries < 50 { tries += 1; Thread.sleep(forTimeInterval: 0.1) }
-        #expect(try states() == settled, "one pending per scope at every moment")
+        #expect(try sql(next, "SELECT count(*) FROM payment WHERE account = '2001' AND state = 'pending'") == "1", "one pending per scope at every moment")
+        #expect(try states() == settled)
         #expect(try sql(next, "SELECT group_concat(state) FROM outbox WHERE topic = 'payment' AND payment IN ('\(later1)', '\(later2)')") == "held,held")
         let waiting = try next.kioskctl(["payments", "list", "--state", "waiting"])
         #expect(waiting.stdout.contains(later1) && waiting.stdout.contains("waiting for \(today)"), "\(waiting.stdout)")
@@ -145,10 +147,10 @@ struct MoneyRulesTests {
         // The pending one is processed: the oldest waiting one runs, the other now waits for it.
         #expect(try next.kioskctl(["payment", "process", today]).status == 0)
         let afterProcess = try states()
-        #expect(afterProcess == "\(today)=processed \(later1)=pending \(later2)=waiting:\(later1)")
+        #expect(afterProcess == "\(later1)=pending \(later2)=waiting:\(later1) \(today)=processed")
         #expect(try sql(next, "SELECT state || ' ' || json_extract(payload, '$.state') FROM outbox WHERE topic = 'payment' AND payment = '\(later1)'") == "due pending")
         // Deleted: the last one runs.
         #expect(try next.kioskctl(["payment", "delete", later1]).status == 0)
-        #expect(try states() == "\(today)=processed \(later1)=deleted \(later2)=pending")
+        #expect(try states() == "\(later1)=deleted \(later2)=pending \(today)=processed")
     }
 }
