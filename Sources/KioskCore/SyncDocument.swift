@@ -31,7 +31,7 @@ public struct SyncDocument: Codable, Sendable, Equatable {
         format = try c.decode(String.self, forKey: .format)
         guard format == SyncDocument.formatV1 else {
             throw DecodingError.dataCorruptedError(forKey: .format, in: c,
-                debugDescription: "unsupported format \"\(format.prefix(40))\" (this kiosk reads \(SyncDocument.formatV1))")
+                debugDescription: "unsupported format (this kiosk reads \(SyncDocument.formatV1))")
         }
         asOf = try c.decode(Instant.self, forKey: .asOf)
         currency = try c.decode(String.self, forKey: .currency)

@@ -14,36 +14,36 @@ extension SyncDocument {
         var seen = Set<String>()
         for (i, user) in users.enumerated() {
             guard !user.id.isEmpty else { throw fail("users[\(i)].id", "must not be empty") }
-            guard seen.insert(user.id).inserted else { throw fail("users[\(i)].id", "duplicate user id \(user.id)") }
+            guard seen.insert(user.id).inserted else { throw fail("users[\(i)].id", "another user has the same id") }
             userIds.insert(user.id)
         }
         seen.removeAll()
         for (i, branch) in branches.enumerated() {
             let path = "branches[\(i)]"
             guard !branch.id.isEmpty else { throw fail("\(path).id", "must not be empty") }
-            guard seen.insert(branch.id).inserted else { throw fail("\(path).id", "duplicate branch id \(branch.id)") }
+            guard seen.insert(branch.id).inserted else { throw fail("\(path).id", "another branch has the same id") }
             guard TimeZone(identifier: branch.timeZone) != nil, branch.timeZone.contains("/") || branch.timeZone == "UTC" else {
                 throw fail("\(path).time_zone", "not a known time zone (expected an IANA name such as America/Chicago)")
             }
             if let notify = branch.notifyUser, !userIds.contains(notify) {
-                throw fail("\(path).notify_user", "no user with id \(notify)")
+                throw fail("\(path).notify_user", "names no user of this document or of the kiosk")
             }
             branchIds.insert(branch.id)
         }
         seen.removeAll()
         for (i, profile) in profiles.enumerated() {
             guard !profile.id.isEmpty else { throw fail("profiles[\(i)].id", "must not be empty") }
-            guard seen.insert(profile.id).inserted else { throw fail("profiles[\(i)].id", "duplicate profile id \(profile.id)") }
+            guard seen.insert(profile.id).inserted else { throw fail("profiles[\(i)].id", "another profile has the same id") }
             profileIds.insert(profile.id)
         }
         if let manager = receivablesManager, !userIds.contains(manager) {
-            throw fail("receivables_manager", "no user with id \(manager)")
+            throw fail("receivables_manager", "names no user of this document or of the kiosk")
         }
         var numbers = Set<String>()
         for (i, account) in accounts.enumerated() {
             try account.validate(path: "accounts[\(i)]", branches: branchIds, users: userIds, profiles: profileIds)
             guard numbers.insert(account.number).inserted else {
-                throw fail("accounts[\(i)].number", "duplicate account number \(account.number)")
+                throw fail("accounts[\(i)].number", "another account has the same number")
             }
         }
     }
@@ -68,7 +68,7 @@ extension Account {
         func fail(_ sub: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: "\(path).\(sub)", problem: problem) }
         func checkAmount(_ value: Int, _ sub: String, signed: Bool = false) throws(SyncDocumentError) {
             guard value.magnitude <= UInt(SyncLimits.maximumAmount) else {
-                throw fail(sub, "more than \(SyncLimits.maximumAmount) minor units; no real amount is this large")
+                throw fail(sub, "more than 10,000,000,000,000 minor units; no real amount is this large")
             }
             if !signed && value < 0 { throw fail(sub, "must not be negative") }
         }
@@ -83,8 +83,8 @@ extension Account {
 
         guard !number.isEmpty, number.utf8.count <= 64 else { throw fail("number", "must be 1 to 64 characters") }
         guard address.count <= 2 else { throw fail("address", "at most two address lines") }
-        guard branches.contains(branch) else { throw fail("branch", "no branch with id \(branch)") }
-        if let user = assignedUser, !users.contains(user) { throw fail("assigned_user", "no user with id \(user)") }
+        guard branches.contains(branch) else { throw fail("branch", "names no branch of this document or of the kiosk") }
+        if let user = assignedUser, !users.contains(user) { throw fail("assigned_user", "names no user of this document or of the kiosk") }
 
         // Jobs: job-billed accounts list theirs (job 0 is the master job); others have none.
         var jobNumbers = Set<Int>()
@@ -93,7 +93,7 @@ extension Account {
             guard !jobs.isEmpty else { throw fail("jobs", "a job-billed account needs at least one job (job 0 is the master job)") }
             for (j, job) in jobs.enumerated() {
                 guard job.number >= 0 else { throw fail("jobs[\(j)].number", "must not be negative") }
-                guard jobNumbers.insert(job.number).inserted else { throw fail("jobs[\(j)].number", "duplicate job \(job.number)") }
+                guard jobNumbers.insert(job.number).inserted else { throw fail("jobs[\(j)].number", "another job has the same number") }
             }
         case .account:
             guard jobs.isEmpty else { throw fail("jobs", "an account billed by account has no jobs") }
@@ -103,15 +103,15 @@ extension Account {
             switch (billingType, job) {
             case (.account, .some): throw fail(sub, "must be null: the account is billed by account")
             case (.job, .none): if required { throw fail(sub, "missing: the account is billed by job") }
-            case (.job, .some(let n)): guard jobNumbers.contains(n) else { throw fail(sub, "no job \(n) on this account") }
+            case (.job, .some(let n)): guard jobNumbers.contains(n) else { throw fail(sub, "names no job of this account") }
             case (.account, .none): break
             }
         }
 
         var contactIds = Set<String>()
         for (c, contact) in contacts.enumerated() {
-            guard contactIds.insert(contact.id).inserted else { throw fail("contacts[\(c)].id", "duplicate contact id \(contact.id)") }
-            guard profiles.contains(contact.profile) else { throw fail("contacts[\(c)].profile", "no profile with id \(contact.profile)") }
+            guard contactIds.insert(contact.id).inserted else { throw fail("contacts[\(c)].id", "another contact has the same id") }
+            guard profiles.contains(contact.profile) else { throw fail("contacts[\(c)].profile", "names no profile of this document or of the kiosk") }
             if let hash = contact.pinHash, let problem = PINHashFormat.problem(hash) {
                 throw fail("contacts[\(c)].pin_hash", problem)
             }
@@ -121,7 +121,7 @@ extension Account {
         for (n, item) in items.enumerated() {
             let sub = "items[\(n)]"
             guard !item.id.isEmpty else { throw fail("\(sub).id", "must not be empty") }
-            guard itemKinds[item.id] == nil else { throw fail("\(sub).id", "duplicate item id \(item.id)") }
+            guard itemKinds[item.id] == nil else { throw fail("\(sub).id", "another item of this account has the same id") }
             itemKinds[item.id] = item.kind
             try checkJob(item.job, "\(sub).job", required: true)
             guard item.amount >= 0 else { throw fail("\(sub).amount", "must not be negative (the kind gives the sign)") }
@@ -134,7 +134,7 @@ extension Account {
         }
         for (n, item) in items.enumerated() {
             if let target = item.linkedInvoice, itemKinds[target] != .invoice {
-                throw fail("items[\(n)].linked_invoice", "no invoice with id \(target) on this account")
+                throw fail("items[\(n)].linked_invoice", "names no invoice of this account")
             }
         }
         for (n, sale) in sales.enumerated() {
@@ -145,7 +145,7 @@ extension Account {
         }
         var paymentIds = Set<String>()
         for (n, payment) in payments.enumerated() {
-            guard paymentIds.insert(payment.id).inserted else { throw fail("payments[\(n)].id", "duplicate payment id \(payment.id)") }
+            guard paymentIds.insert(payment.id).inserted else { throw fail("payments[\(n)].id", "another payment of this account has the same id") }
             try checkJob(payment.job, "payments[\(n)].job", required: true)
             try checkAmount(payment.amount, "payments[\(n)].amount")
             guard payment.applied.count <= SyncLimits.maximumRecords else {
@@ -158,7 +158,7 @@ extension Account {
         var cardIds = Set<String>()
         for (n, card) in cardsOnFile.enumerated() {
             let sub = "cards_on_file[\(n)]"
-            guard cardIds.insert(card.id).inserted else { throw fail("\(sub).id", "duplicate card id \(card.id)") }
+            guard cardIds.insert(card.id).inserted else { throw fail("\(sub).id", "another card on file has the same id") }
             try checkJob(card.job, "\(sub).job", required: false)
             guard card.last4.utf8.count == 4, card.last4.allSatisfy(\.isASCIIDigit) else { throw fail("\(sub).last4", "expected four digits") }
             guard CardExpiry(card.expiry) != nil else { throw fail("\(sub).expiry", "expected YYYY-MM") }

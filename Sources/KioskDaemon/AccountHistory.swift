@@ -13,6 +13,10 @@ struct AccountHistory: Sendable {
         switch method {
         case .statementsList:
             let params: StatementsParams = try decodeParams(data)
+            // The page is repeated in the result, so it is bounded (an account holds at most 100,000 statements).
+            guard (0...4_000).contains(params.page ?? 0) else {
+                throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
+            }
             let (stored, job) = try await load(account, job: params.job)
             return Self.statements(stored.account, job: job, page: params.page ?? 0)
         case .creditsList:
@@ -36,7 +40,7 @@ struct AccountHistory: Sendable {
         do { stored = try await store.account(number: number) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
         }
-        guard let stored else { throw RPCError.app(.notFound, "no account \(number.prefix(64)) on this kiosk") }
+        guard let stored else { throw RPCError.app(.notFound, "no account with that number is on this kiosk") }
         do { _ = try Figures.scope(for: stored.account, job: job) } catch {
             switch error {
             case .noSuchJob: throw RPCError.app(.notFound, error.description)

@@ -18,7 +18,7 @@ struct AccountReads: Sendable {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
         }
         guard let stored else {
-            throw RPCError.app(.notFound, "no account \(number.prefix(64)) on this kiosk; check the number, or sync the account data")
+            throw RPCError.app(.notFound, "no account with that number is on this kiosk; check the number, or sync the account data")
         }
         let scope: FigureScope
         do { scope = try Figures.scope(for: stored.account, job: params.job) } catch {
@@ -105,7 +105,7 @@ struct SyncHandler: Sendable {
         do {
             document = try JSONDecoder().decode(RPCParams<SyncDocument>.self, from: data).params
         } catch let error as DecodingError {
-            var problem = SyncDocumentError(decoding: error)
+            var problem = SyncHandler.problem(error, in: data, root: "params")
             if problem.path == "params" { problem.path = "" }
             else if problem.path.hasPrefix("params.") { problem.path.removeFirst("params.".count) }
             throw RPCError.invalidParams("the sync document was refused: \(problem.description)", path: problem.path)
@@ -116,14 +116,39 @@ struct SyncHandler: Sendable {
     /// `sync.upload.commit`: the document's own bytes.
     func apply(document data: Data, caller: Caller) async throws -> SyncApplyResult {
         let document: SyncDocument
+        if let bad = ControlCharacterScreen.firstViolation(in: data, root: nil, lineBreaks: KioskProtocol.Method.syncDocumentLineBreaks) {
+            throw SyncHandler.refusal(bad, under: nil)
+        }
         do {
             document = try JSONDecoder().decode(SyncDocument.self, from: data)
         } catch {
-            let problem = (error as? DecodingError).map(SyncDocumentError.init(decoding:))
+            let problem = (error as? DecodingError).map { SyncHandler.problem($0, in: data, root: nil) }
                 ?? SyncDocumentError(path: "", problem: "not valid JSON")
             throw RPCError.invalidParams("the sync document was refused: \(problem.description)", path: problem.path)
         }
         return try await apply(document, caller: caller)
+    }
+
+    /// A control character in the document (paths from the document's root, as for its other problems).
+    static func refusal(_ bad: ControlCharacterScreen.Violation, under root: String?) -> RPCError {
+        var path = bad.path
+        if let root { path = path == root ? "" : (path.hasPrefix(root + ".") ? String(path.dropFirst(root.count + 1)) : path) }
+        let what = bad.inMemberName ? "a member name in \(path.isEmpty ? "the document" : path)" : (path.isEmpty ? "the document" : path)
+        return RPCError.invalidParams("the sync document was refused: \(what) contains a control character (\(bad.codePoint))", path: path)
+    }
+
+    /// The decoding problem with its path, also when Foundation gave none (`UnnamedDecodingFailure`).
+    static func problem(_ error: DecodingError, in data: Data, root: String?) -> SyncDocumentError {
+        let problem = SyncDocumentError(decoding: error)
+        guard ParamsDecodingProblem.isUnnamed(error) else { return problem }
+        let suspect = UnnamedDecodingFailure.locate(in: data, root: root, maximumTries: data.count > 1_000_000 ? 4 : 64) { patched in
+            do {
+                if root == nil { _ = try JSONDecoder().decode(SyncDocument.self, from: patched) }
+                else { _ = try JSONDecoder().decode(RPCParams<SyncDocument>.self, from: patched) }
+                return false
+            } catch let again as DecodingError { return ParamsDecodingProblem.isUnnamed(again) } catch { return true }
+        }
+        return suspect.map { SyncDocumentError(path: $0.path, problem: $0.problem) } ?? problem
     }
 
     private func apply(_ document: SyncDocument, caller: Caller) async throws -> SyncApplyResult {

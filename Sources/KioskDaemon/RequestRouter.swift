@@ -49,6 +49,11 @@ public struct RequestRouter: Sendable {
         guard head.hasID, let id = head.id, id != .null else {
             return encodeFailure(id: .null, .invalidRequest("a request needs an id (a string or an integer); this daemon takes no notifications"))
         }
+        // The id is the one client string a reply must repeat, so one that could be card data
+        // (or hide a control character) is refused rather than echoed.
+        guard !id.mightBeCardData, !id.hasControlCharacter else {
+            return encodeFailure(id: .null, .invalidRequest("the request id looks like card data or holds a control character; use a counter or a short token"))
+        }
         guard head.jsonrpc == "2.0" else {
             return encodeFailure(id: id, .invalidRequest("\"jsonrpc\" must be \"2.0\""))
         }
@@ -59,6 +64,11 @@ public struct RequestRouter: Sendable {
             return encodeFailure(id: id, .methodNotFound(name))
         }
         do {
+            // Every string parameter, before any handler decodes it (PROTOCOL.md "Strings").
+            if let bad = ControlCharacterScreen.firstViolation(in: data, root: "params", lineBreaks: method.lineBreakParams) {
+                guard method == .syncApply else { throw RPCError.controlCharacter(bad) }
+                throw SyncHandler.refusal(bad, under: "params")  // document paths, as for its other problems
+            }
             let result = try await dispatch(method, data: data, caller: caller, state: &state)
             return try encode(RPCSuccessAny(id: id, result: result))
         } catch let error as RPCError {
@@ -220,7 +230,7 @@ public struct RequestRouter: Sendable {
     }
 
     private func encodeFailure(id: RPCID, _ error: RPCError) -> [UInt8] {
-        (try? encode(RPCFailure(id: id, error: error)))
+        (try? encode(RPCFailure(id: id, error: error.withoutCardData())))
             ?? Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}}"#.utf8)
     }
 }
@@ -238,12 +248,12 @@ struct RPCSuccessAny: Encodable {
     }
 }
 
-/// Decodes `params` into a method's type; a mismatch names the bad path.
+/// Decodes `params` into a method's type; a mismatch is `-32602` naming the bad path
+/// (`params.invoices[2]`) and what was expected there, never the value that was sent.
 func decodeParams<P: Decodable>(_ data: Data) throws -> P {
     do {
         return try JSONDecoder().decode(RPCParams<P>.self, from: data).params
     } catch let error as DecodingError {
-        let problem = SyncDocumentError(decoding: error)
-        throw RPCError.invalidParams("invalid params: \(problem.description)", path: problem.path)
+        throw RPCError.invalidParams(decoding: error, request: data, as: P.self)
     }
 }

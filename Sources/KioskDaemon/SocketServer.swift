@@ -24,11 +24,13 @@ public final class SocketServer: Service, Sendable {
     let logger: Logger
     let onReady: @Sendable () -> Void
     let onStopping: @Sendable () -> Void
+    /// How much a connection may leave unread, and for how long (PROTOCOL.md "Back-pressure").
+    let limits: OutboundQueue.Limits
 
     public init(path: String, group: String?, router: RequestRouter, roles: RoleTable, logger: Logger,
                 onReady: @escaping @Sendable () -> Void = {}, onStopping: @escaping @Sendable () -> Void = {}) {
         self.path = path; self.group = group; self.router = router; self.roles = roles; self.logger = logger
-        self.onReady = onReady; self.onStopping = onStopping
+        self.onReady = onReady; self.onStopping = onStopping; self.limits = .standard
     }
 
     enum Accepted: Sendable {
@@ -47,6 +49,10 @@ public final class SocketServer: Service, Sendable {
             defer { umask(previous) }
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
+                // Bounded reads: one read of at most 16 KiB per wake-up, so a client the daemon
+                // has stopped reading (back-pressure) holds little in the daemon.
+                .childChannelOption(.maxMessagesPerRead, value: 1)
+                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 16 * 1024))
                 .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                     SocketServer.accept(channel, roles: roles, logger: logger)
                 }
@@ -104,17 +110,31 @@ public final class SocketServer: Service, Sendable {
     }
 
     /// Serves one connection: requests in order, replies and pushed events through one
-    /// outbound stream so their bytes never interleave.
+    /// outbound queue so their bytes never interleave. The queue is bounded (OutboundQueue):
+    /// while too much is unsent the next request is not read, and a client that reads nothing
+    /// for the grace period is disconnected.
     private func serve(_ channel: NIOAsyncChannel<Frame, ByteBuffer>, caller: Caller) async {
         let logger = self.logger
         let id = ConnectionID.next()
-        let (lines, output) = AsyncStream.makeStream(of: [UInt8].self)
-        await router.devices.register(id, output: output)
+        let limits = self.limits
+        let queue = OutboundQueue(limits: limits) { unsent in
+            logger.warning("closing a connection that does not read its replies", metadata: [
+                "connection": "\(id)", "uid": "\(caller.peer.uid)", "pid": "\(caller.peer.pid)", "role": "\(caller.role.rawValue)",
+                "unsent_bytes": "\(unsent)", "grace_seconds": "\(limits.grace.components.seconds)",
+            ])
+            channel.channel.close(promise: nil)
+        }
+        // However the connection ends, nothing waits on its queue any more.
+        channel.channel.closeFuture.whenComplete { _ in queue.abort() }
+        await router.devices.register(id, output: queue)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await line in lines { try await outbound.write(ByteBuffer(bytes: line)) }
+                        while let line = await queue.next() {
+                            try await outbound.write(ByteBuffer(bytes: line))
+                            queue.written(line.count)
+                        }
                     }
                     try await withGracefulShutdownHandler {
                         var state = ConnectionState(id: id)
@@ -131,19 +151,21 @@ public final class SocketServer: Service, Sendable {
                                 reply = [UInt8]((try? JSONEncoder().encode(failure)) ?? Data())
                             }
                             reply.append(UInt8(ascii: "\n"))
-                            output.yield(reply)
+                            queue.pushReply(reply)
+                            // Back-pressure: the next request waits until this client reads.
+                            if await queue.waitForRoom() != .available { break }
                         }
                     } onGracefulShutdown: {
                         channel.channel.close(promise: nil)
                     }
-                    output.finish()
+                    queue.finish()
                     try await group.waitForAll()
                 }
             }
         } catch {
             logger.debug("connection ended", metadata: ["uid": "\(caller.peer.uid)", "reason": "\(type(of: error))"])
         }
-        output.finish()
+        queue.abort()
         await router.devices.connectionClosed(id)
         await router.sessions.end(id)
     }

@@ -33,10 +33,10 @@ struct SyncUploadHandler: Sendable {
 
     func chunk(_ params: SyncUploadChunkParams, state: inout ConnectionState) throws -> SyncUploadChunkResult {
         guard var upload = state.upload, upload.id == params.upload else {
-            throw RPCError.app(.notFound, "no upload \(params.upload.prefix(40)) on this connection; start one with sync.upload.begin")
+            throw RPCError.app(.notFound, "no upload with that id is open on this connection; start one with sync.upload.begin")
         }
         guard params.offset == upload.bytes.count else {
-            throw RPCError.app(.conflict, "chunk at offset \(params.offset) out of order: \(upload.bytes.count) bytes received so far; send the chunk at offset \(upload.bytes.count)")
+            throw RPCError.app(.conflict, "the chunk is out of order: \(upload.bytes.count) bytes received so far; send the chunk at offset \(upload.bytes.count)")
         }
         guard let chunk = Data(base64Encoded: params.data), !chunk.isEmpty else {
             throw RPCError.invalidParams("invalid params: params.data must be non-empty standard base64", path: "params.data")
@@ -58,7 +58,7 @@ struct SyncUploadHandler: Sendable {
     /// The complete document, removed from the connection; or an error saying what is missing.
     func take(_ params: SyncUploadCommitParams, state: inout ConnectionState) throws -> Data {
         guard let upload = state.upload, upload.id == params.upload else {
-            throw RPCError.app(.notFound, "no upload \(params.upload.prefix(40)) on this connection; start one with sync.upload.begin")
+            throw RPCError.app(.notFound, "no upload with that id is open on this connection; start one with sync.upload.begin")
         }
         guard upload.bytes.count == upload.size else {
             throw RPCError.app(.conflict, "the upload is incomplete: \(upload.bytes.count) of \(upload.size) bytes received")

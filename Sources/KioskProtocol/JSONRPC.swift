@@ -164,8 +164,9 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
 
     public static func parseError(_ message: String) -> RPCError { RPCError(code: parseErrorCode, message: message) }
     public static func invalidRequest(_ message: String) -> RPCError { RPCError(code: invalidRequestCode, message: message) }
+    /// The name asked for is not repeated (no client string is, see `withoutCardData`).
     public static func methodNotFound(_ method: String) -> RPCError {
-        RPCError(code: methodNotFoundCode, message: "there is no method \"\(method.prefix(80))\"; `hello` lists the capabilities of this daemon")
+        RPCError(code: methodNotFoundCode, message: "no method by that name; `hello` lists the capabilities of this daemon")
     }
     public static func invalidParams(_ message: String, path: String? = nil) -> RPCError {
         RPCError(code: invalidParamsCode, message: message, data: path.map { Data(path: $0) })
@@ -178,6 +179,128 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
 
     /// The application kind, if any.
     public var kind: ErrorKind? { data?.kind }
+
+    /// A string parameter holding a control character (`ControlCharacterScreen`).
+    public static func controlCharacter(_ violation: ControlCharacterScreen.Violation) -> RPCError {
+        let what = violation.inMemberName ? "a member name in \(violation.path)" : violation.path
+        return invalidParams("invalid params: \(what) contains a control character (\(violation.codePoint)); no parameter may hold one",
+                             path: violation.path)
+    }
+
+    /// `-32602` for params that do not decode: the path of the first bad member and what was
+    /// expected there (a string, a whole number, one of the allowed values), never the value.
+    public static func invalidParams(decoding error: DecodingError) -> RPCError {
+        let problem = ParamsDecodingProblem(error)
+        return invalidParams("invalid params: \(problem.path): \(problem.problem)", path: problem.path)
+    }
+
+    /// As above, for `P` decoded from a whole request: a failure Foundation reports without a
+    /// path (a number that does not fit, a broken string) is located (`UnnamedDecodingFailure`).
+    public static func invalidParams<P: Decodable>(decoding error: DecodingError, request: Foundation.Data, as type: P.Type) -> RPCError {
+        guard ParamsDecodingProblem.isUnnamed(error) else { return invalidParams(decoding: error) }
+        let suspect = UnnamedDecodingFailure.locate(in: request) { patched in
+            do { _ = try JSONDecoder().decode(RPCParams<P>.self, from: patched); return false } catch let again as DecodingError {
+                return ParamsDecodingProblem.isUnnamed(again)
+            } catch { return true }
+        }
+        guard let suspect else { return invalidParams(decoding: error) }
+        return invalidParams("invalid params: \(suspect.path): \(suspect.problem)", path: suspect.path)
+    }
+
+    /// The last guard on the way out: a sentence or path that could carry card data (a client's
+    /// string that slipped into it) is replaced by one that says what went wrong without it.
+    public func withoutCardData() -> RPCError {
+        var copy = self
+        if let path = data?.path, CardDataPattern.appears(in: path) { copy.data?.path = "params" }
+        guard CardDataPattern.appears(in: message) else { return copy }
+        switch (code, kind) {
+        case (RPCError.invalidParamsCode, _): copy.message = "invalid params: a parameter has a value this method cannot take; check what was sent"
+        case (_, .notFound?): copy.message = "nothing on this kiosk matches what was sent; check it and try again"
+        case (_, .permissionDenied?): copy.message = "permission denied"
+        case (RPCError.invalidRequestCode, _), (RPCError.parseErrorCode, _): copy.message = "the request was refused; check what was sent"
+        default: copy.message = "the request could not be completed; check what was sent and try again"
+        }
+        return copy
+    }
+}
+
+/// Where a `DecodingError` points in a request, and what was expected there.
+public struct ParamsDecodingProblem: Sendable, Equatable {
+    public var path: String
+    public var problem: String
+
+    /// Foundation's "not valid JSON" for a value it could not convert: no path at all.
+    public static func isUnnamed(_ error: DecodingError) -> Bool {
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty { return true }
+        return false
+    }
+
+    public init(_ error: DecodingError) {
+        func render(_ keys: [CodingKey]) -> String {
+            var out = ""
+            for key in keys {
+                if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == String(index) {
+                    out += "[\(index)]"
+                } else {
+                    // Member names come from the method's own keys; anything else is not repeated.
+                    let name = key.stringValue
+                    let plain = !name.isEmpty && name.utf8.count <= 64 && !CardDataPattern.appears(in: name)
+                        && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+                    out += (out.isEmpty ? "" : ".") + (plain ? name : "*")
+                }
+            }
+            return out.isEmpty ? "params" : out
+        }
+        func expected(_ type: Any.Type) -> String {
+            let name = String(describing: type)
+            switch name {
+            case "String": return "expected a string"
+            case "Int", "Int64", "Int32", "UInt32", "UInt64", "UInt": return "expected a whole number"
+            case "Double", "Float": return "expected a number"
+            case "Bool": return "expected true or false"
+            case _ where name.hasPrefix("Array"): return "expected an array"
+            default: return "expected an object"
+            }
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            path = render(context.codingPath); problem = expected(type)
+        case .valueNotFound(let type, let context):
+            path = render(context.codingPath); problem = "must not be null (\(expected(type)))"
+        case .keyNotFound(let key, let context):
+            path = render(context.codingPath + [key]); problem = "missing"
+        case .dataCorrupted(let context):
+            path = render(context.codingPath)
+            let text = context.debugDescription
+            if text.contains("Cannot initialize") {
+                problem = "not one of the allowed values"
+            } else if text.contains("does not fit") || text.contains("Parsed JSON number") {
+                problem = "expected a whole number in range"
+            } else if context.codingPath.isEmpty || CardDataPattern.appears(in: text) {
+                problem = "has the wrong shape"
+            } else {
+                problem = String(text.prefix(200))  // our own decoders' sentences (dates, instants)
+            }
+        @unknown default:
+            path = "params"; problem = "has the wrong shape"
+        }
+    }
+}
+
+extension RPCID {
+    /// A reply repeats its id, so an id that could be card data is refused (never echoed).
+    public var mightBeCardData: Bool {
+        switch self {
+        case .string(let s): return CardDataPattern.appears(in: s)
+        case .number(let n): return CardDataPattern.appears(in: String(n))
+        case .null: return false
+        }
+    }
+
+    public var hasControlCharacter: Bool {
+        guard case .string(let s) = self else { return false }
+        return s.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
 }
 
 /// Who a peer is, as the daemon decided from its credentials.

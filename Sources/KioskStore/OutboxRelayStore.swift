@@ -80,7 +80,7 @@ extension KioskStore {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE outbox SET state = 'due', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'",
                                arguments: [now.formatted(Self.iso), id])
-                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no dead outbox entry \(id)") }
+                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no dead outbox entry with that id") }
                 var entry = audit
                 entry.detail = "outbox entry \(id) retried"
                 try entry.insert(db)

@@ -149,7 +149,7 @@ extension KioskStore {
         do {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE payment SET rejection_seen = 1 WHERE id = ? AND account = ? AND state = 'rejected'", arguments: [id, account])
-                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no rejected payment \(id.prefix(12)) on this account") }
+                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no rejected payment with that id on this account") }
             }
         } catch let refusal as PaymentRefusal { throw refusal } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -175,7 +175,7 @@ extension KioskStore {
         do {
             return try await pool.write { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id]), row["state"] as String != "deleted" else {
-                    throw PaymentRefusal("not_found", "there is no payment \(id.prefix(12)); check the id in the list")
+                    throw PaymentRefusal("not_found", "there is no payment with that id; check the id in the list")
                 }
                 let state: String = row["state"]
                 guard allowed.contains(state) else {
@@ -190,7 +190,7 @@ extension KioskStore {
                 entry.detail = "payment \(id) \(verb)"
                 try entry.insert(db)
                 guard let updated = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id]) else {
-                    throw PaymentRefusal("not_found", "there is no payment \(id.prefix(12))")
+                    throw PaymentRefusal("not_found", "there is no payment with that id")
                 }
                 return try PaymentRecordLoader.record(updated, db)
             }

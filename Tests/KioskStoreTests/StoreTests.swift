@@ -134,7 +134,7 @@ struct SyncApplyTests {
         await #expect {
             _ = try await store.apply(document, audit: nil)
         } throws: { error in
-            (error as? StoreError) == .invalidDocument(SyncDocumentError(path: "accounts[1].branch", problem: "no branch with id NOPE"))
+            (error as? StoreError) == .invalidDocument(SyncDocumentError(path: "accounts[1].branch", problem: "names no branch of this document or of the kiosk"))
         }
         #expect(try await store.account(number: "1001")?.account.creditLimit == 500000)
     }

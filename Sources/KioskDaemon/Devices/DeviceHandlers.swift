@@ -18,8 +18,9 @@ struct DeviceHandlers: Sendable {
         case .eventsSubscribe:
             let params: SubscribeParams = try decodeParams(data)
             let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed", "swipe.unclaimed"]
-            if let unknown = params.types.first(where: { !known.contains($0) }) {
-                throw RPCError.invalidParams("invalid params: unknown event type \"\(unknown.prefix(40))\"; known: \(known.sorted().joined(separator: ", "))", path: "params.types")
+            if let unknown = params.types.firstIndex(where: { !known.contains($0) }) {
+                throw RPCError.invalidParams("invalid params: params.types[\(unknown)] is not an event type; known: \(known.sorted().joined(separator: ", "))",
+                                             path: "params.types[\(unknown)]")
             }
             await devices.subscribe(connection, types: params.types)
             return OKResult()

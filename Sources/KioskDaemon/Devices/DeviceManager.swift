@@ -71,7 +71,7 @@ public actor DeviceManager {
 
     // MARK: Connections (event delivery)
 
-    func register(_ id: ConnectionID, output: AsyncStream<[UInt8]>.Continuation) { hub.register(id, output: output) }
+    func register(_ id: ConnectionID, output: OutboundQueue) { hub.register(id, output: output) }
 
     func subscribe(_ id: ConnectionID, types: [String]) { hub.subscribe(id, types: types) }
 
@@ -90,7 +90,7 @@ public actor DeviceManager {
         devices[info.id] = Record(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated, descriptor: descriptor,
                                   signals: signals)
         logger.info("device attached", metadata: ["device": "\(info.id)", "driver": "\(info.driver)", "allowed": "\(info.allowed)"])
-        hub.publish(EventParams(type: "device.attached", device: info))
+        hub.broadcast(EventParams(type: "device.attached", device: info))
     }
 
     func detach(_ id: String) {
@@ -102,7 +102,7 @@ public actor DeviceManager {
         record.signals?.finish()
         devices[id] = nil
         logger.notice("device detached", metadata: ["device": "\(id)"])
-        hub.publish(EventParams(type: "device.detached", device: record.info))
+        hub.broadcast(EventParams(type: "device.detached", device: record.info))
     }
 
     /// One input report from a device, in arrival order.
@@ -154,7 +154,7 @@ public actor DeviceManager {
             if case .encryptedSwipe(let swipe) = event { swipe.wipe() }
             logger.notice("swipe with no capture in progress discarded", metadata: ["device": "\(id)"])
             // Subscribers (the front's welcome screen) learn that a card was swiped, nothing more.
-            if let info = devices[id]?.info { hub.publish(EventParams(type: "swipe.unclaimed", device: info)) }
+            if let info = devices[id]?.info { hub.broadcast(EventParams(type: "swipe.unclaimed", device: info)) }
             return
         }
         switch event {
@@ -194,7 +194,7 @@ public actor DeviceManager {
     // MARK: Diagnostics
 
     func describe(_ id: String) throws -> DescriptorSummary {
-        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present") }
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device with that id is present; kioskctl device list shows the ids") }
         guard let bytes = record.descriptor else {
             throw RPCError.app(.notFound, "\(id.prefix(64)) (\(record.info.driver)) has no HID report descriptor to describe")
         }
@@ -204,7 +204,7 @@ public actor DeviceManager {
     }
 
     func test(_ id: String) throws -> DeviceTestResult {
-        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present") }
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device with that id is present; kioskctl device list shows the ids") }
         let noun = record.info.kind == .cardReader ? "swipe a card" : "draw on the pad"
         let verdict: String
         if !record.info.allowed {
@@ -225,13 +225,17 @@ public actor DeviceManager {
     func list() -> [DeviceInfo] { devices.values.map(\.info).sorted { $0.id < $1.id } }
 
     func allow(_ id: String, audit: AuditEntry) async throws {
-        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device \(id.prefix(64)) is present; plug it in, then allow it") }
+        guard let record = devices[id] else { throw RPCError.app(.notFound, "no device with that id is present; plug it in, then allow it (kioskctl device list shows the ids)") }
         try await persist { try await store.allowDevice(id: id, kind: record.info.kind.rawValue, audit: audit) }
         allowed.insert(id)
         devices[id]?.info.allowed = true
     }
 
     func forget(_ id: String, audit: AuditEntry) async throws {
+        // Only an id the kiosk knows is audited: a client's free text never reaches the audit log.
+        guard allowed.contains(id) || devices[id] != nil else {
+            throw RPCError.app(.notFound, "no device with that id is allowed or present; kioskctl device list shows the ids")
+        }
         try await persist { try await store.forgetDevice(id: id, audit: audit) }
         allowed.remove(id)
         if let record = devices[id] {
@@ -277,7 +281,7 @@ public actor DeviceManager {
     /// The customer pressed Done on a signature.
     func finish(_ id: String, owner: ConnectionID) async throws {
         guard let capture = captures[id], capture.owner == owner else {
-            throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
+            throw RPCError.app(.notFound, "no capture with that id is in progress on this connection")
         }
         guard capture.kind == .signature else {
             throw RPCError.invalidParams("invalid params: a card capture ends when the card is swiped; cancel it instead", path: "params.capture")
@@ -303,7 +307,7 @@ public actor DeviceManager {
 
     func cancel(_ id: String, owner: ConnectionID) throws {
         guard let capture = captures[id], capture.owner == owner else {
-            throw RPCError.app(.notFound, "no capture \(id.prefix(40)) in progress on this connection")
+            throw RPCError.app(.notFound, "no capture with that id is in progress on this connection")
         }
         end(id)
         captures[id] = nil

@@ -11,19 +11,27 @@ public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Delivers `event` notifications to connections: a capture's events to the connection that
-/// began it, every event to connections that subscribed to its type.
+/// began it and to no other, device events (attached, detached, an unclaimed swipe) to the
+/// connections that subscribed to their type.
 ///
-/// Each connection registers the continuation of its one outbound stream, so a push never
-/// interleaves bytes with a reply on the same socket. Owned by the `DeviceManager` actor, so
-/// events leave in the order the devices produced them.
+/// Capture events carry what the customer did (the masked card: name, first six, last four,
+/// expiry; the signature's strokes), so they never leave the capture's own connection, whoever
+/// subscribes to `capture.*`. Device events carry the device and nothing of a card.
+///
+/// Each connection registers its one outbound queue, so a push never interleaves bytes with a
+/// reply on the same socket. Owned by the `DeviceManager` actor, so events leave in the order
+/// the devices produced them.
 struct EventHub {
     private struct Listener {
         var types: Set<String> = []
-        let output: AsyncStream<[UInt8]>.Continuation
+        let output: OutboundQueue
     }
     private var listeners: [ConnectionID: Listener] = [:]
 
-    mutating func register(_ id: ConnectionID, output: AsyncStream<[UInt8]>.Continuation) {
+    /// Event types that only ever go to the capture's connection.
+    static let ownerOnlyTypes: Set<String> = ["capture.progress", "capture.done", "capture.failed"]
+
+    mutating func register(_ id: ConnectionID, output: OutboundQueue) {
         listeners[id] = Listener(output: output)
     }
 
@@ -31,15 +39,31 @@ struct EventHub {
 
     mutating func subscribe(_ id: ConnectionID, types: [String]) { listeners[id]?.types.formUnion(types) }
 
-    /// Sends `event` to `owner` (if any) and to every subscriber of its type, once each.
-    func publish(_ event: EventParams, to owner: ConnectionID? = nil) {
+    /// Sends a capture's event to the connection that owns the capture, and to no one else.
+    func publish(_ event: EventParams, to owner: ConnectionID) {
+        guard let listener = listeners[owner], let line = EventHub.encode(event) else { return }
+        listener.output.push(line)
+    }
+
+    /// Sends a device event to every subscriber of its type. Capture data never goes this way.
+    func broadcast(_ event: EventParams) {
+        guard !EventHub.ownerOnlyTypes.contains(event.type), event.masked == nil, event.preview == nil, event.capture == nil else {
+            assertionFailure("a capture's event is for its owner only")
+            return
+        }
         guard let line = EventHub.encode(event) else { return }
-        for (id, listener) in listeners where id == owner || listener.types.contains(event.type) {
-            listener.output.yield(line)
+        for listener in listeners.values where listener.types.contains(event.type) {
+            listener.output.push(line)
         }
     }
 
     static func encode(_ event: EventParams) -> [UInt8]? {
+        var event = event
+        // The last guard on the way out, as for error sentences: a failure's message that could
+        // carry card data is replaced by one that cannot.
+        if let message = event.message, CardDataPattern.appears(in: message) {
+            event.message = "the capture failed; please try again"
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard var bytes = try? encoder.encode(RPCNotification(method: "event", params: event)).map({ $0 }) else { return nil }

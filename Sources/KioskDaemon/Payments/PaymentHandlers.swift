@@ -60,7 +60,7 @@ struct PaymentHandlers: Sendable {
                 throw RPCError.invalidParams("invalid params: reason must be account_issue_call or payment_issue_call", path: "params.reason")
             }
             let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(message.count), !containsCardNumberLikeRun(message) else {
+            guard (1...500).contains(message.count), !CardDataPattern.appears(in: message) else {
                 throw RPCError.invalidParams("invalid params: the message must be 1–500 characters the customer can read, with no card number", path: "params.message")
             }
             return Self.wire(try await change {
@@ -116,14 +116,14 @@ struct PaymentHandlers: Sendable {
         }
         let number = session?.account ?? asked ?? ""
         guard let stored = try await storeCall({ try await store.account(number: number) }) else {
-            throw RPCError.app(.notFound, "no account \(number.prefix(64)) is on this kiosk")
+            throw RPCError.app(.notFound, "no account with that number is on this kiosk")
         }
         return (stored, session)
     }
 
     private func options(_ stored: StoredAccount, job: Int?) throws -> PaymentOptions {
         if let job, !stored.account.jobs.contains(where: { $0.number == job }) {
-            throw RPCError.app(.notFound, "this account has no job \(job)")
+            throw RPCError.app(.notFound, "this account has no such job")
         }
         let usable = stored.account.cardsOnFile.filter { $0.job == nil || $0.job == job }
         let jobCard = usable.first { $0.job != nil && $0.job == job }
@@ -145,7 +145,11 @@ struct PaymentHandlers: Sendable {
         let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
         let q = Figures.quote(stored.account, scope: scope, branch: stored.branch, today: stored.branch.today(at: now()),
                               request: request, commitments: commitments, currency: stored.currency)
-        let problems = q.problems.map { PaymentProblemWire(kind: $0.kind.rawValue, message: $0.message, item: $0.item) }
+        // `item` names one of the account's items, never an id the client made up (not echoed).
+        let problems = q.problems.map { p in
+            PaymentProblemWire(kind: p.kind.rawValue, message: p.message,
+                               item: p.item.flatMap { id in stored.account.items.contains { $0.id == id } ? id : nil })
+        }
         return PaymentQuoteResult(total: q.total, currency: stored.currency,
                                   lines: q.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) }, problems: problems)
     }
@@ -203,7 +207,7 @@ struct PaymentHandlers: Sendable {
         let session = try await sessions.current(connection)
         let record = try await storeCall { try await store.payment(id: id) }
         guard let record, record.account == session.account, record.state != "deleted" else {
-            throw RPCError.app(.notFound, "there is no payment \(id.prefix(12)) on this account")
+            throw RPCError.app(.notFound, "there is no payment with that id on this account")
         }
     }
 

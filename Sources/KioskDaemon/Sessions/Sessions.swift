@@ -114,7 +114,7 @@ struct SignIn {
         let all: [SignInContact]
         do {
             guard let found = try await store.signInContacts(account: params.account) else {
-                throw RPCError.app(.notFound, "no account \(params.account.prefix(64)) is on this kiosk; check the number on your statement, or ask staff")
+                throw RPCError.app(.notFound, "No account matches the number you typed. Check the number on your statement, or ask staff.")
             }
             all = found
         } catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }
