@@ -26,16 +26,19 @@ let package = Package(
     targets: [
         // Pure domain: figures over values. Foundation only, no I/O.
         .target(name: "KioskCore"),
+        // Process plumbing every binary shares: file modes whatever the umask, stdout/stderr
+        // that survive a reader going away. Glibc and Foundation only.
+        .target(name: "KioskSystem"),
         // SQLite through GRDB: migrations, sync apply, account reads, audit log.
         .target(name: "KioskStore", dependencies: [
-            "KioskCore",
+            "KioskCore", "KioskSystem",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // JSON-RPC envelopes, wire types, line framing rules. Foundation only.
         .target(name: "KioskProtocol"),
         // The service: socket server, roles, handlers, config, systemd notify.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskProtocol", "KioskDevices", "KioskCrypto",
+            "KioskCore", "KioskStore", "KioskSystem", "KioskProtocol", "KioskDevices", "KioskCrypto",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -76,7 +79,7 @@ let package = Package(
         ]),
         // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
         .executableTarget(name: "kiosk-backoffice", dependencies: [
-            "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "KioskSystem", "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,11 +97,11 @@ let package = Package(
         // Synthetic sync documents for load tests and benchmarks.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon",
+            "KioskDaemon", "KioskSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskClient", "KioskProtocol",
+            "KioskSystem", "KioskClient", "KioskProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: speed and memory as ratios to baselines measured in the same run.

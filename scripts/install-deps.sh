@@ -5,15 +5,15 @@ set -euo pipefail
 
 # Build: SQLite for GRDB (system libsqlite3), pkg-config for system-library targets.
 # Tests: setpriv (util-linux) runs clients under other uids; sqlite3 inspects written files;
-# systemd-analyze verifies the unit; python3 (stdlib only) speaks the protocol as other
-# uids and runs the independent figures oracle.
+# systemd-analyze verifies the unit and expands its system-call filter, which python3-seccomp
+# (libseccomp) then loads around kioskd (scripts/unit-seccomp.py); python3 (stdlib only)
+# otherwise speaks the protocol as other uids and runs the independent figures oracle.
 # Devices: libusb-1.0 and libudev for the USB transport; umockdev (libumockdev + its preload
 # library) emulates USB devices so tests run the real libusb code paths without hardware.
 # Crypto: OpenSSL's libcrypto (libssl-dev) gives TDES/AES blocks for DUKPT (swift-crypto has no DES).
 # Front: ncursesw (libncurses-dev) draws kiosk-front; tmux runs it in its end-to-end tests.
-# Clocks: faketime (libfaketime) runs a restarted kioskd a day later in the money-rule tests.
-packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 ca-certificates
-          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime)
+packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 python3-seccomp ca-certificates
+          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux)
 
 missing=()
 for p in "${packages[@]}"; do

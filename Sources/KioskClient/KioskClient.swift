@@ -35,6 +35,9 @@ public final class KioskClient: Sendable {
         onNotification: (@Sendable (ClientNotification) -> Void)? = nil,
         _ body: (KioskClient) async throws -> T
     ) async throws -> T {
+        if let problem = socketPathProblem(socketPath) {
+            throw ClientError.cannotConnect(socketPath: socketPath, reason: problem)
+        }
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -206,10 +209,21 @@ public final class KioskClient: Sendable {
         }
     }
 
+    /// The longest path a Unix socket may have (`sun_path` less its NUL): 107 bytes on Linux.
+    public static let maximumSocketPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+
+    /// nil when `path` can name a Unix socket; otherwise why not, as the end of a sentence
+    /// ("the path is 130 bytes long; …"), for `--socket` checks before anything connects.
+    public static func socketPathProblem(_ path: String) -> String? {
+        let length = path.utf8.count
+        guard length > maximumSocketPathLength else { return nil }
+        return "the path is \(length) bytes long, but a Unix socket path may have at most \(maximumSocketPathLength) bytes; use a shorter --socket path"
+    }
+
     static func connectionError(_ error: any Error, socketPath: String) -> ClientError {
         if let error = error as? IOError { return connectionError(errno: error.errnoCode, socketPath: socketPath) }
         if let error = error as? SocketAddressError, case .unixDomainSocketPathTooLong = error {
-            return .cannotConnect(socketPath: socketPath, reason: "the path is too long for a Unix socket")
+            return .cannotConnect(socketPath: socketPath, reason: socketPathProblem(socketPath) ?? "the path is too long for a Unix socket")
         }
         return .cannotConnect(socketPath: socketPath, reason: String(describing: error))
     }

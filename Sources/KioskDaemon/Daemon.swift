@@ -57,8 +57,7 @@ public struct Daemon: Sendable {
         let server = SocketServer(
             path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
             logger: logger,
-            onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") },
-            onStopping: { notifier.notify("STOPPING=1") })
+            onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server),
             .init(service: PaymentScheduler(store: store, logger: logger), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
@@ -71,9 +70,8 @@ public struct Daemon: Sendable {
         if let relayService {
             services.append(.init(service: relayService, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
-        if let interval = notifier.watchdogInterval {
-            services.append(.init(service: WatchdogService(notifier: notifier, interval: interval)))
-        }
+        // Last, so it is the first to hear of a graceful shutdown (services stop in reverse order).
+        services.append(.init(service: SystemdService(notifier: notifier)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                            cancellationSignals: [], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
@@ -82,17 +80,26 @@ public struct Daemon: Sendable {
     }
 }
 
-/// Pets systemd's watchdog at half its interval while the daemon is healthy.
-struct WatchdogService: Service {
+/// systemd's view of the daemon's life. While the daemon runs it pets the watchdog at half
+/// `$WATCHDOG_USEC` (when the unit has `WatchdogSec=`); when a graceful shutdown begins (SIGTERM,
+/// SIGINT) it says `STOPPING=1` at once and returns normally, so the group goes on stopping the
+/// other services in order and kioskd exits 0: `systemctl stop` leaves the unit inactive, not
+/// failed. (It used to let the sleep's CancellationError escape, which failed the whole group:
+/// exit 1, "Error: CancellationError()", and no STOPPING=1.)
+struct SystemdService: Service {
     let notifier: SystemdNotifier
-    let interval: Duration
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                notifier.notify("WATCHDOG=1")
-                try await Task.sleep(for: interval)
+    func run() async {
+        if let interval = notifier.watchdogInterval {
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    notifier.notify("WATCHDOG=1")
+                    try? await Task.sleep(for: interval)
+                }
             }
+        } else {
+            try? await gracefulShutdown()
         }
+        notifier.notify("STOPPING=1")
     }
 }

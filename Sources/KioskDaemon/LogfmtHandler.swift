@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
+import KioskSystem
 
 /// Structured logs to stderr, one logfmt line per event, journald-friendly.
 ///
@@ -36,7 +40,8 @@ public struct LogfmtHandler: LogHandler {
             line += " \(Self.sanitizeKey(key))=\(Self.quote(merged[key]!.description))"
         }
         line += "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        // One write(2) per line; a closed stderr or a reader that left is ignored (never a trap).
+        StandardStreams.bestEffort(Data(line.utf8), to: STDERR_FILENO)
     }
 
     static func priority(_ level: Logger.Level) -> Int {

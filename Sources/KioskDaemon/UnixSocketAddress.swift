@@ -30,3 +30,17 @@ struct UnixSocketAddress {
         }
     }
 }
+
+/// The limit on a Unix socket's path, checked where a path is chosen (`--socket`, `socket =`)
+/// so the operator reads one sentence instead of NIO's `unixDomainSocketPathTooLong`.
+public enum UnixSocketPath {
+    /// The longest path `sun_path` holds with its terminating NUL: 107 bytes on Linux.
+    public static let maximumLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+
+    /// nil when `path` fits; otherwise why it does not, as a sentence naming `setting`.
+    public static func problem(_ path: String, setting: String) -> String? {
+        let length = path.utf8.count
+        guard length > maximumLength else { return nil }
+        return "the socket path \(path) is \(length) bytes long, but a Unix socket path may have at most \(maximumLength) bytes; choose a shorter \(setting)"
+    }
+}

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import KioskSystem
 
 /// An exclusive `flock` on `<data-dir>/kioskd.lock`, held for the daemon's life.
 ///
@@ -13,7 +14,7 @@ final class DataDirectoryLock: Sendable {
 
     init(directory: String) throws(StoreError) {
         let path = directory + "/kioskd.lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        let fd = FileModes.open(path, flags: O_RDWR, mode: FileModes.lock)
         guard fd >= 0 else {
             let code = errno
             if code == EROFS || code == EACCES { throw .readOnly(path: path) }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskCore
+import KioskSystem
 
 /// The kiosk's durable state: one SQLite file (`kiosk.sqlite`) in the data directory.
 ///
@@ -28,6 +29,16 @@ public final class KioskStore: Sendable {
         lock = try DataDirectoryLock(directory: directory)
         path = directory + "/" + KioskStore.fileName
         if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 { throw .readOnly(path: path) }
+        // Created here, 0600 whatever the umask, before SQLite would create it 0644; SQLite gives
+        // the -wal and -shm files the database's mode. Files an older kioskd left open are narrowed.
+        let fd = FileModes.open(path, flags: O_RDONLY, mode: FileModes.database)
+        guard fd >= 0 else {
+            let code = errno
+            if code == EACCES || code == EROFS || code == EPERM { throw .readOnly(path: path) }
+            throw .cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+        close(fd)
+        for companion in [path + "-wal", path + "-shm"] { FileModes.narrow(path: companion, to: FileModes.database) }
 
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskCrypto
+import KioskSystem
 
 /// The back office's side of the kiosk's promises: key pairs, opening sealed captures, DUKPT.
 /// A store's integrator reads this to build the real back office; tests use it to prove the
@@ -11,6 +12,13 @@ struct BackOffice: AsyncParsableCommand {
         commandName: "kiosk-backoffice",
         abstract: "Back-office tools for kioskpay: key pairs, opening sealed captures, DUKPT.",
         subcommands: backOfficeSubcommands)
+
+    /// ArgumentParser's main, after taking descriptors 0-2 (a closed stdout stays closed, and no
+    /// key file or database can land on it and receive our output).
+    static func main() async {
+        StandardStreams.ensureOpen()
+        await main(nil)
+    }
 }
 
 /// A failure the user can act on: printed as one line, exit status 1.
@@ -20,6 +28,12 @@ struct ToolError: Error, CustomStringConvertible {
 }
 
 extension ToolError: LocalizedError { var errorDescription: String? { description } }
+
+/// One line to stdout. When the reader goes away (`| head -1`) the tool ends quietly, and a
+/// full or closed stdout is one sentence (StandardStreams), never a trap.
+func emit(_ line: String) {
+    StandardStreams.output(line + "\n")
+}
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,15 +54,15 @@ struct Keygen: ParsableCommand {
         let id: KeyID?
         do throws(SealingError) { id = try keyID.map { (text: String) throws(SealingError) -> KeyID in try KeyID(text) } } catch { throw ToolError(error.description) }
         let key = BackOfficePrivateKey.generate(id: id)
-        try write(key.fileContents, to: out + ".key", mode: 0o600)
-        try write(key.publicKey.fileContents, to: out + ".pub", mode: 0o644)
-        print("key id \(key.id)  fingerprint \(key.publicKey.fingerprint)")
-        print("public key:  \(out).pub  (install on kiosks)")
-        print("private key: \(out).key  (keep in the back office)")
+        try write(key.fileContents, to: out + ".key", mode: FileModes.privateKey)
+        try write(key.publicKey.fileContents, to: out + ".pub", mode: FileModes.publicKey)
+        emit("key id \(key.id)  fingerprint \(key.publicKey.fingerprint)")
+        emit("public key:  \(out).pub  (install on kiosks)")
+        emit("private key: \(out).key  (keep in the back office)")
     }
 
     private func write(_ data: Data, to path: String, mode: mode_t) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = FileModes.open(path, flags: O_WRONLY, mode: mode, exclusive: true)
         guard fd >= 0 else {
             throw ToolError(errno == EEXIST ? "\(path) already exists; choose another --out or remove it first"
                                             : "cannot create \(path): \(String(cString: strerror(errno)))")
@@ -88,7 +102,7 @@ struct OpenCapture: ParsableCommand {
             "kiosk": sealed.context.kiosk, "captured_at": sealed.context.capturedAt, "payload": payload,
         ]
         let json = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        FileHandle.standardOutput.write(json + Data("\n".utf8))
+        StandardStreams.output(json + Data("\n".utf8))
     }
 
     private func read(_ path: String, what: String) throws -> Data {

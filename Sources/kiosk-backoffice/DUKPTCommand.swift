@@ -62,7 +62,7 @@ struct DUKPTCommand: ParsableCommand {
         var key = try workingKey()
         defer { DUKPT.wipe(&key) }
         guard let ciphertext else {
-            print(DUKPTHex.encode(key))
+            emit(DUKPTHex.encode(key))
             return
         }
         let data = try DUKPTHex.decode(ciphertext, field: "ciphertext (--decrypt)")
@@ -70,7 +70,7 @@ struct DUKPTCommand: ParsableCommand {
             ? try DUKPTCipher.tdesCBCDecrypt(key: key, data: data)
             : try DUKPTCipher.aesCBCDecrypt(key: key, data: data)
         defer { DUKPT.wipe(&clear) }
-        print(DUKPTHex.encode(clear))
+        emit(DUKPTHex.encode(clear))
     }
 
     private func workingKey() throws -> [UInt8] {

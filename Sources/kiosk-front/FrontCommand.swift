@@ -24,6 +24,12 @@ struct FrontCommand: ParsableCommand {
         if kiosk && exitSequence.isEmpty {
             throw ValidationError("--kiosk needs --exit-sequence, or a technician could never leave the program")
         }
+        // One sentence before the screen starts, not "Service unavailable" forever.
+        if let problem = KioskClient.socketPathProblem(socket) {
+            let sentence = Array("kiosk-front: cannot use the socket \(socket): \(problem)\n".utf8)
+            _ = sentence.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            throw ExitCode(64)
+        }
     }
 
     func run() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskSystem
 
 /// kioskctl: the manager's and technician's command line for kioskd.
 @main
@@ -17,6 +18,13 @@ struct KioskCtl: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+
+    /// ArgumentParser's main, after taking descriptors 0-2 (a closed stdout stays closed, and no
+    /// socket NIO opens can land on it and receive our output).
+    static func main() async {
+        StandardStreams.ensureOpen()
+        await main(nil)
+    }
 }
 
 /// Options every command takes, before or after the subcommand's name.
@@ -59,19 +67,19 @@ extension AsyncParsableCommand {
     }
 }
 
+/// kioskctl's only way to stdout and stderr: quiet when the reader goes away (`| head -1`), no
+/// trap on a closed or full output (see StandardStreams).
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardStreams.output(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     static func raw(_ data: Data) {
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        StandardStreams.output(data + Data("\n".utf8))
     }
 
     static func error(_ text: String) {
-        let oneLine = text.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data((oneLine + "\n").utf8))
+        StandardStreams.error(text.replacingOccurrences(of: "\n", with: " ") + "\n")
     }
 }
 

@@ -5,6 +5,7 @@ import Foundation
 import KioskCore
 import KioskDaemon
 import KioskStore
+import KioskSystem
 
 /// `kioskd --demo`: a realistic store in its own data directory, never the real one.
 enum DemoMode {
@@ -44,6 +45,6 @@ enum DemoMode {
         for login in DemoStore.logins {
             lines.append("  account \(login.account)  contact \(login.contact)  PIN \(login.pin)")
         }
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStreams.bestEffort(Data((lines.joined(separator: "\n") + "\n").utf8), to: STDOUT_FILENO)
     }
 }

@@ -1,9 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import KioskCore
 import KioskDaemon
 import KioskStore
 import Logging
+import KioskSystem
 
 /// `kioskd`: the kiosk's daemon, run in the foreground (systemd style).
 @main
@@ -26,9 +30,25 @@ struct Kioskd: AsyncParsableCommand {
     @Flag(name: .long, help: "Seed a demo store into its own data directory and print the demo accounts and PINs.")
     var demo = false
 
+    /// ArgumentParser's main, after making sure kioskd cannot die because nobody reads its log
+    /// or output: no SIGPIPE (a write to a pipe whose reader left fails with EPIPE instead, and
+    /// is ignored), and a closed stdin/stdout/stderr is held on /dev/null so no file or socket
+    /// (the database, the lock) can land on it and receive log lines.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        StandardStreams.ensureOpen()
+        await main(nil)
+    }
+
     func run() async throws {
         var configuration = try loadConfiguration()
         if demo { try DemoMode.prepare(&configuration, dataDirectoryGiven: dataDirectory != nil, socketGiven: socket != nil) }
+        // The configuration's own socket = is checked when it is read; --socket, and the demo's
+        // socket inside --data-dir, are checked here.
+        let setting = socket != nil ? "--socket" : demo ? "--data-dir (the demo's socket is inside it)" : "socket in the configuration"
+        if let problem = UnixSocketPath.problem(configuration.socketPath, setting: setting) {
+            fail(problem, code: socket != nil || demo ? 64 : 78)
+        }
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in LogfmtHandler(label: label, level: level) }
         let logger = Logger(label: "kioskd")
@@ -44,6 +64,10 @@ struct Kioskd: AsyncParsableCommand {
         } catch let error as DaemonError {
             logger.critical("stopped on error", metadata: ["reason": "\(error.description)"])
             fail(error.description, code: 69)
+        } catch {
+            // Not "Error: CancellationError()" from ArgumentParser: one sentence and EX_SOFTWARE.
+            logger.critical("stopped on error", metadata: ["reason": "\(error)"])
+            fail("stopped on an unexpected error: \(error)", code: 70)
         }
     }
 
@@ -72,6 +96,6 @@ struct Kioskd: AsyncParsableCommand {
 
 /// Prints one sentence to stderr and exits with a sysexits-style code.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("kioskd: \(message)\n".utf8))
+    StandardStreams.error("kioskd: \(message)\n")
     exit(code)
 }

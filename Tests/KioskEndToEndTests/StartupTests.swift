@@ -105,10 +105,50 @@ struct StartupTests {
         #expect(missing.stderr.contains("no such file"))
     }
 
+    @Test("a socket path over the Unix limit is one sentence: --socket exits 64, socket = in the config 78")
+    func socketPathTooLong() throws {
+        let dir = try makeScratchDirectory("longsock")
+        let path = CommandLineTests.longSocketPath(dir)
+        let option = try refusal(["--data-dir", dir + "/data", "--socket", path], in: dir)
+        #expect(option.status == 64, "\(option.stderr)")
+        #expect(option.stderr == "kioskd: the socket path \(path) is \(path.utf8.count) bytes long, but a Unix socket path may have at most 107 bytes; choose a shorter --socket\n",
+                "\(option.stderr)")
+        try "socket = \"\(path)\"\n".write(toFile: dir + "/kioskd.toml", atomically: true, encoding: .utf8)
+        let config = try refusal(["--config", dir + "/kioskd.toml", "--data-dir", dir + "/data"], in: dir)
+        #expect(config.status == 78, "\(config.stderr)")
+        #expect(config.stderr.hasSuffix("kioskd.toml:1: socket must be an absolute path shorter than 108 bytes\n"), "\(config.stderr)")
+    }
+
     @Test("bad command-line arguments get usage, not a crash")
     func badArguments() throws {
         let result = try runProcess(Products.kioskd, ["--frobnicate"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("Unknown option"))
+    }
+}
+
+/// kioskd as systemd runs it: `Type=notify` with `WatchdogSec=`, stopped by `systemctl stop`.
+@Suite("kioskd under systemd's watchdog")
+struct WatchdogShutdownTests {
+    @Test("with WATCHDOG_USEC set, SIGTERM exits 0 after READY=1, WATCHDOG=1 pings and STOPPING=1")
+    func sigtermWithWatchdog() throws {
+        // 1 s: a ping every 0.5 s. The unit's 30 s behaves the same, only slower.
+        let daemon = try DaemonProcess(label: "wd-stop", environment: ["WATCHDOG_USEC": "1000000"])
+        var messages: [String] = []
+        var pings = 0
+        let hang = HangDetector(pids: [daemon.process.processIdentifier], idleLimit: 30)
+        while pings < 2, !hang.hung() {
+            guard let message = daemon.nextNotification(timeout: 5) else { continue }
+            messages.append(message)
+            if message.contains("WATCHDOG=1") { pings += 1 }
+        }
+        #expect(pings >= 2, "\(messages)")
+        _ = try daemon.client().call("hello")
+        let status = daemon.stop()
+        while let message = daemon.nextNotification(timeout: 1) { messages.append(message) }
+        #expect(daemon.process.terminationReason == .exit && status == 0, "exit status \(status); log:\n\(daemon.log.suffix(2000))")
+        #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)")
+        #expect(!daemon.log.contains("Error: CancellationError"), "\(daemon.log.suffix(2000))")
+        #expect(daemon.log.contains("msg=\"stopped\""), "\(daemon.log.suffix(2000))")
     }
 }

@@ -5,6 +5,7 @@ import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
+import KioskSystem
 
 /// Seals every capture to the back office the moment it is read, and stores the envelope.
 ///
@@ -42,7 +43,7 @@ public actor CaptureVault {
         let pair = BackOfficePrivateKey.generate(id: try? KeyID("demo-" + String(UUID().uuidString.prefix(8)).lowercased()))
         let path = dataDirectory + "/demo-backoffice.key"
         _ = unlink(path)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = FileModes.open(path, flags: O_WRONLY, mode: FileModes.privateKey, exclusive: true)
         if fd >= 0 {
             let bytes = pair.fileContents
             _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

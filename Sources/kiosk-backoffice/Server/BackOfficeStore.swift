@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskSystem
 
 /// The reference back office's own SQLite: what it received (by idempotency key, with the
 /// first answer it gave), the payments and what was decided about them, sync documents to
@@ -10,6 +11,11 @@ final class BackOfficeStore: Sendable {
     init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
+        // Payments and opened captures: 0600 whatever the umask (SQLite would make it 0644, and
+        // gives the -wal and -shm files the database's mode).
+        let fd = FileModes.open(path, flags: O_RDONLY, mode: FileModes.database)
+        if fd >= 0 { close(fd) }
+        for companion in [path + "-wal", path + "-shm"] { FileModes.narrow(path: companion, to: FileModes.database) }
         pool = try DatabasePool(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001") { db in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import KioskCrypto
+import KioskSystem
 
 /// `kiosk-backoffice serve`: the reference back office on a loopback port.
 struct Serve: AsyncParsableCommand {
@@ -33,8 +34,9 @@ struct Serve: AsyncParsableCommand {
                                       faults: FaultDispenser(try FaultPlan(specs: fault, slowSeconds: slowSeconds)))
         let host = self.host
         try await server.run(host: host, port: port) { bound in
-            // Unbuffered, so a parent process reading the pipe sees the port at once.
-            FileHandle.standardOutput.write(Data("listening on \(host):\(bound)\n".utf8))
+            // Unbuffered, so a parent process reading the pipe sees the port at once; a reader
+            // that has gone away does not stop the server.
+            StandardStreams.bestEffort(Data("listening on \(host):\(bound)\n".utf8), to: STDOUT_FILENO)
         }
     }
 }
@@ -61,7 +63,7 @@ struct Payments: ParsableCommand {
                     }
                 }
                 let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: line, as: UTF8.self))
+                emit(String(decoding: line, as: UTF8.self))
             }
         }
     }
@@ -90,7 +92,7 @@ struct Payments: ParsableCommand {
             guard try store.decide(kiosk: kiosk, id: id, status: status, reason: reason.map { "\($0)_issue_call" }, message: message) else {
                 throw ToolError("no received payment \(id) to \(decision)")
             }
-            print("\(id) \(status)")
+            emit("\(id) \(status)")
         }
     }
 }
@@ -106,7 +108,7 @@ struct Sync: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
                 throw ToolError("\(file) is not a JSON object")
             }
-            print(try BackOfficeStore(path: db).publish(syncDocument: String(decoding: data, as: UTF8.self)))
+            emit("\(try BackOfficeStore(path: db).publish(syncDocument: String(decoding: data, as: UTF8.self)))")
         }
     }
 }

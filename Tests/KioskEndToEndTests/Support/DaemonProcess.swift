@@ -34,14 +34,84 @@ func makeScratchDirectory(_ label: String) throws -> String {
     return path
 }
 
-/// A copy of a built executable that any uid can run (the checkout may sit under a 0700 home).
+/// A copy of a built executable (or a fixture) that any uid can run or read (the checkout may
+/// sit under a 0700 home).
+///
+/// Never written by this process: a file this process holds open for writing is inherited by
+/// every child another test thread forks meanwhile, and exec-ing it then fails with ETXTBSY
+/// ("Text file busy") until that child has exec'd. So it is a hard link when the scratch
+/// directory is on the same file system, else a copy made by `cp` in a child process (whose
+/// descriptors no one inherits), then renamed into place.
 func publicCopy(of executable: String, in directory: String) throws -> String {
     let target = directory + "/" + URL(fileURLWithPath: executable).lastPathComponent
-    if !FileManager.default.fileExists(atPath: target) {
-        try FileManager.default.copyItem(atPath: executable, toPath: target)
-        chmod(target, 0o755)
-    }
+    if FileManager.default.fileExists(atPath: target) { return target }
+    if link(executable, target) == 0 || errno == EEXIST { return target }
+    let temporary = target + ".partial-\(UUID().uuidString.prefix(8))"
+    let copy = try runProcess("/bin/cp", ["--no-preserve=all", executable, temporary])
+    guard copy.status == 0 else { throw CopyFailure(message: "cp \(executable): \(copy.stderr)") }
+    chmod(temporary, 0o755)
+    guard rename(temporary, target) == 0 else { throw CopyFailure(message: "rename \(temporary): \(String(cString: strerror(errno)))") }
     return target
+}
+
+struct CopyFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Tells a hung process from a slow one, so no test depends on the machine's speed.
+///
+/// A limit counts only the time in which none of the watched processes made progress: used CPU,
+/// read or wrote a byte, or waited to run (state R) or for the disk (state D). A process the
+/// machine is merely slow to serve is never killed; one that waits on nothing (a deadlock, a
+/// reply that never comes) is, after `idleLimit`. `hardLimit` bounds a process that spins.
+final class HangDetector {
+    private let pids: [pid_t]
+    private let idleLimit: TimeInterval
+    private let hardDeadline: Date
+    private var lastSample: [UInt64] = []
+    private var lastProgress = Date()
+
+    init(pids: [pid_t], idleLimit: TimeInterval, hardLimit: TimeInterval? = nil) {
+        self.pids = pids
+        self.idleLimit = idleLimit
+        hardDeadline = Date().addingTimeInterval(hardLimit ?? max(idleLimit * 15, 1_800))
+    }
+
+    /// True once the watched processes have made no progress for `idleLimit` (or the hard limit passed).
+    func hung() -> Bool {
+        let now = Date()
+        if now >= hardDeadline { return true }
+        var sample: [UInt64] = []
+        var busy = false
+        for pid in pids {
+            let (counters, waiting) = Self.activity(of: pid)
+            sample += counters
+            busy = busy || waiting
+        }
+        if busy || sample != lastSample {
+            lastSample = sample
+            lastProgress = now
+            return false
+        }
+        return now.timeIntervalSince(lastProgress) > idleLimit
+    }
+
+    /// utime+stime (/proc/PID/stat) and rchar+wchar (/proc/PID/io); whether it is runnable or in disk wait.
+    static func activity(of pid: pid_t) -> ([UInt64], Bool) {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return ([], false) }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12 else { return ([], false) }
+        let state = fields[0]
+        var counters = [UInt64(fields[11]) ?? 0, UInt64(fields[12]) ?? 0]
+        if let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) {
+            for line in io.split(separator: "\n") where line.hasPrefix("rchar:") || line.hasPrefix("wchar:") {
+                counters.append(UInt64(line.split(separator: " ").last ?? "") ?? 0)
+            }
+        }
+        return (counters, state == "R" || state == "D")
+    }
 }
 
 /// What a finished process left behind.
@@ -51,10 +121,12 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs a command to completion (with a time limit) and captures its output.
+/// Runs a command to completion and captures its output. `timeout` is a hang limit, not a
+/// wall-clock one: the command is killed only after it, and the processes in `watching` (the
+/// daemon it talks to), made no progress for that long (see HangDetector).
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                stdin: Data? = nil, timeout: TimeInterval = 120) throws -> ProcessResult {
+                stdin: Data? = nil, timeout: TimeInterval = 120, watching: [pid_t] = []) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -73,9 +145,16 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     let group = DispatchGroup()
     group.enter(); DispatchQueue.global().async { outData.set(out.fileHandleForReading.readDataToEndOfFile()); group.leave() }
     group.enter(); DispatchQueue.global().async { errData.set(err.fileHandleForReading.readDataToEndOfFile()); group.leave() }
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate(); kill(process.processIdentifier, SIGKILL) }
+    let hang = HangDetector(pids: [process.processIdentifier] + watching, idleLimit: timeout)
+    var polls = 0
+    while process.isRunning {
+        usleep(10_000)
+        polls += 1
+        if polls % 25 == 0, hang.hung() {
+            process.terminate(); kill(process.processIdentifier, SIGKILL)
+            break
+        }
+    }
     process.waitUntilExit()
     group.wait()
     return ProcessResult(status: process.terminationStatus,
@@ -103,8 +182,9 @@ final class DaemonProcess {
     private let notify: NotifyListener
 
     /// Starts kioskd and waits for READY=1 on its notify socket.
+    /// `standardError` replaces the log file (whose `log` is then empty), e.g. with a pipe nobody reads.
     init(label: String = "daemon", configExtra: String = "", dataDirectory: String? = nil, extraArguments: [String] = [],
-         environment: [String: String] = [:], wrapper: [String] = []) throws {
+         environment: [String: String] = [:], wrapper: [String] = [], standardError: FileHandle? = nil) throws {
         directory = try makeScratchDirectory(label)
         self.dataDirectory = dataDirectory ?? directory + "/data"
         socketPath = directory + "/kioskd.sock"
@@ -135,13 +215,16 @@ final class DaemonProcess {
         env.removeValue(forKey: "JOURNAL_STREAM")
         env.merge(environment) { _, new in new }
         process.environment = env
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardError = standardError ?? FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         var ready = false
-        let deadline = Date().addingTimeInterval(30)
-        while !ready, Date() < deadline, let message = notify.receive(timeout: 30) {
-            ready = message.contains("READY=1")  // WATCHDOG=1 may come first
+        // However busy the machine: give up only when kioskd exits or stops making progress.
+        let hang = HangDetector(pids: [process.processIdentifier], idleLimit: 30)
+        while !ready, process.isRunning || notify.pending, !hang.hung() {
+            if let message = notify.receive(timeout: 0.25) {
+                ready = message.contains("READY=1")  // WATCHDOG=1 may come first
+            }
         }
         guard ready else {
             process.terminate()
@@ -159,13 +242,18 @@ final class DaemonProcess {
     /// The next sd_notify message, if any arrives in time.
     func nextNotification(timeout: TimeInterval = 10) -> String? { notify.receive(timeout: timeout) }
 
-    /// SIGTERM, then wait; returns the exit status.
+    /// SIGTERM, then wait; returns the exit status. SIGKILL only if kioskd hangs (no progress for `timeout`).
     @discardableResult
     func stop(timeout: TimeInterval = 20) -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        let hang = HangDetector(pids: [process.processIdentifier], idleLimit: timeout)
+        var polls = 0
+        while process.isRunning {
+            usleep(10_000)
+            polls += 1
+            if polls % 25 == 0, hang.hung() { break }
+        }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return process.terminationStatus
@@ -195,9 +283,10 @@ final class DaemonProcess {
         if let uid, let gid {
             return try runProcess("/usr/bin/setpriv",
                                   ["--reuid=\(uid)", "--regid=\(gid)", "--groups=\(ScratchGroups.socketGroup)", "--",
-                                   try publicCopy(of: Products.kioskctl, in: directory), "--socket", socketPath] + arguments)
+                                   try publicCopy(of: Products.kioskctl, in: directory), "--socket", socketPath] + arguments,
+                                  watching: [process.processIdentifier])
         }
-        return try runProcess(Products.kioskctl, ["--socket", socketPath] + arguments)
+        return try runProcess(Products.kioskctl, ["--socket", socketPath] + arguments, watching: [process.processIdentifier])
     }
 
     deinit {
@@ -219,6 +308,12 @@ final class NotifyListener {
     }
 
     deinit { close(fd); unlink(path) }
+
+    /// True when a datagram is waiting.
+    var pending: Bool {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, 0) > 0
+    }
 
     func receive(timeout: TimeInterval) -> String? {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
