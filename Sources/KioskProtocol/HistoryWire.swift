@@ -74,12 +74,40 @@ public struct HistoryResult: Codable, Sendable, Equatable {
         public var job: Int?
         public var amount: Int
         public var method: String
-        /// `processed` (from the back office), or a kiosk payment's state (`pending`, …).
+        /// `processed` (from the back office, or processed at this kiosk), or a kiosk
+        /// payment's state: `pending`, `scheduled`, `waiting` or `rejected`.
         public var state: String
-        /// Taken at this kiosk and not yet in the back office's records.
+        /// True for `pending` only (taken at this kiosk, not yet processed). Absent reads as
+        /// `state == "pending"`.
         public var pending: Bool
-        public init(id: String, date: String, job: Int?, amount: Int, method: String, state: String, pending: Bool) {
+        /// `scheduled` (and `waiting`): the day it is to run, `YYYY-MM-DD`.
+        public var payOn: String?
+        /// `rejected`: `account_issue_call` or `payment_issue_call`, and the store's message.
+        public var reason: String?
+        public var message: String?
+        /// `waiting`: the short id of the pending payment it waits for.
+        public var waitingFor: String?
+        public init(id: String, date: String, job: Int?, amount: Int, method: String, state: String, pending: Bool,
+                    payOn: String? = nil, reason: String? = nil, message: String? = nil, waitingFor: String? = nil) {
             self.id = id; self.date = date; self.job = job; self.amount = amount; self.method = method; self.state = state; self.pending = pending
+            self.payOn = payOn; self.reason = reason; self.message = message; self.waitingFor = waitingFor
+        }
+        enum CodingKeys: String, CodingKey {
+            case id, date, job, amount, method, state, pending, payOn = "pay_on", reason, message, waitingFor = "waiting_for"
+        }
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            date = try c.decode(String.self, forKey: .date)
+            job = try c.decodeIfPresent(Int.self, forKey: .job)
+            amount = try c.decode(Int.self, forKey: .amount)
+            method = try c.decode(String.self, forKey: .method)
+            state = try c.decode(String.self, forKey: .state)
+            pending = try c.decodeIfPresent(Bool.self, forKey: .pending) ?? (state == "pending")
+            payOn = try c.decodeIfPresent(String.self, forKey: .payOn)
+            reason = try c.decodeIfPresent(String.self, forKey: .reason)
+            message = try c.decodeIfPresent(String.self, forKey: .message)
+            waitingFor = try c.decodeIfPresent(String.self, forKey: .waitingFor)
         }
     }
     public var payments: [Row]
