@@ -56,6 +56,7 @@ struct FrontTmuxTests {
         try front.saveScreen("invoices")
         try front.keys("Enter")
         try front.waitFor("Still open:")
+        try front.saveScreen("invoice-summary")
         try front.keys("Escape", "p")
         try front.waitFor("How would you like to pay?")
         try front.waitFor("CARD ENDING IN 4242")
@@ -307,7 +308,9 @@ struct FrontTmuxTests {
         let front = try TmuxFront(socketPath: daemon.socketPath)
         let welcome = try front.waitFor("Type your account number")
         #expect(!welcome.lowercased().contains("swipe"), "the welcome screen invites no swipe: \(welcome)")
-        sleep(2)  // an idle kiosk: no key for a while
+        // An idle kiosk: no key for longer than a half-typed number is kept (60 s). Before,
+        // a sentence shown now was wiped by the next 250 ms tick.
+        sleep(UInt32(FrontState.abandonedSeconds) + 2)
         _ = try daemon.kioskctl(["device", "emulate", "swipe", "--track2", "4111111111111111=28121010000000000000"])
         try front.waitFor("Please type your account number first")
         usleep(1_500_000)
