@@ -143,7 +143,7 @@ extension FrontState {
             case "capture.failed":
                 model.phase = .failed
                 model.capture = nil
-                model.message = Self.sentence(event.message ?? "the card could not be read, please swipe again")
+                model.message = Self.failedCapture(event, device: "card reader", fallback: "the card could not be read, please swipe again")
             default: break
             }
             screen = .swipe(model)
@@ -162,7 +162,7 @@ extension FrontState {
             case "capture.failed":
                 model.capture = nil
                 model.finishing = false
-                model.message = Self.sentence(event.message ?? "the pad stopped") + " Press C to start again."
+                model.message = Self.failedCapture(event, device: "signature pad", fallback: "the pad stopped") + " Press C to start again."
             default: break
             }
             screen = .signature(model)
@@ -177,6 +177,17 @@ extension FrontState {
         var text = "\(masked.brand.uppercased()) •••• \(digits)"
         if let expiry = masked.expiry { text += "  exp \(expiry.prefix(7))" }
         return text
+    }
+
+    /// A `capture.failed` event for the customer: a failure with an error kind (the device
+    /// went away, sealing is not provisioned…) gets the front's own sentence, since kioskd's
+    /// may be for staff; a reading failure ("please swipe again") keeps kioskd's, written for
+    /// the customer.
+    static func failedCapture(_ event: EventParams, device: String, fallback: String) -> String {
+        if let kind = event.error {
+            return deviceMessage(Failure(kind: kind, message: event.message ?? ""), device: device)
+        }
+        return sentence(event.message ?? fallback)
     }
 
     static func sentence(_ text: String) -> String {

@@ -122,6 +122,11 @@ struct CustomerFacingTests {
         #expect(!text.contains("SQLite") && text.first?.isUppercase == true, "\(text)")
         let device = FrontState.deviceMessage(Failure(kind: "not_provisioned", message: "no back-office key is installed: run kioskctl provision backoffice-key FILE"), device: "card reader")
         #expect(device == "The card reader is not available. Please ask a store employee.")
+        let unplugged = Data(#"{"type":"capture.failed","capture":"C1","kind":"card","error":"not_provisioned","message":"no back-office key: run kioskctl provision backoffice-key FILE"}"#.utf8)
+        let event = try! JSONDecoder().decode(EventParams.self, from: unplugged)
+        #expect(FrontState.failedCapture(event, device: "card reader", fallback: "x") == "The card reader is not available. Please ask a store employee.")
+        let unread = try! JSONDecoder().decode(EventParams.self, from: Data(#"{"type":"capture.failed","capture":"C1","message":"the card could not be read, please swipe again"}"#.utf8))
+        #expect(FrontState.failedCapture(unread, device: "card reader", fallback: "x") == "The card could not be read, please swipe again.")
         let invalid = Failure(kind: nil, message: "invalid params: params.job must be an integer")
         #expect(CustomerText.failure(invalid, format, fallback: "Please try again.") == "Please try again.")
     }
