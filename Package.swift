@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [
-            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "KioskCrypto", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice", "kiosk-front",
+            "KioskProtocol", "KioskCore", "KioskDevices", "KioskFixtures", "KioskCrypto", "KioskFront", "kioskd", "kioskctl", "kiosk-usb-harness", "kiosk-backoffice", "kiosk-front",
         ]),
     ],
     swiftLanguageModes: [.v6]

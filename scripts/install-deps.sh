@@ -11,9 +11,10 @@ set -euo pipefail
 # Devices: libusb-1.0 and libudev for the USB transport; umockdev (libumockdev + its preload
 # library) emulates USB devices so tests run the real libusb code paths without hardware.
 # Crypto: OpenSSL's libcrypto (libssl-dev) gives TDES/AES blocks for DUKPT (swift-crypto has no DES).
-# Front: ncursesw (libncurses-dev) draws kiosk-front; tmux runs it in its end-to-end tests.
+# Front: ncursesw (libncurses-dev) draws kiosk-front; tmux runs it in its end-to-end tests;
+# faketime (libfaketime) runs the date-dependent ones on month and year edges.
 packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 python3-seccomp ca-certificates
-          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux)
+          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -65,7 +65,7 @@ extension FrontState {
             return effects
         case .enter, .function(10):
             guard let capture = model.capture else { return [] }
-            guard model.points > 0 else { model.message = "Please sign on the pad first."; return [] }
+            guard model.points > 0 else { model.message = Self.signFirst; return [] }
             model.finishing = true
             return [send(.captureFinish, .deviceCaptureFinish, CaptureRef(capture: capture))]
         case .function(9), .char("d"), .char("D"):
@@ -82,7 +82,8 @@ extension FrontState {
         if session?.balanceForward == true {
             model.askAmount = true
             model.maximum = session?.balances?.total ?? 0
-            model.amountDigits = draft.amount.map(String.init) ?? ""
+            let digits = LocaleFormat.fractionDigits(draft.currency)
+            model.amountEntry = draft.amount.map { AmountEntry(minor: $0, fractionDigits: digits) } ?? AmountEntry(fractionDigits: digits)
         }
         return model
     }
@@ -95,28 +96,34 @@ extension FrontState {
             screen = .swipe(model)
         case (.swipe(var model), _, .failure(let failure)):
             model.phase = .failed
-            model.message = Self.deviceMessage(failure)
+            model.message = Self.deviceMessage(failure, device: "card reader")
             screen = .swipe(model)
         case (.signature(var model), .captureSignature, .success(let data)):
             model.capture = Wire.decode(CaptureRef.self, data)?.capture
             screen = .signature(model)
         case (.signature(var model), _, .failure(let failure)):
             model.finishing = false
-            model.message = failure.kind == ErrorKind.conflict.rawValue ? "Please sign on the pad first." : Self.deviceMessage(failure)
+            model.message = failure.kind == ErrorKind.conflict.rawValue ? Self.signFirst : Self.deviceMessage(failure, device: "signature pad")
             screen = .signature(model)
         default: break
         }
         return []
     }
 
-    static func deviceMessage(_ failure: Failure) -> String {
+    static let signFirst = "Please sign on the pad first."
+
+    /// A device request that failed, for the customer: what to do, never the device's id or
+    /// the technician's command (those are in kioskd's log and `kioskctl device list`).
+    static func deviceMessage(_ failure: Failure, device: String) -> String {
         switch failure.kind {
         case ErrorKind.permissionDenied.rawValue?:
             return "Demo keys work only when the front runs as the user who started kioskd --demo."
         case ErrorKind.deviceUnavailable.rawValue?, ErrorKind.notProvisioned.rawValue?:
-            return "The device is not available. Please ask a store employee. (\(failure.message))"
+            return "The \(device) is not available. Please ask a store employee."
+        case ErrorKind.busy.rawValue?:
+            return "The \(device) is in use. Please wait a moment and try again."
         default:
-            return failure.message
+            return "The \(device) did not answer. Please try again, or ask a store employee."
         }
     }
 
@@ -136,7 +143,7 @@ extension FrontState {
             case "capture.failed":
                 model.phase = .failed
                 model.capture = nil
-                model.message = Self.sentence(event.message ?? "the card could not be read, please swipe again")
+                model.message = Self.failedCapture(event, device: "card reader", fallback: "the card could not be read, please swipe again")
             default: break
             }
             screen = .swipe(model)
@@ -145,6 +152,8 @@ extension FrontState {
             case "capture.progress":
                 model.points = event.points ?? model.points
                 if let preview = event.preview { model.strokes = preview }
+                // Signing answers "Please sign on the pad first": it goes once there are points.
+                if model.points > 0, model.message == Self.signFirst { model.message = nil }
             case "capture.done":
                 draft.signature = model.capture
                 draft.termsSHA256 = session?.options?.terms.sha256
@@ -153,7 +162,7 @@ extension FrontState {
             case "capture.failed":
                 model.capture = nil
                 model.finishing = false
-                model.message = Self.sentence(event.message ?? "the pad stopped") + " Press C to start again."
+                model.message = Self.failedCapture(event, device: "signature pad", fallback: "the pad stopped") + " Press C to start again."
             default: break
             }
             screen = .signature(model)
@@ -168,6 +177,17 @@ extension FrontState {
         var text = "\(masked.brand.uppercased()) •••• \(digits)"
         if let expiry = masked.expiry { text += "  exp \(expiry.prefix(7))" }
         return text
+    }
+
+    /// A `capture.failed` event for the customer: a failure with an error kind (the device
+    /// went away, sealing is not provisioned…) gets the front's own sentence, since kioskd's
+    /// may be for staff; a reading failure ("please swipe again") keeps kioskd's, written for
+    /// the customer.
+    static func failedCapture(_ event: EventParams, device: String, fallback: String) -> String {
+        if let kind = event.error {
+            return deviceMessage(Failure(kind: kind, message: event.message ?? ""), device: device)
+        }
+        return sentence(event.message ?? fallback)
     }
 
     static func sentence(_ text: String) -> String {

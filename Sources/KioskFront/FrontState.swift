@@ -8,6 +8,8 @@ public struct FrontState: Sendable, Equatable {
     public var config: FrontConfig
     public var format: LocaleFormat
     public var online = false
+    /// Why the last connection attempt failed, when staff can fix it (shown while offline).
+    public var linkProblem: LinkProblem?
     public var screen: Screen = .unavailable
     public var session: SessionData?
     public var draft = PaymentDraft()
@@ -40,11 +42,13 @@ public struct FrontState: Sendable, Equatable {
         switch input {
         case .connected:
             online = true
+            linkProblem = nil
             if case .unavailable = screen { screen = .welcome(WelcomeModel()) }
             return []
-        case .disconnected:
+        case .disconnected, .unreachable:
             let wasOnline = online
             online = false
+            if case .unreachable(let problem) = input { linkProblem = problem } else { linkProblem = nil }
             if session != nil || wasOnline { wipeSession() }
             screen = .unavailable
             return wasOnline ? [.wipeScreen] : []
@@ -67,6 +71,7 @@ public struct FrontState: Sendable, Equatable {
                 // The kiosk finds an account by its number (docs/ARCHITECTURE.md): say so.
                 if case .welcome(var model) = screen {
                     model.message = Self.swipeOnWelcome
+                    model.messageAt = now
                     screen = .welcome(model)
                 }
                 return []
@@ -140,6 +145,8 @@ public struct FrontState: Sendable, Equatable {
             switch screen {
             case .pin: screen = .welcome(WelcomeModel()); return [.wipeScreen]
             case .welcome(let model) where !model.account.isEmpty || model.message != nil:
+                // A message shown while nobody typed (a swipe, a sign-out) gets its minute too.
+                guard now - max(lastKey, model.messageAt) >= Self.abandonedSeconds else { break }
                 screen = .welcome(WelcomeModel()); return [.wipeScreen]
             default: break
             }
@@ -154,7 +161,7 @@ public struct FrontState: Sendable, Equatable {
         var effects: [Effect] = []
         if session != nil { effects.append(send(.signOut, .sessionEnd, [String: String]())) }
         wipeSession()
-        screen = .welcome(WelcomeModel(message: message))
+        screen = .welcome(WelcomeModel(message: message, at: now))
         return effects + [.wipeScreen]
     }
 

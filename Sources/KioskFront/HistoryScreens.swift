@@ -102,26 +102,26 @@ extension FrontState {
                 model.page = page.page
                 model.more = page.more
             } else {
-                model.message = "The kiosk could not read the statements."
+                model.message = "The kiosk could not read the statements. Please try again."
             }
             screen = .statements(model)
         case (.statements(var model), .failure(let failure)):
             model.busy = false
-            model.message = failure.message
+            model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the statements. Please try again.")
             screen = .statements(model)
         case (.credits(var model), .success(let data)):
             model.result = Wire.decode(CreditsResult.self, data)
-            if model.result == nil { model.message = "The kiosk could not read the credits." }
+            if model.result == nil { model.message = "The kiosk could not read the credits. Please try again." }
             screen = .credits(model)
         case (.credits(var model), .failure(let failure)):
-            model.message = failure.message
+            model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the credits. Please try again.")
             screen = .credits(model)
         case (.history(var model), .success(let data)):
             model.result = Wire.decode(HistoryResult.self, data)
-            if model.result == nil { model.message = "The kiosk could not read the payment history." }
+            if model.result == nil { model.message = "The kiosk could not read the payment history. Please try again." }
             screen = .history(model)
         case (.history(var model), .failure(let failure)):
-            model.message = failure.message
+            model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the payment history. Please try again.")
             screen = .history(model)
         default: break
         }

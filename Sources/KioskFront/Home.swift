@@ -12,10 +12,24 @@ extension FrontState {
         ("5", "Payment history", "view_history"),
     ]
 
-    /// Job choices for a job-billed account: consolidated (nil) first, then each job.
+    /// Job choices for a job-billed account with more than one job: consolidated (nil)
+    /// first, then each job. Otherwise there is nothing to choose.
     var jobChoices: [Int?] {
-        guard let session, session.jobBilled, let jobs = session.info?.jobs else { return [nil] }
+        guard let session, session.jobBilled, let jobs = session.info?.jobs, jobs.count > 1 else { return [nil] }
         return [nil] + jobs.map(\.number)
+    }
+
+    /// The home menu's label for an item ("Pay invoices", or "Pay an amount" on a
+    /// balance-forward account).
+    func menuLabel(_ key: Character, _ label: String) -> String {
+        key == "1" && session?.balanceForward == true ? "Pay an amount" : label
+    }
+
+    /// A menu item may be opened: the permission, and for paying, nothing blocking it.
+    func menuOffered(_ key: Character, _ permission: String?) -> Bool {
+        guard let session else { return false }
+        if let permission, !session.may(permission) { return false }
+        return key != "1" || session.payBlock == nil
     }
 
     mutating func homeKey(_ key: Key) -> [Effect] {
@@ -30,6 +44,7 @@ extension FrontState {
             current.balances = nil
             current.summary = nil
             session = current
+            generation += 1  // replies about the job left behind are dropped
             return loadHome()
         case .escape, .char("0"):
             return signOut(message: "You are signed out. Thank you!")
@@ -42,7 +57,8 @@ extension FrontState {
             let choice: Character?
             if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
             guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
-            if let permission = item.permission, !current.may(permission) { return [] }
+            // Not offered (no permission, or paying cannot succeed: home says why): nothing happens.
+            guard menuOffered(item.key, item.permission) else { return [] }
             return openMenu(item.key)
         }
     }
@@ -92,10 +108,42 @@ extension FrontState {
             if let balances = Wire.decode(BalancesResult.self, data), balances.job == current.job || current.job == nil { current.balances = balances }
         case .summary: current.summary = Wire.decode(SummaryResult.self, data) ?? current.summary
         case .activity: current.activity = Wire.decode(ActivityResult.self, data) ?? current.activity
-        case .options: current.options = Wire.decode(PaymentOptions.self, data) ?? current.options
+        case .options:
+            current.options = Wire.decode(PaymentOptions.self, data) ?? current.options
+            if current.options?.acceptsOnlinePayments == false { current.payBlock = .storeTakesNoPayments }
         default: break
         }
         session = current
+    }
+
+    /// The quote of nothing for the scope on show: its problems say whether paying can
+    /// succeed (`payments_disabled`; a `conflict` about no item is a pending payment of this
+    /// scope). Which payment is pending comes from the history, when the customer may read it.
+    mutating func payCheckReply(_ purpose: Purpose, _ result: Result<Data, Failure>) -> [Effect] {
+        guard var current = session, case .success(let data) = result else { return [] }
+        defer { session = current }
+        switch purpose {
+        case .payCheck:
+            current.payChecked = true
+            guard let quote = Wire.decode(PaymentQuoteResult.self, data) else { return [] }
+            if quote.problems.contains(where: { $0.kind == ErrorKind.paymentsDisabled.rawValue }) {
+                current.payBlock = .storeTakesNoPayments
+            } else if quote.problems.contains(where: { $0.kind == ErrorKind.conflict.rawValue && $0.item == nil }) {
+                current.payBlock = .pending(id: nil, amount: nil)
+                if current.may("view_history") {
+                    session = current
+                    return [send(.pendingPayment, .historyList, HistoryParams(job: current.job))]
+                }
+            }
+        case .pendingPayment:
+            guard case .pending? = current.payBlock, let history = Wire.decode(HistoryResult.self, data) else { return [] }
+            let job = current.job
+            if let row = history.payments.first(where: { $0.state == "pending" && ($0.job == nil || job == nil || $0.job == job) }) {
+                current.payBlock = .pending(id: row.id, amount: row.amount)
+            }
+        default: break
+        }
+        return []
     }
 
     /// Routes a reply to the screen that asked.
@@ -114,6 +162,8 @@ extension FrontState {
             return submitReply(result)
         case .statements, .credits, .history:
             return historyReply(purpose, result)
+        case .payCheck, .pendingPayment:
+            return payCheckReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

@@ -18,15 +18,15 @@ extension FrontState {
         case .escape:
             if model.showingSummary { model.showingSummary = false } else { screen = .home }
         case .function(5), .char("p"), .char("P"):
-            guard model.runningTotal > 0 || !model.selected.isEmpty else {
+            guard model.runningTotal > 0 || !model.chosen.isEmpty else {
                 model.problems = ["Choose at least one invoice with Space first."]
                 return []
             }
             model.busy = true
             model.problems = []
-            let ids = model.items?.invoices.filter { model.selected.contains($0.id) }.map(\.id) ?? []
+            let ids = model.chosen.map(\.id)
             draft.invoices = ids
-            draft.invoiceNumbers = model.items?.invoices.filter { model.selected.contains($0.id) }.map(\.number) ?? []
+            draft.invoiceNumbers = model.chosen.map(\.number)
             draft.includeFinanceCharges = model.financeIncluded
             let params = PaymentQuoteParams(job: draft.job, invoices: ids, includeFinanceCharges: model.financeIncluded)
             return [send(.quote, .paymentQuote, params)]
@@ -37,13 +37,18 @@ extension FrontState {
 
     private func toggle(_ model: inout InvoicesModel, row: Int) {
         let invoices = model.items?.invoices ?? []
+        model.problems = []
         if row < invoices.count {
-            let id = invoices[row].id
-            if model.selected.contains(id) { model.selected.remove(id) } else { model.selected.insert(id) }
+            let invoice = invoices[row]
+            guard !invoice.isCovered else {
+                model.selected.remove(invoice.id)
+                model.problems = ["Invoice \(invoice.number) is already being paid (\(invoice.coveringIDs)), so it cannot be paid again."]
+                return
+            }
+            if model.selected.contains(invoice.id) { model.selected.remove(invoice.id) } else { model.selected.insert(invoice.id) }
         } else if model.hasFinanceLine, !model.financeLocked {
             model.includeFinance.toggle()
         }
-        model.problems = []
     }
 
     mutating func invoicesReply(_ purpose: Purpose, _ result: Result<Data, Failure>) -> [Effect] {
@@ -59,7 +64,7 @@ extension FrontState {
                     model.problems = ["The kiosk could not read the payment total."]
                     break
                 }
-                guard quote.problems.isEmpty else { model.problems = quote.problems.map(\.message); break }
+                guard quote.problems.isEmpty else { model.problems = quote.problems.map { CustomerText.sentence($0.message, format) }; break }
                 draft.total = quote.total
                 draft.currency = quote.currency
                 var pay = PayModel()
@@ -67,7 +72,7 @@ extension FrontState {
                 screen = .pay(pay)
                 return []
             case (_, .failure(let failure)):
-                model.problems = [failure.message]
+                model.problems = [CustomerText.failure(failure, format, fallback: "The kiosk could not read your invoices. Please try again.")]
             default: break
             }
             screen = .invoices(model)
@@ -76,12 +81,13 @@ extension FrontState {
             switch result {
             case .success(let data):
                 guard let quote = Wire.decode(PaymentQuoteResult.self, data) else { model.message = "The kiosk could not read the payment total."; break }
-                guard quote.problems.isEmpty else { model.message = quote.problems.map(\.message).joined(separator: " "); break }
+                guard quote.problems.isEmpty else { model.message = quote.problems.map { CustomerText.sentence($0.message, format) }.joined(separator: " "); break }
                 draft.total = quote.total
                 draft.currency = quote.currency
                 screen = .pay(model)
                 return choose(model)
-            case .failure(let failure): model.message = failure.message
+            case .failure(let failure):
+                model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not check the amount. Please try again.")
             }
             screen = .pay(model)
         default: break
@@ -97,7 +103,7 @@ extension FrontState {
         case .up: model.choice = max(0, model.choice - 1)
         case .down, .tab: model.choice = min(choices - 1, model.choice + 1)
         case .pick(let row) where row < choices: model.choice = row
-        case .backspace where model.askAmount: _ = model.amountDigits.popLast()
+        case .backspace where model.askAmount: model.amountEntry.erase(); model.message = nil
         case .escape: screen = .home
         case .enter:
             guard model.askAmount else { return choose(model) }
@@ -111,8 +117,8 @@ extension FrontState {
             model.message = nil
             return [send(.quote, .paymentQuote, PaymentQuoteParams(job: draft.job, amount: amount))]
         default:
-            if model.askAmount, let digit = key.digit, model.amountDigits.count < 11 {
-                if !(model.amountDigits.isEmpty && digit == "0") { model.amountDigits.append(digit) }
+            if model.askAmount, case .char(let character) = key,
+               model.amountEntry.type(character, groupingSeparator: format.groupingSeparator) {
                 model.message = nil
             }
         }

@@ -86,5 +86,11 @@ public struct Layout {
     private mutating func unavailable() {
         canvas.center(height / 2 - 1, "Service unavailable, please wait", .warning)
         canvas.center(height / 2 + 1, "The kiosk is reconnecting by itself.", .dim)
+        // Why, for whoever comes to fix it: no socket, permission denied, no role.
+        if let problem = state.linkProblem {
+            for (i, line) in wrap(problem.staffText, width: width - 4).prefix(4).enumerated() {
+                canvas.put(height / 2 + 4 + i, 2, line, .dim)
+            }
+        }
     }
 }

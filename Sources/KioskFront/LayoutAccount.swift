@@ -9,9 +9,12 @@ extension Layout {
         }
         canvas.put(top, 2, "Hello, \(session.contactName)", .strong)
         if let company = session.info?.company { canvas.put(top, 40, company) }
-        if session.jobBilled {
+        let jobsToChoose = state.jobChoices.count > 1
+        if jobsToChoose {
             canvas.put(top + 1, 2, "Job:  ◀ \(session.jobName) ▶", .selected, key: .right)
             canvas.put(top + 1, 50, "(← → to change)", .dim)
+        } else if session.jobBilled {
+            canvas.put(top + 1, 2, session.jobName)
         }
         let right = 46
         if let b = session.balances {
@@ -28,18 +31,26 @@ extension Layout {
             figure(top + 10, 2, "Past due", money(s.totalPastDue), right: right, s.totalPastDue > 0 ? .error : .normal)
             canvas.put(top + 11, 2, "Open invoices: \(s.invoiceCount)")
             if let oldest = s.oldestInvoice {
-                canvas.put(top + 12, 2, "Oldest: \(oldest.number) of \(state.format.date(oldest.date))")
+                canvas.put(top + 12, 2, "Oldest invoice: \(oldest.number), \(state.format.date(oldest.date))")
             }
         }
         var row = top + 3
         canvas.put(row - 1, 52, "What would you like to do?", .strong)
         for item in FrontState.homeMenu {
-            let allowed = item.permission.map(session.may) ?? true
-            let text = "[\(item.key)] \(item.label)"
-            canvas.put(row, 52, text, allowed ? .normal : .dim, key: .char(item.key))
+            let offered = state.menuOffered(item.key, item.permission)
+            let text = "[\(item.key)] \(state.menuLabel(item.key, item.label))"
+            canvas.put(row, 52, text, offered ? .normal : .dim, key: offered ? .char(item.key) : nil)
             row += 2
         }
-        var keys: [(label: String, key: Key)] = [("1-5 Choose", .char("1")), ("←→ Job", .right), ("Esc Sign out", .escape)]
+        // Paying cannot succeed here: say why, in place of the offer.
+        if session.may("pay"), let block = session.payBlock {
+            for (i, line) in wrap(block.sentence(money), width: width - 4).prefix(2).enumerated() {
+                canvas.put(top + 14 + i, 2, line, .warning)
+            }
+        }
+        var keys: [(label: String, key: Key)] = [("1-5 Choose", .char("1"))]
+        if jobsToChoose { keys.append(("←→ Job", .right)) }
+        keys.append(("Esc Sign out", .escape))
         if !session.rejections.isEmpty { keys.append(("A OK, seen", .char("a"))) }
         buttons(keys)
     }

@@ -1,12 +1,12 @@
 /// Statements, credits and payment history: scrollable lists with a total or a "Load more".
 extension Layout {
     /// Rows of a list between `first` and the message line, starting at `scroll`.
-    private mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int) {
+    private mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int, amountRight: Int = 70) {
         let visible = bottom - first - 1
         let start = max(0, min(scroll, lines.count - visible))
         for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
             canvas.put(first + i, 2, line.text, line.style)
-            if let amount = line.amount { canvas.put(first + i, 70 - amount.count, amount, line.style) }
+            if let amount = line.amount { canvas.put(first + i, amountRight - amount.count, amount, line.style) }
         }
         if lines.count > visible { canvas.put(top, width - 26, "(↑↓ PgUp PgDn to scroll)", .dim) }
     }
@@ -19,7 +19,7 @@ extension Layout {
             var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
             for (i, row) in model.rows.enumerated() {
                 let label = i == 0 ? "Current statement" : "Statement"
-                let job = row.job.map { "  job \($0)" } ?? ""
+                let job = row.job.map { "  Job \($0)" } ?? ""
                 lines.append(("\(label) \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, i == 0 ? .strong : .normal))
             }
             list(lines, first: top + 2, scroll: model.scroll)
@@ -58,18 +58,33 @@ extension Layout {
     mutating func history(_ model: HistoryModel) {
         canvas.put(top, 2, "Payment history  \(state.session?.jobName ?? "")", .strong)
         if let result = model.result {
-            let lines = result.payments.map { row -> (text: String, amount: String?, style: Canvas.Style) in
-                let when = state.format.date(String(row.date.prefix(10)))
-                let mark = row.pending ? "PENDING" : ""
-                return ("\(when.padding(toLength: 14, withPad: " ", startingAt: 0)) \(row.method.prefix(28).padding(toLength: 28, withPad: " ", startingAt: 0)) \(mark)",
-                        state.format.money(row.amount, result.currency), row.pending ? .strong : .normal)
+            canvas.put(top + 1, 2, "Date          Paid with             Status", .dim)
+            canvas.put(top + 1, 72, "Amount", .dim)
+            var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
+            for row in result.payments {
+                let when = state.format.date(row.date)
+                let method = CustomerText.method(row.method)
+                let status = CustomerText.status(state: row.state, payOn: row.payOn, waitingFor: row.waitingFor, state.format)
+                let text = "\(pad(when, 13)) \(pad(method, 21)) \(status.prefix(26))"
+                let style: Canvas.Style = row.state == "rejected" ? .error : (row.state == "processed" ? .normal : .strong)
+                lines.append((text, state.format.money(row.amount, result.currency), style))
+                // A rejection's reason and the store's message, under it.
+                if row.state == "rejected" {
+                    var detail = CustomerText.rejectionReason(row.reason)
+                    if let message = row.message, !message.isEmpty { detail += ": " + message }
+                    for line in wrap(detail, width: 60) { lines.append(("              " + line, nil, .normal)) }
+                }
             }
             if lines.isEmpty { canvas.put(top + 2, 2, "No payments yet.", .dim) }
-            list(lines, first: top + 2, scroll: model.scroll)
+            list(lines, first: top + 2, scroll: model.scroll, amountRight: 78)
         } else if model.message == nil {
             canvas.put(top + 2, 2, "Loading…", .dim)
         }
         message(model.message)
         buttons([("↑↓ Scroll", .down), ("Esc Back", .escape)])
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        String(text.prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
     }
 }

@@ -1,3 +1,5 @@
+import KioskProtocol
+
 /// The pay path: invoices, pay (amount and method), swipe, signature, terms, confirm, done.
 extension Layout {
     mutating func invoices(_ model: InvoicesModel) {
@@ -9,19 +11,30 @@ extension Layout {
             return
         }
         canvas.put(top + 1, 2, "    Invoice   Date          Due           PO                  Amount due", .dim)
-        let first = top + 2, visible = bottom - first - 2
+        // The summary of the invoice under the cursor takes the table's last rows (below it,
+        // never over it), and the table scrolls so the cursor stays in view.
+        let summary = model.showingSummary && model.cursor < items.invoices.count
+        let summaryRows = 5
+        let first = top + 2, visible = bottom - first - 2 - (summary ? summaryRows : 0)
         let start = max(0, min(model.cursor - visible + 1, model.rowCount - visible))
         for row in start..<min(model.rowCount, start + visible) {
             let y = first + row - start
             let style: Canvas.Style = row == model.cursor ? .selected : .normal
             if row < items.invoices.count {
                 let invoice = items.invoices[row]
-                let mark = model.selected.contains(invoice.id) ? "[x]" : "[ ]"
                 let due = invoice.dueDate.map(state.format.date) ?? ""
-                let text = "\(mark) \(invoice.number.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                let columns = "\(invoice.number.padding(toLength: 9, withPad: " ", startingAt: 0)) "
                     + "\(state.format.date(invoice.date).padding(toLength: 13, withPad: " ", startingAt: 0)) "
                     + "\(due.padding(toLength: 13, withPad: " ", startingAt: 0)) "
-                    + "\((invoice.poNumber ?? "").padding(toLength: 14, withPad: " ", startingAt: 0))"
+                if invoice.isCovered {
+                    // Never paid twice: shown as being paid, not selectable, not in the total.
+                    let text = "    " + columns + "Being paid (\(invoice.coveringIDs))"
+                    canvas.put(y, 2, String(text.prefix(68)).padding(toLength: 68, withPad: " ", startingAt: 0),
+                               row == model.cursor ? .selected : .dim, key: .pick(row))
+                    continue
+                }
+                let mark = model.selected.contains(invoice.id) ? "[x]" : "[ ]"
+                let text = "\(mark) " + columns + "\((invoice.poNumber ?? "").padding(toLength: 14, withPad: " ", startingAt: 0))"
                 canvas.put(y, 2, text.padding(toLength: 68, withPad: " ", startingAt: 0), style, key: .pick(row))
                 canvas.put(y, 70 - money(invoice.amountDue).count, money(invoice.amountDue), style)
                 if invoice.pastDue { canvas.put(y, 71, "PAST DUE", .error) }
@@ -32,28 +45,44 @@ extension Layout {
                 canvas.put(y, 70 - money(items.financeCharges).count, money(items.financeCharges), style)
             }
         }
-        figure(bottom - 1, 40, "Selected total", money(model.runningTotal), right: 70, .strong)
-        if model.showingSummary, model.cursor < items.invoices.count {
-            let invoice = items.invoices[model.cursor]
-            let lines = ["Invoice \(invoice.number)", "Date: \(state.format.date(invoice.date))",
-                         "Due: \(invoice.dueDate.map(state.format.date) ?? "-")", "PO: \(invoice.poNumber ?? "-")",
-                         "Amount: \(money(invoice.amount))", "Still open: \(money(invoice.openAmount))",
-                         "Due now: \(money(invoice.amountDue))" + (invoice.pastDue ? "  PAST DUE" : "")]
-            for (i, line) in lines.enumerated() { canvas.put(top + 3 + i, 44, " " + line.padding(toLength: 32, withPad: " ", startingAt: 0), .selected) }
+        if summary {
+            invoiceSummary(items.invoices[model.cursor], row: first + visible)
         }
+        figure(bottom - 1, 40, "Selected total", money(model.runningTotal), right: 70, .strong)
         message(model.busy ? "Checking the total…" : model.problems.joined(separator: " "))
         buttons([("Space Select", .char(" ")), ("Enter Summary", .enter), ("P Pay selected", .char("p")), ("Esc Back", .escape)])
+    }
+
+    /// An invoice's summary in `summaryRows` rows from `row`: a rule naming it, then two
+    /// columns of facts, and which payment covers it if one does.
+    private mutating func invoiceSummary(_ invoice: OpenItemsResult.Invoice, row: Int) {
+        let rule = "── Invoice \(invoice.number) "
+        canvas.put(row, 2, rule + String(repeating: "─", count: max(0, 76 - rule.count)), .strong)
+        let due = invoice.dueDate.map(state.format.date) ?? "none"
+        let left = ["Date: \(state.format.date(invoice.date))", "Due: \(due)" + (invoice.pastDue ? " (past due)" : ""),
+                    "PO: \(invoice.poNumber ?? "none")"]
+        let right = ["Amount: \(money(invoice.amount))", "Still open: \(money(invoice.openAmount))", "Due now: \(money(invoice.amountDue))"]
+        for i in 0..<3 {
+            canvas.put(row + 1 + i, 4, String(left[i].prefix(36)))
+            canvas.put(row + 1 + i, 42, String(right[i].prefix(36)))
+        }
+        let covering = (invoice.coveredBy ?? []).map { "\($0.id) (\(CustomerText.status(state: $0.state, payOn: nil, waitingFor: nil, state.format).lowercased()))" }
+        if !covering.isEmpty {
+            canvas.put(row + 4, 4, String(("Being paid by payment " + covering.joined(separator: ", ")).prefix(74)), .strong)
+        }
     }
 
     mutating func pay(_ model: PayModel) {
         canvas.put(top, 2, "Pay", .strong)
         var row = top + 2
         if model.askAmount {
+            let separator = state.format.decimalSeparator
             canvas.put(row, 2, "Your total: \(money(model.maximum))")
-            let typed = model.amount.map(money) ?? "—"
             canvas.put(row + 1, 2, "Amount to pay: ")
-            canvas.put(row + 1, 17, " \(typed) ", .selected)
-            canvas.put(row + 2, 2, "Type the amount in cents (12345 is \(money(12345))); at most your total.", .dim)
+            let typed = model.amountEntry.text(decimalSeparator: separator)
+            canvas.put(row + 1, 17, " \(typed.isEmpty ? "—" : typed) ", .selected)
+            if let amount = model.amount { canvas.put(row + 1, 20 + max(1, typed.count), "= \(money(amount))", .strong) }
+            canvas.put(row + 2, 2, "Type the amount, for example 125\(separator)50; at most your total.", .dim)
             row += 4
         } else {
             figure(row, 2, "Amount to pay", money(state.draft.total), right: 50, .strong)
@@ -142,7 +171,9 @@ extension Layout {
         canvas.center(middle - 5, "Thank you! Your payment was received.", .strong)
         canvas.center(middle - 3, "\(state.format.money(result.amount, result.currency)) with \(result.methodDescription)")
         canvas.center(middle - 1, "Payment number (temporary): \(result.id)", .selected)
-        if result.state != "pending" { canvas.center(middle, "Status: \(result.state)", .dim) }
+        if result.state != "pending" {
+            canvas.center(middle, CustomerText.status(state: result.state, payOn: result.payOn, waitingFor: nil, state.format), .dim)
+        }
         let receipts = result.receiptsTo.isEmpty ? "No receipt will be sent." : "A receipt goes to: " + result.receiptsTo.joined(separator: ", ")
         for (i, line) in wrap(receipts, width: width - 8).prefix(3).enumerated() { canvas.center(middle + 2 + i, line) }
         canvas.center(middle + 6, "Press Enter when you are done.", .dim)

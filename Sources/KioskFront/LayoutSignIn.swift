@@ -3,7 +3,8 @@ extension Layout {
     mutating func welcome(_ model: WelcomeModel) {
         let middle = height / 2
         canvas.center(middle - 5, "Welcome to \(state.config.branchName)", .strong)
-        canvas.center(middle - 3, "Swipe your card or type your account number")
+        // Signing in is by account number (docs/ARCHITECTURE.md): no swipe is invited.
+        canvas.center(middle - 3, "Type your account number")
         let field = model.account.isEmpty ? "________" : model.account
         canvas.center(middle, "Account number:  " + field + "  ", .selected)
         canvas.center(middle + 2, "then press Enter", .dim)

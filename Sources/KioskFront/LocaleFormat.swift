@@ -22,8 +22,27 @@ public struct LocaleFormat: Sendable, Equatable {
         return formatter.string(from: value as NSDecimalNumber) ?? "\(minor) \(currency)"
     }
 
+    /// The locale's decimal separator ("." in en_US, "," in fr_CA).
+    public var decimalSeparator: String { Locale(identifier: identifier).decimalSeparator ?? "." }
+
+    /// The character the locale groups thousands with, when it is one a customer could type
+    /// ("," in en_US, "." in de_DE; fr_CA groups with a space: nil).
+    public var groupingSeparator: Character? {
+        guard let text = Locale(identifier: identifier).groupingSeparator, text == "," || text == "." else { return nil }
+        return text.first
+    }
+
     /// A `YYYY-MM-DD` wire date in the locale's medium style; the text as is when unreadable.
+    /// An RFC 3339 instant (a payment taken at this kiosk) is shown as its day in the kiosk's
+    /// own time zone, not UTC's.
     public func date(_ wire: String) -> String {
+        if wire.count > 10, let instant = Self.instant(wire) {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: identifier)
+            formatter.timeZone = TimeZone.current
+            formatter.setLocalizedDateFormatFromTemplate("yMMMd")
+            return formatter.string(from: instant)
+        }
         let parts = wire.prefix(10).split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return wire }
         var calendar = Calendar(identifier: .gregorian)
@@ -36,8 +55,16 @@ public struct LocaleFormat: Sendable, Equatable {
         return formatter.string(from: day)
     }
 
+    static func instant(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+
     /// Minor-unit digits (ISO 4217 exponent) for the currencies a store may use.
-    static func fractionDigits(_ currency: String) -> Int {
+    public static func fractionDigits(_ currency: String) -> Int {
         switch currency.uppercased() {
         case "JPY", "KRW", "VND", "CLP", "ISK": return 0
         case "BHD", "KWD", "OMR", "JOD", "TND": return 3

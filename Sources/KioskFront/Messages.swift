@@ -6,6 +6,9 @@ public enum Purpose: String, Sendable, Equatable {
     case signIn, accountInfo, balances, summary, activity, openItems, options, quote
     case captureCard, captureSignature, captureFinish, captureCancel, emulate, submit, signOut, keepAlive, acknowledge
     case statements, credits, history
+    /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
+    /// pending payment blocks it (history).
+    case payCheck, pendingPayment
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply
@@ -48,8 +51,42 @@ public enum Input: Sendable, Equatable {
     case event(Data)
     case connected
     case disconnected
+    /// A connection attempt failed for a reason staff can fix (no socket, no permission…):
+    /// like `.disconnected`, and the "Service unavailable" screen says which.
+    case unreachable(LinkProblem)
     /// Time passes (idle countdowns); the clock itself comes with every update.
     case tick
+}
+
+/// Why the front cannot reach kioskd, for the staff line under "Service unavailable".
+/// `user` is who runs kiosk-front ("kiosk (uid 999)"), since groups are about them.
+public enum LinkProblem: Sendable, Equatable {
+    /// Nothing at the socket path (kioskd not started, or `--socket` is wrong).
+    case noSocket(path: String)
+    /// The socket file is there but nothing answers (kioskd stopped and left it behind).
+    case notListening(path: String)
+    /// The socket (or a directory above it) is not accessible to this user.
+    case permissionDenied(path: String, user: String)
+    /// kioskd accepted the connection, then refused this user (no kiosk role).
+    case refused(path: String, user: String)
+    /// Anything else connecting could fail with.
+    case other(path: String, reason: String)
+
+    /// Sentences for the technician, shown below the customer's "Service unavailable".
+    public var staffText: String {
+        switch self {
+        case .noSocket(let path):
+            return "For staff: no socket at \(path). Start kioskd, or give kiosk-front the right --socket."
+        case .notListening(let path):
+            return "For staff: kioskd is not running (nothing answers at \(path)). Start kioskd."
+        case .permissionDenied(let path, let user):
+            return "For staff: permission denied on \(path) for user \(user). Add it to the socket's group (kiosk) and restart kiosk-front."
+        case .refused(_, let user):
+            return "For staff: kioskd refused user \(user): it has no kiosk role. Add it to group kiosk-front and restart kiosk-front."
+        case .other(let path, let reason):
+            return "For staff: cannot connect to kioskd at \(path): \(reason)."
+        }
+    }
 }
 
 enum Wire {

@@ -43,6 +43,10 @@ public struct SessionData: Sendable, Equatable {
     public var rejections: [RejectionNotice] = []
     /// The job chosen on home; nil: all jobs (consolidated) or an account billed by account.
     public var job: Int?
+    /// Why "Pay" is not offered for this scope; nil when it is (or not known yet).
+    public var payBlock: PayBlock?
+    /// The check behind `payBlock` has answered for this scope.
+    public var payChecked = false
 
     public func may(_ permission: String) -> Bool { permissions.contains(permission) }
     public var jobBilled: Bool { info?.billingType == "job" }
@@ -50,7 +54,12 @@ public struct SessionData: Sendable, Equatable {
     public var currency: String { info?.currency ?? balances?.currency ?? "USD" }
 
     public var jobName: String {
-        guard let job else { return jobBilled ? "All jobs (consolidated)" : "" }
+        guard let job else {
+            guard jobBilled else { return "" }
+            // One job only: "all jobs" is that job (job 0 answers as job 0).
+            if let only = info?.jobs, only.count == 1 { return "Job \(only[0].number) \(only[0].name)" }
+            return "All jobs (consolidated)"
+        }
         let name = info?.jobs.first { $0.number == job }?.name ?? ""
         return "Job \(job) \(name)"
     }

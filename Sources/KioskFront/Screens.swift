@@ -43,7 +43,10 @@ public enum Screen: Sendable, Equatable {
 public struct WelcomeModel: Sendable, Equatable {
     public var account = ""
     public var message: String?
-    public init(message: String? = nil) { self.message = message }
+    /// When `message` was shown: it stays for a minute from then (or from the last key),
+    /// however long the kiosk was idle before.
+    public var messageAt: Double = 0
+    public init(message: String? = nil, at time: Double = 0) { self.message = message; self.messageAt = time }
 }
 
 public struct PINModel: Sendable, Equatable {
@@ -70,17 +73,29 @@ public struct InvoicesModel: Sendable, Equatable {
     public var rowCount: Int { (items?.invoices.count ?? 0) + (hasFinanceLine ? 1 : 0) }
     public var hasFinanceLine: Bool { (items?.financeCharges ?? 0) > 0 }
     public var financeLocked: Bool { items?.financeChargesRequired ?? false }
-    public var financeIncluded: Bool { hasFinanceLine && (financeLocked ? !selected.isEmpty : includeFinance) }
+    public var financeIncluded: Bool { hasFinanceLine && (financeLocked ? !chosen.isEmpty : includeFinance) }
+
+    /// The invoices selected that may be paid: an invoice a payment already covers is never
+    /// paid twice, so it is neither selectable nor counted.
+    public var chosen: [OpenItemsResult.Invoice] {
+        items?.invoices.filter { selected.contains($0.id) && !$0.isCovered } ?? []
+    }
 
     public var runningTotal: Int {
-        let invoices = items?.invoices.filter { selected.contains($0.id) }.reduce(0) { $0 + $1.amountDue } ?? 0
-        return invoices + (financeIncluded ? items?.financeCharges ?? 0 : 0)
+        chosen.reduce(0) { $0 + $1.amountDue } + (financeIncluded ? items?.financeCharges ?? 0 : 0)
     }
 }
 
+extension OpenItemsResult.Invoice {
+    /// A payment (pending, scheduled, waiting, or processed here) covers it.
+    public var isCovered: Bool { !(coveredBy ?? []).isEmpty }
+    /// "K7XQ2M" or "K7XQ2M, 9ZT4HB".
+    public var coveringIDs: String { (coveredBy ?? []).map(\.id).joined(separator: ", ") }
+}
+
 public struct PayModel: Sendable, Equatable {
-    /// Balance forward: digits typed, read as minor units ("12345" is 123.45).
-    public var amountDigits = ""
+    /// Balance forward: the amount as typed ("125.50"; "125,50" in fr_CA).
+    public var amountEntry = AmountEntry()
     public var maximum: Int = 0
     public var askAmount = false
     public var cards: [PaymentOptions.CardOnFile] = []
@@ -90,7 +105,7 @@ public struct PayModel: Sendable, Equatable {
     public var busy = false
     public init() {}
 
-    public var amount: Int? { amountDigits.isEmpty ? nil : Int(amountDigits) }
+    public var amount: Int? { amountEntry.minorUnits }
     public var swipeChosen: Bool { choice >= cards.count }
 }
 

@@ -55,7 +55,7 @@ extension FrontState {
         case .failure(let failure):
             switch failure.kind {
             case ErrorKind.notFound.rawValue:
-                screen = .welcome(WelcomeModel(message: "We could not find account \(model.account). Check the number and try again."))
+                screen = .welcome(WelcomeModel(message: "We could not find account \(model.account). Check the number and try again.", at: now))
                 return []
             case ErrorKind.lockedOut.rawValue:
                 let minutes = max(1, ((failure.retryAfter ?? 60) + 59) / 60)
@@ -63,8 +63,12 @@ extension FrontState {
             case ErrorKind.permissionDenied.rawValue where failure.attemptsLeft != nil:
                 let left = failure.attemptsLeft ?? 0
                 model.message = "That PIN is not right. \(left) attempt\(left == 1 ? "" : "s") left before sign-in is locked."
+            case ErrorKind.storageUnavailable.rawValue:
+                model.message = "The kiosk cannot check PINs right now. Please ask a store employee."
+            case ErrorKind.permissionDenied.rawValue:
+                model.message = "This account cannot sign in at the kiosk. Please ask a store employee."
             default:
-                model.message = failure.message
+                model.message = CustomerText.failure(failure, format, fallback: "Signing in did not work. Please try again, or ask a store employee.")
             }
             screen = .pin(model)
             return []
@@ -79,18 +83,28 @@ extension FrontState {
                                   rejections: begun.notices)
             lastKey = now
             screen = .home
-            return loadHome() + [send(.options, .paymentOptions, PaymentOptionsParams())]
+            return loadHome()
         }
     }
 
-    /// Reads what home shows for the chosen job (or consolidated).
+    /// Reads what home shows for the chosen job (or consolidated), and whether paying can
+    /// succeed there: `payment.options` (does the branch take payments at the kiosk?) and a
+    /// `payment.quote` of nothing, whose problems say whether a payment of this scope is
+    /// still pending (a `conflict` about no item) — the same rule `payment.submit` applies.
     mutating func loadHome() -> [Effect] {
-        guard let session else { return [] }
-        let params = AccountParams(account: nil, job: session.job)
+        guard var current = session else { return [] }
+        current.payBlock = nil
+        current.payChecked = false
+        session = current
+        let params = AccountParams(account: nil, job: current.job)
         var effects = [send(.accountInfo, .accountGet, AccountParams(account: nil))]
-        if session.may("view_balances") {
+        if current.may("view_balances") {
             effects.append(send(.balances, .accountBalances, params))
             effects.append(send(.summary, .accountSummary, params))
+        }
+        if current.may("pay") {
+            effects.append(send(.options, .paymentOptions, PaymentOptionsParams(job: current.job)))
+            effects.append(send(.payCheck, .paymentQuote, PaymentQuoteParams(job: current.job)))
         }
         return effects
     }

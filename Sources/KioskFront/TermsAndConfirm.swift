@@ -49,7 +49,7 @@ extension FrontState {
             }
             model.message = "The payment was sent, but the kiosk could not read the reply. Please ask a store employee."
         case .failure(let failure):
-            model.message = "The payment was not made: \(failure.message)"
+            model.message = "The payment was not made. " + CustomerText.failure(failure, format, fallback: "Please ask a store employee.")
         }
         screen = .confirm(model)
         return []

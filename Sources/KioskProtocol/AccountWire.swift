@@ -176,23 +176,23 @@ public struct OpenItemsResult: Codable, Sendable, Equatable {
         public var openAmount: Int
         public var amountDue: Int
         public var pastDue: Bool
-        /// The kiosk payments that cover this invoice (pending, scheduled, waiting, or processed
-        /// here and not yet applied by the back office): it is being paid, not to be offered.
-        /// Absent when none does.
-        public var coveredBy: [Cover]?
+        /// The kiosk payments that cover this invoice (so it is not offered again): absent or
+        /// empty when none does. `id` is the short payment id, `state` one of `pending`,
+        /// `scheduled`, `waiting` or `processed` (processed here, not yet in the back office's data).
+        public var coveredBy: [Coverage]?
         enum CodingKeys: String, CodingKey {
             case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount
             case openAmount = "open_amount", amountDue = "amount_due", pastDue = "past_due", coveredBy = "covered_by"
         }
         public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?,
-                    amount: Int, openAmount: Int, amountDue: Int, pastDue: Bool, coveredBy: [Cover]? = nil) {
+                    amount: Int, openAmount: Int, amountDue: Int, pastDue: Bool, coveredBy: [Coverage]? = nil) {
             self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate
             self.poNumber = poNumber; self.amount = amount; self.openAmount = openAmount; self.amountDue = amountDue
             self.pastDue = pastDue; self.coveredBy = coveredBy
         }
     }
-    /// A payment covering an invoice: its short id and state.
-    public struct Cover: Codable, Sendable, Equatable {
+    /// A payment covering an invoice, as `items.open` names it.
+    public struct Coverage: Codable, Sendable, Equatable {
         public var id: String
         public var state: String
         public init(id: String, state: String) { self.id = id; self.state = state }

@@ -99,14 +99,14 @@ public struct HistoryResult: Codable, Sendable, Equatable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
-            // Daemons before issue 11 sent no source: a pending row was the kiosk's.
-            pending = try c.decode(Bool.self, forKey: .pending)
-            source = try c.decodeIfPresent(String.self, forKey: .source) ?? (pending ? "kiosk" : "backoffice")
             date = try c.decode(String.self, forKey: .date)
             job = try c.decodeIfPresent(Int.self, forKey: .job)
             amount = try c.decode(Int.self, forKey: .amount)
             method = try c.decode(String.self, forKey: .method)
             state = try c.decode(String.self, forKey: .state)
+            pending = try c.decodeIfPresent(Bool.self, forKey: .pending) ?? (state == "pending")
+            // Daemons before issue 11 sent no source: a pending row was the kiosk's.
+            source = try c.decodeIfPresent(String.self, forKey: .source) ?? (pending ? "kiosk" : "backoffice")
             payOn = try c.decodeIfPresent(String.self, forKey: .payOn)
             reason = try c.decodeIfPresent(String.self, forKey: .reason)
             message = try c.decodeIfPresent(String.self, forKey: .message)

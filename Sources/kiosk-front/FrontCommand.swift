@@ -33,6 +33,11 @@ struct FrontCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before curses starts: the screen is UTF-8 whatever LANG says, or we say why not.
+        guard TextLocale.prepare() != nil else {
+            FileHandle.standardError.write(Data(TextLocale.missing.utf8))
+            throw ExitCode(1)
+        }
         let config = FrontConfig(branchName: branch, localeIdentifier: locale, kiosk: kiosk,
                                  exitSequence: FrontConfig.parseSequence(exitSequence) ?? [], demo: demo)
         FrontApp(config: config, socketPath: socket).run()

@@ -29,6 +29,7 @@ final class Link: @unchecked Sendable {
         while !Task.isCancelled {
             let (stream, continuation) = AsyncStream<Request>.makeStream()
             let inbox = self.inbox
+            var problem: LinkProblem?
             do {
                 try await KioskClient.withConnection(socketPath: socketPath, onNotification: { note in
                     switch note {
@@ -49,11 +50,12 @@ final class Link: @unchecked Sendable {
                     }
                 }
             } catch {
-                // Not running, refused, or gone: wait and try again.
+                // Not running, refused, or gone: say which (for staff), wait and try again.
+                problem = Self.problem(error, socketPath: socketPath)
             }
             lock.withLock { current = nil }
             continuation.finish()
-            inbox.post(.disconnected)
+            inbox.post(problem.map(Input.unreachable) ?? .disconnected)
             try? await Task.sleep(for: .seconds(1))
         }
     }
@@ -65,6 +67,32 @@ final class Link: @unchecked Sendable {
         } catch {
             return .reply(request.purpose, generation: request.generation, .failure(failure(error)))
         }
+    }
+
+    /// Why connecting failed, in the terms staff fix it by: no socket at the path, nothing
+    /// listening, permission denied on the socket, or kioskd refusing this user (no role).
+    /// nil for an established connection that ended (kioskd stopped or restarted).
+    static func problem(_ error: any Error, socketPath: String) -> LinkProblem? {
+        guard let error = error as? ClientError else { return nil }
+        switch error {
+        case .daemonNotRunning:
+            return FileManager.default.fileExists(atPath: socketPath) ? .notListening(path: socketPath) : .noSocket(path: socketPath)
+        case .permissionDenied:
+            return .permissionDenied(path: socketPath, user: currentUser)
+        case .cannotConnect(_, let reason):
+            return .other(path: socketPath, reason: reason)
+        case .connectionClosed(let message?) where message.hasPrefix("permission denied"):
+            return .refused(path: socketPath, user: currentUser)
+        default:
+            return nil
+        }
+    }
+
+    /// "kiosk (uid 999)": who runs the front, since the groups to fix are theirs.
+    static var currentUser: String {
+        let uid = getuid()
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return "\(String(cString: name)) (uid \(uid))"
     }
 
     /// A client error as the models see it; connection losses are marked as such.

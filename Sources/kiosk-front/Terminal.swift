@@ -11,8 +11,8 @@ final class Terminal {
 
     private var styles: [Canvas.Style: Int32] = [:]
 
+    /// The locale must already be prepared (``TextLocale/prepare()``): curses reads it here.
     init(kiosk: Bool) {
-        setlocale(LC_ALL, "")
         if kiosk {
             // Ctrl-C/Ctrl-Z/Ctrl-\ arrive as keys in raw mode; ignore the signals as well in
             // case another program sends them.

@@ -29,7 +29,7 @@ enum DemoMode {
     /// Applies the demo document (dated today) and prints how to sign in.
     static func seed(_ store: KioskStore, configuration: Configuration) async throws {
         let now = Date()
-        let today = LocalDate(instant: now, in: TimeZone(identifier: "America/Chicago")!)
+        let today = DemoStore.today(at: now)
         let document = DemoStore.document(today: today, now: Instant(now))
         let audit = AuditEntry(uid: getuid(), userName: "demo", role: "technician", action: "sync.apply", detail: "")
         do {

@@ -26,10 +26,10 @@ struct PayFlowTests {
         var state = signedIn(balanceForward: true)
         _ = state.update(.key(.char("1")), now: 1)
         #expect(state.screen.name == "pay")
-        for digit in "200000" { _ = state.update(.key(.char(digit)), now: 1) }
+        for character in "2000.00" { _ = state.update(.key(.char(character)), now: 1) }
         #expect(state.update(.key(.enter), now: 1).isEmpty)
         #expect(Layout.render(state, width: 80, height: 24).text.contains("You can pay at most $1,500.00"))
-        _ = state.update(.key(.backspace), now: 1)
+        for _ in 0..<4 { _ = state.update(.key(.backspace), now: 1) }  // "2000.00" → "200"
         let effects = state.update(.key(.enter), now: 2)
         guard case .send(let quote)? = effects.last else { Issue.record("no quote"); return }
         #expect(quote.method == "payment.quote")

@@ -29,18 +29,26 @@ public enum DemoStore {
         "C-4001-2": "$pbkdf2-sha256$i=210000$1RcfRie5lF3AsLTlqRfQJg$knQ+bZKuEOqwe7xo2Z4sS+csdLif+EVWk4Y5Iw1djiw",
     ]
 
+    /// The demo branches' time zone: "today" for the demo is the day there.
+    public static let timeZoneIdentifier = "America/Chicago"
+
+    /// The day `kioskd --demo` dates the demo store by at `instant` (and tests expect).
+    public static func today(at instant: Date) -> LocalDate {
+        LocalDate(instant: instant, in: TimeZone(identifier: timeZoneIdentifier)!)
+    }
+
     /// The whole demo as one sync document (`as_of` is `now`).
     public static func document(today: LocalDate, now: Instant) -> SyncDocument {
         SyncDocument(
             asOf: now, currency: "USD", receivablesManager: "U2",
             branches: [
-                Branch(id: "B1", name: "Main St Lumber", timeZone: "America/Chicago", acceptOnlinePayments: true,
+                Branch(id: "B1", name: "Main St Lumber", timeZone: timeZoneIdentifier, acceptOnlinePayments: true,
                        payFinanceChargesFirst: true,
                        terms: "I authorize Main St Lumber to charge the payment method shown for the amount shown, "
                            + "applied to the invoices I selected. Payments received after 5 p.m. Central post the next "
                            + "business day. Returned payments are subject to a $25.00 fee.",
                        notifyEmail: "ar@mainstlumber.example", notifyUser: "U2"),
-                Branch(id: "B2", name: "Riverside Yard", timeZone: "America/Chicago", acceptOnlinePayments: true,
+                Branch(id: "B2", name: "Riverside Yard", timeZone: timeZoneIdentifier, acceptOnlinePayments: true,
                        payFinanceChargesFirst: false, terms: nil, notifyEmail: "riverside@mainstlumber.example",
                        notifyUser: "U3"),
             ],

@@ -14,13 +14,21 @@ final class TmuxFront {
     let server = "kioskpay-\(UUID().uuidString.prefix(8))"
     let session = "front"
 
-    /// Starts the front against `socketPath` with `arguments` after the socket.
-    init(socketPath: String, arguments: [String] = ["--demo", "--branch", "Main St Lumber"], width: Int = 80, height: Int = 24) throws {
+    /// The front's environment unless a test says otherwise: a UTF-8 locale.
+    static let defaultLocale = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+
+    /// Starts the front against `socketPath` with `arguments` after the socket. `environment`
+    /// replaces the locale variables (and adds others, e.g. faketime's); `wrapper` runs the
+    /// front under another program (setpriv, to be another user); `front` is the binary.
+    init(socketPath: String, arguments: [String] = ["--demo", "--branch", "Main St Lumber"], width: Int = 80, height: Int = 24,
+         environment: [String: String] = defaultLocale, wrapper: [String] = [], front: String = TmuxFront.frontPath) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.tmux) else {
             throw Failure("tmux is not installed: run scripts/install-deps.sh (the front's end-to-end tests need it)")
         }
-        let command = ([Self.frontPath, "--socket", socketPath] + arguments).map(Self.quote).joined(separator: " ")
-        let env = "env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NCURSES_NO_UTF8_ACS=1 SWIFT_BACKTRACE=enable=no"
+        let command = (wrapper + [front, "--socket", socketPath] + arguments).map(Self.quote).joined(separator: " ")
+        // `env -u` first, so a locale left in the test's own environment cannot leak in.
+        let variables = environment.sorted { $0.key < $1.key }.map { Self.quote("\($0.key)=\($0.value)") }.joined(separator: " ")
+        let env = "env -u LANG -u LC_ALL -u LC_CTYPE -u LANGUAGE TERM=screen-256color NCURSES_NO_UTF8_ACS=1 SWIFT_BACKTRACE=enable=no " + variables
         // The server is started by this call and would inherit (and hold open) our pipes:
         // start it with its output going nowhere.
         let start = ([Self.tmux, "-L", server, "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height)]
@@ -76,6 +84,21 @@ final class TmuxFront {
             usleep(poll)
         }
         throw Failure("the front did not show \"\(text)\" within \(Int(timeout)) s; the screen was:\n\(last)")
+    }
+
+    /// Waits until the screen shows one of `texts` (the same screen on either side of a
+    /// midnight, say); returns that screen.
+    @discardableResult
+    func waitForAny(_ texts: [String], timeout: TimeInterval = 15) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            let plain = String(last.map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : $0 })
+            if texts.contains(where: plain.contains) { return last }
+            usleep(50_000)
+        }
+        throw Failure("the front showed none of \(texts) within \(Int(timeout)) s; the screen was:\n\(last)")
     }
 
     /// Writes the screen under docs/screens/NAME.txt when KIOSK_SCREENS=1 (`make screens`).
