@@ -107,6 +107,26 @@ struct DeviceTests {
         #expect(bad.errorMessage.contains("strokes[0][0]"))
     }
 
+    /// Issue 11: the front showed 51 points while 62 were sealed, since progress went out only
+    /// every 50th point. Each lift of the pen now says where the signature stands.
+    @Test("the count the customer sees catches up with the pad at every pen lift, before Done")
+    func progressCatchesUpAtEachLift() throws {
+        let daemon = try emulatedDaemon("dev-sign-count", extra: ["--demo"])
+        let client = try daemon.client()
+        let capture = try client.call("device.capture.begin", params: ["kind": "signature"]).result["capture"] as? String ?? ""
+        let first: [[Double]] = (0..<62).map { i in [0.1 + Double(i) * 0.01, 0.3, 0.5] }
+        _ = try client.call("device.emulate.sign", params: ["strokes": [first]], id: 2)
+        var last = 0
+        while last < 62, let progress = try? client.nextEvent("capture.progress", timeout: 5) { last = progress["points"] as? Int ?? -1 }
+        #expect(last == 62, "after the lift the front is told 62, not 51")
+        let second: [[Double]] = (0..<7).map { i in [0.2 + Double(i) * 0.01, 0.6, 0.5] }
+        _ = try client.call("device.emulate.sign", params: ["strokes": [second]], id: 3)
+        while last < 69, let progress = try? client.nextEvent("capture.progress", timeout: 5) { last = progress["points"] as? Int ?? -1 }
+        #expect(last == 69)
+        _ = try client.call("device.capture.finish", params: ["capture": capture], id: 4)
+        #expect(try event(client, "capture.done")["points"] as? Int == 69)
+    }
+
     @Test("a client that disconnects mid-capture frees the device")
     func disconnectEndsCapture() throws {
         let daemon = try emulatedDaemon("dev-drop", extra: ["--demo"])

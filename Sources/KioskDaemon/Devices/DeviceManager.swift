@@ -38,6 +38,9 @@ public actor DeviceManager {
         /// since the capture began, sealed with the strokes when the customer presses Done.
         var rawReports: [(microseconds: UInt64, bytes: [UInt8])] = []
         var samples: [(microseconds: UInt64, sample: PenSample)] = []
+        /// What the owner was last told (`capture.progress`), so the count it shows follows the pad.
+        var progressPoints = 0
+        var progressAt: UInt64 = 0
         let started = ContinuousClock.now
         var microseconds: UInt64 {
             let d = ContinuousClock.now - started
@@ -48,6 +51,9 @@ public actor DeviceManager {
     /// A signature longer than this many reports (over three minutes at 1,000 reports/s) is
     /// refused rather than allowed to grow the daemon without bound.
     static let maximumSignatureReports = 200_000
+
+    /// Microseconds between `capture.progress` events while the pen stays down.
+    static let progressInterval: UInt64 = 100_000
 
     private var devices: [String: Record] = [:]
     private var captures: [String: Capture] = [:]
@@ -126,12 +132,19 @@ public actor DeviceManager {
             guard let sample = pad.sample(from: report) else { captures[capture] = running; return }
             running.samples.append((now, sample))
             running.signature.add(sample)
-            captures[capture] = running
-            if running.signature.pointCount % 50 == 1 {
-                var progress = EventParams(type: "capture.progress", capture: capture, points: running.signature.pointCount)
+            // The customer watches the count and the preview: tell them at the first point, at
+            // every lift of the pen, and at most every 100 ms while ink flows (a 1,000 reports/s
+            // pen must not become 1,000 events/s).
+            let points = running.signature.pointCount
+            if points != running.progressPoints,
+               running.progressPoints == 0 || !sample.tipDown || now &- running.progressAt >= Self.progressInterval {
+                running.progressPoints = points
+                running.progressAt = now
+                var progress = EventParams(type: "capture.progress", capture: capture, points: points)
                 progress.preview = SignaturePreview.strokes(running.signature)
                 hub.publish(progress, to: running.owner)
             }
+            captures[capture] = running
         }
     }
 
