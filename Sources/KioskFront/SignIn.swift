@@ -55,7 +55,9 @@ extension FrontState {
         case .failure(let failure):
             switch failure.kind {
             case ErrorKind.notFound.rawValue:
-                screen = .welcome(WelcomeModel(message: "We could not find account \(model.account). Check the number and try again.", at: now))
+                // Never repeated on screen: the message stays up for a minute on a public kiosk,
+                // and what was typed may be a card number.
+                screen = .welcome(WelcomeModel(message: "We could not find that account number. Check it and try again.", at: now))
                 return []
             case ErrorKind.lockedOut.rawValue:
                 let minutes = max(1, ((failure.retryAfter ?? 60) + 59) / 60)
