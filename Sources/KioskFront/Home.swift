@@ -110,7 +110,12 @@ extension FrontState {
         case .activity: current.activity = Wire.decode(ActivityResult.self, data) ?? current.activity
         case .options:
             current.options = Wire.decode(PaymentOptions.self, data) ?? current.options
-            if current.options?.acceptsOnlinePayments == false { current.payBlock = .storeTakesNoPayments }
+            if current.options?.acceptsOnlinePayments == false {
+                current.payBlock = .storeTakesNoPayments
+            } else if let pending = current.options?.pendingPayment {
+                // The daemon names the payment that blocks this scope (one pending per scope).
+                current.payBlock = .pending(id: pending.id, amount: pending.amount)
+            }
         default: break
         }
         session = current
@@ -129,6 +134,9 @@ extension FrontState {
             if quote.problems.contains(where: { $0.kind == ErrorKind.paymentsDisabled.rawValue }) {
                 current.payBlock = .storeTakesNoPayments
             } else if quote.problems.contains(where: { $0.kind == ErrorKind.conflict.rawValue && $0.item == nil }) {
+                // `payment.options` may already have named it; otherwise (an older daemon) the
+                // history says which, when the customer may read it.
+                if case .pending(_?, _)? = current.payBlock { return [] }
                 current.payBlock = .pending(id: nil, amount: nil)
                 if current.may("view_history") {
                     session = current

@@ -81,6 +81,18 @@ struct CustomerFacingTests {
         #expect(!home.contains("120.00 USD") && !home.contains("P-1001-1"))
     }
 
+    @Test("payment.options names the pending payment: home says which, without a history read")
+    func pendingPaymentFromOptions() throws {
+        var (state, _) = Self.signedIn(permissions: ["pay", "view_balances", "view_open_items"])
+        var options = Self.options()
+        options.pendingPayment = .init(id: "K7XQ2M", amount: 12_000)
+        _ = Self.reply(&state, .options, options)
+        let problem = PaymentProblemWire(kind: "conflict", message: "Payment K7XQ2M for 120.00 USD is still pending on this account.", item: nil)
+        let next = Self.reply(&state, .payCheck, PaymentQuoteResult(total: 0, currency: "USD", lines: [], problems: [problem]))
+        #expect(Self.sent(next, "history.list") == nil, "the daemon already said which payment")
+        #expect(Self.text(state).contains("Your payment K7XQ2M of $120.00 is still being processed."), "\(Self.text(state))")
+    }
+
     @Test("another job without a pending payment is offered again; replies for the job left behind are dropped")
     func otherJobOffered() throws {
         var (state, _) = Self.signedIn()
