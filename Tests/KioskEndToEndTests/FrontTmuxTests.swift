@@ -124,12 +124,7 @@ struct FrontTmuxTests {
         let link = first.directory + "/front.sock"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.socketPath)
         let front = try TmuxFront(socketPath: link)
-        try front.waitFor("Type your account number")
-        try front.type("1001")
-        try front.keys("Enter")
-        try front.type("4821")
-        try front.keys("Enter")
-        try front.waitFor("Hello, Pat Doe")
+        try front.signInAsPat()
         first.stop()
         let down = try front.waitFor("Service unavailable, please wait")
         #expect(!down.contains("Pat Doe"), "the session is gone with the daemon; its data too")
@@ -138,12 +133,7 @@ struct FrontTmuxTests {
         defer { second.stop() }
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: second.socketPath)
-        try front.waitFor("Type your account number", timeout: 20)
-        try front.type("1001")
-        try front.keys("Enter")
-        try front.type("4821")
-        try front.keys("Enter")
-        try front.waitFor("Hello, Pat Doe")
+        try front.signInAsPat(welcomeTimeout: 20)
     }
 
     @Test("statements, credits (filtered) and history through the new read methods, dated as the demo dates them")
@@ -154,12 +144,7 @@ struct FrontTmuxTests {
         // The daemon dated its store by the day it started: one of these (two only across midnight).
         let days = Set([before, Date()].map { DemoStore.today(at: $0) }).map { DemoDay($0) }
         let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--locale", "fr_CA"])
-        try front.waitFor("Type your account number")
-        try front.type("1001")
-        try front.keys("Enter")
-        try front.type("4821")
-        try front.keys("Enter")
-        try front.waitFor("Hello, Pat Doe")
+        try front.signInAsPat()
         try front.keys("3")
         try front.waitForAny(days.map(\.currentStatement))
         try front.saveScreen("statements")
@@ -193,12 +178,7 @@ struct FrontTmuxTests {
         #expect(day.today.description == date, "18:00 UTC is the same day in Chicago")
         let front = try TmuxFront(socketPath: daemon.socketPath, arguments: ["--locale", "fr_CA"],
                                   environment: TmuxFront.defaultLocale.merging(clock.environment) { $1 })
-        try front.waitFor("Type your account number")
-        try front.type("1001")
-        try front.keys("Enter")
-        try front.type("4821")
-        try front.keys("Enter")
-        try front.waitFor("Hello, Pat Doe")
+        try front.signInAsPat()
         try front.keys("3")
         let statements = Self.spaced(try front.waitFor(day.currentStatement))
         #expect(statements.contains("issued \(day.statementDate)"), "\(statements)")

@@ -117,3 +117,15 @@ final class TmuxFront {
         init(_ description: String) { self.description = description }
     }
 }
+
+extension TmuxFront {
+    /// The demo's Pat Doe (1001, PIN 4821) signs in from the welcome screen; home is shown.
+    func signInAsPat(welcomeTimeout: TimeInterval = 15) throws {
+        try waitFor("Type your account number", timeout: welcomeTimeout)
+        try type("1001")
+        try keys("Enter")
+        try type("4821")
+        try keys("Enter")
+        try waitFor("Hello, Pat Doe")
+    }
+}
