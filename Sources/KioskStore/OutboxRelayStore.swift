@@ -36,13 +36,18 @@ extension KioskStore {
     public func takeDueOutboxEntry(now: Date) async throws(StoreError) -> OutboxItem? {
         do {
             return try await pool.write { db in
-                // A scheduled payment's entry falls due at the start of its day; whether the
-                // payment then runs or waits for another of its scope is settled first, in this
-                // transaction, so a waiting payment never reaches the back office.
-                try PaymentQueue.settle(db, now: now)
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM outbox WHERE state = 'due' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
-                    """, arguments: [now.formatted(Self.iso)]) else { return nil }
+                let due = "SELECT * FROM outbox WHERE state = 'due' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
+                guard var row = try Row.fetchOne(db, sql: due, arguments: [now.formatted(Self.iso)]) else { return nil }
+                // A scheduled payment's entry falls due at the start of its day, perhaps before
+                // the scheduler has looked: whether the payment runs or waits for another of its
+                // scope is settled first, in this transaction, so a waiting payment never
+                // reaches the back office. Only then is the oldest due entry taken.
+                if row["topic"] as String == "payment",
+                   try String.fetchOne(db, sql: "SELECT state FROM payment WHERE id = ?", arguments: [row["payment"] as String?]) == "scheduled" {
+                    try PaymentQueue.settle(db, now: now)
+                    guard let settled = try Row.fetchOne(db, sql: due, arguments: [now.formatted(Self.iso)]) else { return nil }
+                    row = settled
+                }
                 let id: Int64 = row["id"]
                 try db.execute(sql: "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?", arguments: [id])
                 return OutboxItem(id: id, topic: row["topic"], payload: row["payload"], idempotencyKey: row["idempotency_key"],

@@ -119,13 +119,19 @@ final class TmuxFront {
 }
 
 extension TmuxFront {
-    /// The demo's Pat Doe (1001, PIN 4821) signs in from the welcome screen; home is shown.
-    func signInAsPat(welcomeTimeout: TimeInterval = 15) throws {
+    /// A demo contact signs in from the welcome screen; returns the screen once `greeting` shows.
+    @discardableResult
+    func signIn(account: String, pin: String, greeting: String, welcomeTimeout: TimeInterval = 15) throws -> String {
         try waitFor("Type your account number", timeout: welcomeTimeout)
-        try type("1001")
+        try type(account)
         try keys("Enter")
-        try type("4821")
+        try type(pin)
         try keys("Enter")
-        try waitFor("Hello, Pat Doe")
+        return try waitFor(greeting)
+    }
+
+    /// The demo's Pat Doe (1001, PIN 4821).
+    func signInAsPat(welcomeTimeout: TimeInterval = 15) throws {
+        try signIn(account: "1001", pin: "4821", greeting: "Hello, Pat Doe", welcomeTimeout: welcomeTimeout)
     }
 }
