@@ -94,11 +94,13 @@ let package = Package(
             "KioskFront", "KioskClient", "KioskProtocol", "CNcursesw",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Synthetic sync documents for load tests and benchmarks.
+        // Data for demos, tests and benchmarks: the demo store, synthetic sync documents.
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
+        // The daemon's program: what it imports, it declares (the demo data comes from KioskFixtures).
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "KioskSystem",
+            "KioskDaemon", "KioskSystem", "KioskCore", "KioskStore", "KioskFixtures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "kioskctl", dependencies: [
             "KioskSystem", "KioskClient", "KioskProtocol",
@@ -117,7 +119,7 @@ let package = Package(
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
-            "KioskDaemon", "KioskProtocol",
+            "KioskDaemon", "KioskProtocol", "KioskCore", "KioskStore", "KioskFixtures",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -61,24 +61,32 @@ public final class KioskClient: Sendable {
         }
     }
 
-    /// Calls `method` with `params` and decodes its result as `R`.
-    public func call<P: Encodable, R: Decodable>(_ method: String, params: P, as type: R.Type = R.self) async throws(ClientError) -> R {
+    /// Calls a declared method (``Methods``) and decodes its declared result.
+    public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params) async throws(ClientError) -> M.Result {
+        let raw = try await callRaw(method, params)
+        do {
+            return try JSONDecoder().decode(M.Result.self, from: raw)
+        } catch {
+            throw .malformedReply("the result of \(M.name) does not have the expected fields: \(Self.describe(error))")
+        }
+    }
+
+    /// Calls a declared method and returns its `result` exactly as the daemon wrote it (for
+    /// `--json` output, which passes the daemon's words through unchanged).
+    public func callRaw<M: RPCMethod>(_ method: M.Type, _ params: M.Params) async throws(ClientError) -> Data {
         let paramsJSON: Data
         do {
             paramsJSON = try JSONEncoder().encode(params)
         } catch {
-            throw .invalidRequest("the parameters of \(method) cannot be written as JSON (\(error))")
+            throw .invalidRequest("the parameters of \(M.name) cannot be written as JSON (\(error))")
         }
-        let raw = try await callRaw(method: method, paramsJSON: paramsJSON)
-        do {
-            return try JSONDecoder().decode(R.self, from: raw)
-        } catch {
-            throw .malformedReply("the result of \(method) does not have the expected fields: \(Self.describe(error))")
-        }
+        return try await callRaw(method: M.name, paramsJSON: paramsJSON)
     }
 
-    /// Calls `method` with params given as JSON text (an object) and returns the `result`
-    /// member of the reply exactly as the daemon wrote it.
+    /// Calls `method` with params already written as JSON text (an object) and returns the
+    /// `result` member of the reply exactly as the daemon wrote it. The transport under the
+    /// typed calls; the front sends its screens' requests through it (they are encoded from
+    /// the declarations' params where the request is made).
     public func callRaw(method: String, paramsJSON: Data) async throws(ClientError) -> Data {
         var params = paramsJSON
         if params.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
@@ -105,35 +113,16 @@ public final class KioskClient: Sendable {
         }
     }
 
-    // MARK: - Typed methods
+    // MARK: - Calls with their own shape
 
+    /// `hello`: who the daemon is and what this caller may do.
     public func hello() async throws(ClientError) -> HelloResult {
-        try await call(Method.hello.rawValue, params: EmptyParams(), as: HelloResult.self)
-    }
-
-    public func account(_ params: AccountParams) async throws(ClientError) -> AccountInfo {
-        try await call(Method.accountGet.rawValue, params: params, as: AccountInfo.self)
-    }
-
-    public func balances(_ params: AccountParams) async throws(ClientError) -> BalancesResult {
-        try await call(Method.accountBalances.rawValue, params: params, as: BalancesResult.self)
-    }
-
-    public func summary(_ params: AccountParams) async throws(ClientError) -> SummaryResult {
-        try await call(Method.accountSummary.rawValue, params: params, as: SummaryResult.self)
-    }
-
-    public func activity(_ params: AccountParams) async throws(ClientError) -> ActivityResult {
-        try await call(Method.accountActivity.rawValue, params: params, as: ActivityResult.self)
-    }
-
-    public func openItems(_ params: AccountParams) async throws(ClientError) -> OpenItemsResult {
-        try await call(Method.itemsOpen.rawValue, params: params, as: OpenItemsResult.self)
+        try await call(Methods.Hello.self, EmptyParams())
     }
 
     /// Applies a sync document given as the bytes of a JSON object (sent as is, compacted).
     public func syncApply(documentJSON: Data) async throws(ClientError) -> SyncApplyResult {
-        let raw = try await callRaw(method: Method.syncApply.rawValue, paramsJSON: documentJSON)
+        let raw = try await callRaw(method: Methods.SyncApply.name, paramsJSON: documentJSON)
         do {
             return try JSONDecoder().decode(SyncApplyResult.self, from: raw)
         } catch {
@@ -188,8 +177,6 @@ public final class KioskClient: Sendable {
     }
 
     // MARK: - Helpers
-
-    private struct EmptyParams: Encodable {}
 
     private static func jsonString(_ text: String) -> Data {
         (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)

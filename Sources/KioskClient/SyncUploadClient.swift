@@ -10,31 +10,21 @@ extension KioskClient {
     public func applySyncDocument(_ document: Data, lineLimit: Int = Role.manager.maximumLineLength) async throws(ClientError) -> Data {
         let envelope = 128
         if document.count + envelope <= lineLimit {
-            return try await callRaw(method: Method.syncApply.rawValue, paramsJSON: document)
+            return try await callRaw(method: Methods.SyncApply.name, paramsJSON: document)
         }
-        let begin: SyncUploadBeginResult = try await call(Method.syncUploadBegin.rawValue,
-                                                          params: SyncUploadBeginParams(size: document.count))
+        let begin = try await call(Methods.SyncUploadBegin.self, SyncUploadBeginParams(size: document.count))
         let chunkBytes = max(1, min(begin.chunkBytes, SyncUpload.maximumChunkBytes))
         var offset = 0
         while offset < document.count {
             let end = min(offset + chunkBytes, document.count)
             let chunk = SyncUploadChunkParams(upload: begin.upload, offset: offset,
                                               data: document.subdata(in: offset..<end).base64EncodedString())
-            let reply: SyncUploadChunkResult = try await call(Method.syncUploadChunk.rawValue, params: chunk)
+            let reply = try await call(Methods.SyncUploadChunk.self, chunk)
             guard reply.received == end else {
                 throw .malformedReply("the daemon acknowledged \(reply.received) bytes of the upload, expected \(end)")
             }
             offset = end
         }
-        let commit = try JSONEncoder.compact(SyncUploadCommitParams(upload: begin.upload))
-        return try await callRaw(method: Method.syncUploadCommit.rawValue, paramsJSON: commit)
-    }
-}
-
-extension JSONEncoder {
-    static func compact<T: Encodable>(_ value: T) throws(ClientError) -> Data {
-        do { return try JSONEncoder().encode(value) } catch {
-            throw .invalidRequest("cannot write the request as JSON (\(error))")
-        }
+        return try await callRaw(Methods.SyncUploadCommit.self, SyncUploadCommitParams(upload: begin.upload))
     }
 }

@@ -32,7 +32,7 @@ extension FrontState {
             }
             model.busy = true
             model.message = "Sending your payment…"
-            return [send(.submit, .paymentSubmit, params)]
+            return [send(.submit, Methods.PaymentSubmit.self, params)]
         default: break
         }
         return []

@@ -328,24 +328,6 @@ public enum ControlCharacterScreen {
     }
 }
 
-extension Method {
-    /// The parameters whose text may be wrapped over lines (`\n`, `\r`, `\t`): a key file's
-    /// JSON, hex dumps a technician pastes, a branch's terms in a sync document. Every other
-    /// string parameter refuses every control character.
-    public var lineBreakParams: Set<String> {
-        switch self {
-        case .provisionBackofficeKey: return ["params.public_key"]
-        case .deviceParseDescriptor: return ["params.hex"]
-        case .deviceDecode: return ["params.reports[]", "params.descriptor"]
-        case .syncApply: return ["params.branches[].terms"]
-        default: return []
-        }
-    }
-
-    /// `sync.upload.commit` screens the assembled document with these (paths from its root).
-    public static let syncDocumentLineBreaks: Set<String> = ["branches[].terms"]
-}
-
 /// Foundation's JSONDecoder reports a number that does not fit its member (`1.5` or `1e300`
 /// for a whole number) or a string that is not valid Unicode (a lone `\uD800`) as "not valid
 /// JSON", with no path at all. This names the member: each suspect value (numbers that are

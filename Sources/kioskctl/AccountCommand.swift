@@ -31,43 +31,34 @@ struct AccountCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let params = AccountParams(account: number, job: job)
-                let paramsJSON = try JSONEncoder().encode(params)
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let methods: [(key: String, method: Method)] = [
-                        ("account", .accountGet), ("balances", .accountBalances), ("summary", .accountSummary),
-                        ("activity", .accountActivity), ("open_items", .itemsOpen),
-                    ]
-                    var raw: [Data] = []
-                    for entry in methods {
-                        raw.append(try await client.callRaw(method: entry.method.rawValue, paramsJSON: paramsJSON))
-                    }
                     if json {
+                        // One object holding each result exactly as the daemon wrote it.
+                        let parts: [(key: String, result: Data)] = [
+                            ("account", try await client.callRaw(Methods.AccountGet.self, params)),
+                            ("balances", try await client.callRaw(Methods.AccountBalances.self, params)),
+                            ("summary", try await client.callRaw(Methods.AccountSummary.self, params)),
+                            ("activity", try await client.callRaw(Methods.AccountActivity.self, params)),
+                            ("open_items", try await client.callRaw(Methods.ItemsOpen.self, params)),
+                        ]
                         var out = Data("{".utf8)
-                        for (i, entry) in methods.enumerated() {
+                        for (i, part) in parts.enumerated() {
                             if i > 0 { out.append(Data(",".utf8)) }
-                            out.append(Data("\"\(entry.key)\":".utf8))
-                            out.append(raw[i])
+                            out.append(Data("\"\(part.key)\":".utf8))
+                            out.append(part.result)
                         }
                         out.append(Data("}".utf8))
                         Output.raw(out)
                         return
                     }
-                    let report = try AccountReport(
-                        account: decode(AccountInfo.self, raw[0], methods[0].method),
-                        balances: decode(BalancesResult.self, raw[1], methods[1].method),
-                        summary: decode(SummaryResult.self, raw[2], methods[2].method),
-                        activity: decode(ActivityResult.self, raw[3], methods[3].method),
-                        openItems: decode(OpenItemsResult.self, raw[4], methods[4].method))
+                    let report = AccountReport(
+                        account: try await client.call(Methods.AccountGet.self, params),
+                        balances: try await client.call(Methods.AccountBalances.self, params),
+                        summary: try await client.call(Methods.AccountSummary.self, params),
+                        activity: try await client.call(Methods.AccountActivity.self, params),
+                        openItems: try await client.call(Methods.ItemsOpen.self, params))
                     Output.line(report.render())
                 }
-            }
-        }
-
-        private func decode<R: Decodable>(_ type: R.Type, _ data: Data, _ method: Method) throws -> R {
-            do {
-                return try JSONDecoder().decode(type, from: data)
-            } catch {
-                throw ClientError.malformedReply("the result of \(method.rawValue) does not have the expected fields")
             }
         }
     }

@@ -20,11 +20,8 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let raw = try await client.callRaw(method: Method.deviceList.rawValue, paramsJSON: Data("{}".utf8))
-                    if json { Output.raw(raw); return }
-                    guard let list = try? JSONDecoder().decode(DeviceListResult.self, from: raw) else {
-                        throw ClientError.malformedReply("the result of device.list does not have the expected fields")
-                    }
+                    if json { Output.raw(try await client.callRaw(Methods.DeviceList.self, EmptyParams())); return }
+                    let list = try await client.call(Methods.DeviceList.self, EmptyParams())
                     Output.line(Self.table(list.devices))
                 }
             }
@@ -53,7 +50,7 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let _: OKResult = try await client.call(Method.deviceAllow.rawValue, params: DeviceIDParams(id: id))
+                    _ = try await client.call(Methods.DeviceAllow.self, DeviceIDParams(id: id))
                     Output.line("Allowed \(id).")
                 }
             }
@@ -68,7 +65,7 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let _: OKResult = try await client.call(Method.deviceForget.rawValue, params: DeviceIDParams(id: id))
+                    _ = try await client.call(Methods.DeviceForget.self, DeviceIDParams(id: id))
                     Output.line("Forgot \(id).")
                 }
             }
@@ -95,8 +92,8 @@ struct DeviceCommand: AsyncParsableCommand {
             func run() async throws {
                 try await reportingFailures {
                     try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                        let _: OKResult = try await client.call(Method.deviceEmulateSwipe.rawValue,
-                                                                params: EmulateSwipeParams(device: device, track1: track1, track2: track2))
+                        _ = try await client.call(Methods.DeviceEmulateSwipe.self,
+                                                                EmulateSwipeParams(device: device, track1: track1, track2: track2))
                         Output.line("Swiped.")
                     }
                 }
@@ -123,8 +120,8 @@ struct DeviceCommand: AsyncParsableCommand {
                         throw CommandFailure("\(file == "-" ? "standard input" : file) is not a JSON list of strokes of [x, y, pressure] points")
                     }
                     try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                        let _: OKResult = try await client.call(Method.deviceEmulateSign.rawValue,
-                                                                params: EmulateSignParams(device: device, strokes: strokes))
+                        _ = try await client.call(Methods.DeviceEmulateSign.self,
+                                                                EmulateSignParams(device: device, strokes: strokes))
                         Output.line("Signed \(strokes.count) stroke\(strokes.count == 1 ? "" : "s").")
                     }
                 }

@@ -15,9 +15,10 @@ extension DeviceCommand {
         }
     }
 
-    static func rawCall<P: Encodable>(_ connection: ConnectionOptions, _ method: KioskProtocol.Method, _ params: P) async throws -> Data {
+    /// One declared method's result as the daemon wrote it.
+    static func rawCall<M: RPCMethod>(_ connection: ConnectionOptions, _ method: M.Type, _ params: M.Params) async throws -> Data {
         try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-            try await client.callRaw(method: method.rawValue, paramsJSON: JSONEncoder().encode(params))
+            try await client.callRaw(method, params)
         }
     }
 
@@ -26,7 +27,7 @@ extension DeviceCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The device id.") var id: String
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceDescribe, DeviceIDParams(id: id))) }
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceDescribe.self, DeviceIDParams(id: id))) }
         }
     }
 
@@ -36,7 +37,7 @@ extension DeviceCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The descriptor bytes in hex (spaces and colons allowed).") var hex: String
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceParseDescriptor, ParseDescriptorParams(hex: hex))) }
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceParseDescriptor.self, ParseDescriptorParams(hex: hex))) }
         }
     }
 
@@ -50,7 +51,7 @@ extension DeviceCommand {
         @Argument(help: "One or more reports in hex.") var reports: [String]
         func run() async throws {
             try await reportingFailures {
-                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, .deviceDecode,
+                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceDecode.self,
                                                                           DecodeParams(driver: driver, reports: reports, descriptor: descriptor)))
             }
         }
@@ -63,10 +64,9 @@ extension DeviceCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
             try await reportingFailures {
-                let raw = try await DeviceCommand.rawCall(connection, .deviceTest, DeviceIDParams(id: id))
-                if json { Output.raw(raw); return }
-                guard let result = try? JSONDecoder().decode(DeviceTestResult.self, from: raw) else {
-                    throw ClientError.malformedReply("the result of device.test does not have the expected fields")
+                if json { Output.raw(try await DeviceCommand.rawCall(connection, Methods.DeviceTest.self, DeviceIDParams(id: id))); return }
+                let result = try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    try await client.call(Methods.DeviceTest.self, DeviceIDParams(id: id))
                 }
                 Output.line("\(result.device.id) (\(result.device.driver), \(result.device.state.rawValue)): \(result.verdict)")
             }

@@ -93,7 +93,7 @@ struct Hello: AsyncParsableCommand {
         try await reportingFailures {
             try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
                 if json {
-                    Output.raw(try await client.callRaw(method: Method.hello.rawValue, paramsJSON: Data("{}".utf8)))
+                    Output.raw(try await client.callRaw(Methods.Hello.self, EmptyParams()))
                 } else {
                     let hello = try await client.hello()
                     Output.line("""

@@ -18,12 +18,9 @@ struct PaymentsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let params = try JSONEncoder().encode(PaymentsListParams(state: state, account: account))
-                    let raw = try await client.callRaw(method: Method.paymentsList.rawValue, paramsJSON: params)
-                    if json { Output.raw(raw); return }
-                    guard let list = try? JSONDecoder().decode(PaymentsListResult.self, from: raw) else {
-                        throw ClientError.malformedReply("the result of payments.list does not have the expected fields")
-                    }
+                    let params = PaymentsListParams(state: state, account: account)
+                    if json { Output.raw(try await client.callRaw(Methods.PaymentsList.self, params)); return }
+                    let list = try await client.call(Methods.PaymentsList.self, params)
                     guard !list.payments.isEmpty else { Output.line("No payments\(state.map { " in state \($0)" } ?? "").") ; return }
                     Output.line("ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD")
                     for p in list.payments {
@@ -59,8 +56,7 @@ struct PaymentCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p: PaymentSummaryWire = try await client.call(Method.paymentProcess.rawValue,
-                                                                      params: PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
+                    let p = try await client.call(Methods.PaymentProcess.self, PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
                     Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
                 }
             }
@@ -79,8 +75,7 @@ struct PaymentCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p: PaymentSummaryWire = try await client.call(Method.paymentReject.rawValue,
-                                                                      params: PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
+                    let p = try await client.call(Methods.PaymentReject.self, PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
                     Output.line("Rejected \(p.id); account \(p.account) will see it at the next sign-in.")
                 }
             }
@@ -94,7 +89,7 @@ struct PaymentCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p: PaymentSummaryWire = try await client.call(Method.paymentDelete.rawValue, params: PaymentIDParams(id: id))
+                    let p = try await client.call(Methods.PaymentDelete.self, PaymentIDParams(id: id))
                     Output.line("Deleted \(p.id).")
                 }
             }
@@ -113,7 +108,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let _: OKResult = try await client.call(Method.outboxRetry.rawValue, params: OutboxRetryParams(id: id))
+                    _ = try await client.call(Methods.OutboxRetry.self, OutboxRetryParams(id: id))
                     Output.line("Entry \(id) is due again.")
                 }
             }
@@ -127,11 +122,8 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let raw = try await client.callRaw(method: Method.outboxList.rawValue, paramsJSON: try JSONEncoder().encode(OutboxListParams(state: state)))
-                    if json { Output.raw(raw); return }
-                    guard let list = try? JSONDecoder().decode(OutboxListResult.self, from: raw) else {
-                        throw ClientError.malformedReply("the result of outbox.list does not have the expected fields")
-                    }
+                    if json { Output.raw(try await client.callRaw(Methods.OutboxList.self, OutboxListParams(state: state))); return }
+                    let list = try await client.call(Methods.OutboxList.self, OutboxListParams(state: state))
                     guard !list.entries.isEmpty else { Output.line("The outbox is empty."); return }
                     for e in list.entries {
                         Output.line("\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"

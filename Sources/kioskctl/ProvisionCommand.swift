@@ -31,7 +31,7 @@ struct ProvisionCommand: AsyncParsableCommand {
                     throw CommandFailure("\(file) is not a back-office public key file (expected a small UTF-8 JSON file from kiosk-backoffice keygen)")
                 }
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let result: ProvisionKeyResult = try await client.call(Method.provisionBackofficeKey.rawValue, params: ProvisionKeyParams(publicKey: text))
+                    let result = try await client.call(Methods.ProvisionBackofficeKey.self, ProvisionKeyParams(publicKey: text))
                     Output.line("Installed back-office key \(result.keyID) (fingerprint \(result.fingerprint)).")
                     if let previous = result.previousKeyID {
                         Output.line("It replaces \(previous); captures stored earlier stay sealed to \(previous).")
@@ -49,11 +49,8 @@ struct ProvisionCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let raw = try await client.callRaw(method: Method.provisionStatus.rawValue, paramsJSON: Data("{}".utf8))
-                    if json { Output.raw(raw); return }
-                    guard let status = try? JSONDecoder().decode(ProvisionStatus.self, from: raw) else {
-                        throw ClientError.malformedReply("the result of provision.status does not have the expected fields")
-                    }
+                    if json { Output.raw(try await client.callRaw(Methods.ProvisionStatus.self, EmptyParams())); return }
+                    let status = try await client.call(Methods.ProvisionStatus.self, EmptyParams())
                     Output.line("Kiosk id: \(status.kioskID)")
                     if let key = status.backofficeKey {
                         Output.line("Captures are sealed to back-office key \(key.keyID) (fingerprint \(key.fingerprint)), installed \(key.installedAt ?? "?").")

@@ -12,11 +12,8 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                let raw = try await client.callRaw(method: Method.status.rawValue, paramsJSON: Data("{}".utf8))
-                if json { Output.raw(raw); return }
-                guard let s = try? JSONDecoder().decode(KioskStatus.self, from: raw) else {
-                    throw ClientError.malformedReply("the result of status does not have the expected fields")
-                }
+                if json { Output.raw(try await client.callRaw(Methods.Status.self, EmptyParams())); return }
+                let s = try await client.call(Methods.Status.self, EmptyParams())
                 Output.line("kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)")
                 if s.backoffice.configured {
                     Output.line("back office: \(s.backoffice.url ?? "?")")

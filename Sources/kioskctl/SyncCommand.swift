@@ -96,7 +96,7 @@ struct Sync: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let r: SyncPullResult = try await client.call(Method.syncPull.rawValue, params: [String: String]())
+                    let r = try await client.call(Methods.SyncPull.self, EmptyParams())
                     switch r.outcome {
                     case "applied": Output.line("Applied the back office's sync document (cursor \(r.cursor); \(r.applied ?? 0) accounts inserted or updated).")
                     case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import KioskCore
+import KioskFixtures
 import KioskDaemon
 import KioskStore
 import KioskSystem

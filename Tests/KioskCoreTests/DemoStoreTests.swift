@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KioskCore
+import KioskFixtures
 
 @Suite struct DemoStoreTests {
     static let now = Instant("2026-11-20T18:00:00Z")!

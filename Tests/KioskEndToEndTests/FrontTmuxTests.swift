@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskFixtures
 import KioskFront
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskFixtures
 import Testing
 
 /// Issue 11's money rules through the real daemon and kioskctl: never charge twice for one

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import KioskCore
+import KioskFixtures
 import KioskFront
 
 /// What `kioskd --demo` shows for account 1001 on a day, computed from the same source the

@@ -6,29 +6,28 @@ import KioskStore
 /// The front's history reads: statements (25 a page, newest first), open credits by kind,
 /// and payments (the back office's processed ones plus this kiosk's not yet processed).
 /// Store query → plain filtering → wire rows; no figures are recomputed here.
-struct AccountHistory: Sendable {
+struct HistoryHandlers: Sendable {
     let store: KioskStore
 
-    func handle(_ method: KioskProtocol.Method, data: Data, account: String) async throws -> any Encodable & Sendable {
-        switch method {
-        case .statementsList:
-            let params: StatementsParams = try decodeParams(data)
+    func register(in table: inout HandlerTable) {
+        table.on(Methods.StatementsList.self) { params, call in
             // The page is repeated in the result, so it is bounded (an account holds at most 100,000 statements).
             guard (0...4_000).contains(params.page ?? 0) else {
                 throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
             }
-            let (stored, job) = try await load(account, job: params.job)
+            let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.statements(stored.account, job: job, page: params.page ?? 0)
-        case .creditsList:
-            let params: CreditsParams = try decodeParams(data)
-            let (stored, job) = try await load(account, job: params.job)
+        }
+        table.on(Methods.CreditsList.self) { params, call in
+            let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
-        default:
-            let params: HistoryParams = try decodeParams(data)
+        }
+        table.on(Methods.HistoryList.self) { params, call in
+            let account = call.account ?? ""
             let (stored, job) = try await load(account, job: params.job)
             let kiosk: [PaymentRecord]
             do { kiosk = try await store.payments(account: account) } catch {
-                throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
+                throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
             }
             return Self.history(stored.account, kiosk: kiosk, job: job, currency: stored.currency)
         }

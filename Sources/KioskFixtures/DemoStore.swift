@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 
 /// A realistic lumber-yard data set for demos, screenshots and tests: two branches, three
 /// store users, two profiles and four accounts covering each billing and receivables type.

@@ -10,7 +10,6 @@ import Logging
 struct PaymentHandlers: Sendable {
     let store: KioskStore
     let devices: DeviceManager
-    let sessions: SessionRegistry
     let kioskID: String
     let logger: Logger
     let now: @Sendable () -> Date
@@ -22,40 +21,41 @@ struct PaymentHandlers: Sendable {
                              termsSHA256: terms, signatureSHA256: signature, signedAt: at).digest
         })
 
-    func handle(_ method: KioskProtocol.Method, data: Data, caller: Caller, connection: ConnectionID) async throws -> any Encodable & Sendable {
-        func audit() -> AuditEntry {
-            AuditEntry(uid: caller.peer.uid, userName: caller.peer.userName, role: caller.role.rawValue, action: method.rawValue, detail: "")
+    func register(in table: inout HandlerTable, link: BackOfficeLink) {
+        /// A new or changed payment: the relay need not wait for its timer.
+        func serve<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params, Call) async throws -> M.Result) {
+            table.on(method) { params, call in
+                let result = try await body(params, call)
+                await link.status.ring()
+                return result
+            }
         }
-        switch method {
-        case .paymentOptions:
-            let params: PaymentOptionsParams = try decodeParams(data)
-            let (stored, _) = try await customerAccount(params.account, caller: caller, connection: connection, needsPay: false)
+        serve(Methods.PaymentOptions.self) { params, call in
+            let stored = try await account(call.account)
             var result = try options(stored, job: params.job)
             let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
             result.pendingPayment = PaymentScope.pendingBlocker(for: params.job, among: commitments).map { .init(id: $0.paymentID, amount: $0.amount) }
             return result
-        case .paymentQuote:
-            let params: PaymentQuoteParams = try decodeParams(data)
-            let (stored, _) = try await customerAccount(params.account, caller: caller, connection: connection, needsPay: false)
+        }
+        serve(Methods.PaymentQuote.self) { params, call in
+            let stored = try await account(call.account)
             return try await quote(stored, request: PaymentRequest(job: params.job, invoices: params.invoices ?? [],
                                                                    includeFinanceCharges: params.includeFinanceCharges ?? false, amount: params.amount))
-        case .paymentSubmit:
-            let params: PaymentSubmitParams = try decodeParams(data)
-            return try await submit(params, caller: caller, connection: connection, audit: audit())
-        case .paymentsList:
-            let params: PaymentsListParams = try decodeParams(data)
+        }
+        serve(Methods.PaymentSubmit.self) { params, call in try await submit(params, call: call) }
+        serve(Methods.PaymentsList.self) { params, _ in
             if let state = params.state, !["pending", "scheduled", "waiting", "processed", "rejected", "deleted"].contains(state) {
                 throw RPCError.invalidParams("invalid params: state must be pending, scheduled, waiting, processed, rejected or deleted", path: "params.state")
             }
             let list = try await storeCall { try await store.payments(state: params.state, account: params.account) }
             return PaymentsListResult(payments: list.map(Self.wire))
-        case .paymentProcess:
-            let params: PaymentProcessParams = try decodeParams(data)
-            return Self.wire(try await change {
-                try await store.processPayment(id: params.id, kioskID: kioskID, now: now(), audit: audit(), overlapOK: params.overlapOK ?? false)
+        }
+        serve(Methods.PaymentProcess.self) { params, call in
+            Self.wire(try await change {
+                try await store.processPayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), overlapOK: params.overlapOK ?? false)
             })
-        case .paymentReject:
-            let params: PaymentRejectParams = try decodeParams(data)
+        }
+        serve(Methods.PaymentReject.self) { params, call in
             guard PaymentRejectParams.reasons.contains(params.reason) else {
                 throw RPCError.invalidParams("invalid params: reason must be account_issue_call or payment_issue_call", path: "params.reason")
             }
@@ -64,61 +64,42 @@ struct PaymentHandlers: Sendable {
                 throw RPCError.invalidParams("invalid params: the message must be 1–500 characters the customer can read, with no card number", path: "params.message")
             }
             return Self.wire(try await change {
-                try await store.rejectPayment(id: params.id, reason: params.reason, message: message, kioskID: kioskID, now: now(), audit: audit())
+                try await store.rejectPayment(id: params.id, reason: params.reason, message: message, kioskID: kioskID, now: now(), audit: call.audit())
             })
-        case .paymentDelete:
-            let params: PaymentIDParams = try decodeParams(data)
-            return Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: audit()) })
-        case .paymentReschedule, .paymentCancel:
-            let id: String
-            var payOn: LocalDate?
-            if method == .paymentReschedule {
-                let params: PaymentRescheduleParams = try decodeParams(data)
-                guard let day = LocalDate(params.payOn) else { throw RPCError.invalidParams("invalid params: pay_on must be a date YYYY-MM-DD", path: "params.pay_on") }
-                id = params.id; payOn = day
-            } else {
-                id = (try decodeParams(data) as PaymentIDParams).id
-            }
-            try await requireOwnPayment(id, caller: caller, connection: connection)
-            if let payOn {
-                return Self.wire(try await change { try await store.reschedulePayment(id: id, payOn: payOn, now: now(), audit: audit()) })
-            }
-            return Self.wire(try await change { try await store.deletePayment(id: id, kioskID: kioskID, now: now(), audit: audit(), verb: "cancelled") })
-        case .paymentAcknowledge:
-            let params: PaymentIDParams = try decodeParams(data)
-            let session = try await sessions.current(connection)
-            try await change { try await store.acknowledgeRejection(id: params.id, account: session.account) }
+        }
+        serve(Methods.PaymentDelete.self) { params, call in
+            Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit()) })
+        }
+        serve(Methods.PaymentReschedule.self) { params, call in
+            guard let day = LocalDate(params.payOn) else { throw RPCError.invalidParams("invalid params: pay_on must be a date YYYY-MM-DD", path: "params.pay_on") }
+            try await requireOwnPayment(params.id, call: call)
+            return Self.wire(try await change { try await store.reschedulePayment(id: params.id, payOn: day, now: now(), audit: call.audit()) })
+        }
+        serve(Methods.PaymentCancel.self) { params, call in
+            try await requireOwnPayment(params.id, call: call)
+            return Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), verb: "cancelled") })
+        }
+        serve(Methods.PaymentAcknowledge.self) { params, call in
+            try await change { try await store.acknowledgeRejection(id: params.id, account: call.account ?? "") }
             return OKResult()
-        case .outboxList:
-            let params: OutboxListParams = try decodeParams(data)
+        }
+        serve(Methods.OutboxList.self) { params, _ in
             let entries = try await storeCall { try await store.outboxEntries(state: params.state) }
             return OutboxListResult(entries: entries.map {
                 OutboxEntryWire(id: $0.id, topic: $0.topic, state: $0.state, attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt,
                                 lastError: $0.lastError, payment: $0.payment)
             })
-        default:
-            throw RPCError.methodNotFound(method.rawValue)
         }
     }
 
     // MARK: Customer side
 
-    /// The account a payment call is about: the session's for whoever has one on this
-    /// connection (the front always must), else the one named (managers quoting for a caller).
-    private func customerAccount(_ asked: String?, caller: Caller, connection: ConnectionID, needsPay: Bool) async throws -> (StoredAccount, Session?) {
-        var session: Session?
-        if caller.role == .front || asked == nil { session = try await sessions.current(connection) }
-        if let session, let asked, asked != session.account {
-            throw RPCError.app(.permissionDenied, "permission denied: this session is for another account")
-        }
-        if let session, !session.allows(.pay) {
-            throw RPCError.app(.permissionDenied, "your access does not include paying; ask the account's owner or the store")
-        }
-        let number = session?.account ?? asked ?? ""
-        guard let stored = try await storeCall({ try await store.account(number: number) }) else {
+    /// The account a payment call is about, as the gate resolved it.
+    private func account(_ number: String?) async throws -> StoredAccount {
+        guard let stored = try await storeCall({ try await store.account(number: number ?? "") }) else {
             throw RPCError.app(.notFound, "no account with that number is on this kiosk")
         }
-        return (stored, session)
+        return stored
     }
 
     private func options(_ stored: StoredAccount, job: Int?) throws -> PaymentOptions {
@@ -154,15 +135,12 @@ struct PaymentHandlers: Sendable {
                                   lines: q.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) }, problems: problems)
     }
 
-    private func submit(_ p: PaymentSubmitParams, caller: Caller, connection: ConnectionID, audit: AuditEntry) async throws -> PaymentSubmitResult {
-        // Only a signed-in customer pays: the contact (and their profile) come from the session.
-        let session = try await sessions.current(connection)
-        if let asked = p.account, asked != session.account {
-            throw RPCError.app(.permissionDenied, "permission denied: this session is for another account")
-        }
-        guard session.allows(.pay) else {
-            throw RPCError.app(.permissionDenied, "your access does not include paying; ask the account's owner or the store")
-        }
+    private func submit(_ p: PaymentSubmitParams, call: Call) async throws -> PaymentSubmitResult {
+        // Only a signed-in customer pays (the gate saw to it): the contact and their profile
+        // come from the session.
+        guard let session = call.session else { throw RPCError.app(.notSignedIn, "sign in first: type your account number and PIN") }
+        let connection = call.connection
+        let audit = call.audit()
         let method: PaymentMethodChoice
         switch (p.method.cardOnFile, p.method.capture) {
         case (let card?, nil): method = .cardOnFile(card)
@@ -202,11 +180,10 @@ struct PaymentHandlers: Sendable {
     }
 
     /// A customer may reschedule or cancel only their account's payments; staff any.
-    private func requireOwnPayment(_ id: String, caller: Caller, connection: ConnectionID) async throws {
-        guard caller.role == .front else { return }
-        let session = try await sessions.current(connection)
+    private func requireOwnPayment(_ id: String, call: Call) async throws {
+        guard call.caller.role == .front else { return }
         let record = try await storeCall { try await store.payment(id: id) }
-        guard let record, record.account == session.account, record.state != "deleted" else {
+        guard let record, record.account == call.account, record.state != "deleted" else {
             throw RPCError.app(.notFound, "there is no payment with that id on this account")
         }
     }

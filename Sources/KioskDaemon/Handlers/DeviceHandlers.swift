@@ -1,0 +1,110 @@
+import Foundation
+import KioskDevices
+import KioskProtocol
+import KioskStore
+import Logging
+
+/// The device methods: list, allow/forget, captures, event subscriptions, emulation.
+struct DeviceHandlers: Sendable {
+    let devices: DeviceManager
+    let logger: Logger
+
+    func register(in table: inout HandlerTable) {
+        table.on(Methods.EventsSubscribe.self) { params, call in
+            let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed", "swipe.unclaimed"]
+            if let unknown = params.types.firstIndex(where: { !known.contains($0) }) {
+                throw RPCError.invalidParams("invalid params: params.types[\(unknown)] is not an event type; known: \(known.sorted().joined(separator: ", "))",
+                                             path: "params.types[\(unknown)]")
+            }
+            await devices.subscribe(call.connection, types: params.types)
+            return OKResult()
+        }
+        table.on(Methods.DeviceList.self) { _, _ in DeviceListResult(devices: await devices.list()) }
+        table.on(Methods.DeviceAllow.self) { params, call in
+            try await devices.allow(params.id, audit: call.audit("device \(params.id.prefix(64))"))
+            return OKResult()
+        }
+        table.on(Methods.DeviceForget.self) { params, call in
+            try await devices.forget(params.id, audit: call.audit("device \(params.id.prefix(64))"))
+            return OKResult()
+        }
+        table.on(Methods.DeviceCaptureBegin.self) { params, call in
+            if let prompt = params.prompt { try Self.check(prompt: prompt, kind: params.kind) }
+            return CaptureRef(capture: try await devices.beginCapture(params, owner: call.connection))
+        }
+        table.on(Methods.DeviceCaptureFinish.self) { params, call in
+            try await devices.finish(params.capture, owner: call.connection)
+            return OKResult()
+        }
+        table.on(Methods.DeviceCaptureCancel.self) { params, call in
+            try await devices.cancel(params.capture, owner: call.connection)
+            return OKResult()
+        }
+        table.on(Methods.DeviceEmulateSwipe.self) { params, call in
+            try await devices.emulateSwipe(params)
+            logger.info("emulated swipe", metadata: ["uid": "\(call.caller.peer.uid)"])  // never the tracks
+            return OKResult()
+        }
+        table.on(Methods.DeviceEmulateSign.self) { params, _ in
+            try await devices.emulateSign(params)
+            return OKResult()
+        }
+        table.on(Methods.DeviceDescribe.self) { params, _ in try JSONValue(encoding: try await devices.describe(params.id)) }
+        table.on(Methods.DeviceTest.self) { params, _ in try await devices.test(params.id) }
+        table.on(Methods.DeviceParseDescriptor.self) { params, _ in
+            guard let bytes = bytes(fromHex: params.hex), !bytes.isEmpty else {
+                throw RPCError.invalidParams("invalid params: hex must be pairs of hex digits (spaces and colons allowed)", path: "params.hex")
+            }
+            do { return try JSONValue(encoding: DescriptorSummary(try HIDReportDescriptor(bytes))) } catch let error as HIDDescriptorError {
+                throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.hex")
+            }
+        }
+        table.on(Methods.DeviceDecode.self) { params, _ in try JSONValue(encoding: try Self.decode(params)) }
+    }
+
+    /// `device.decode`: a driver over reports a technician pasted.
+    static func decode(_ params: DecodeParams) throws -> DiagnosticDecode {
+        var reports = [[UInt8]]()
+        for (index, text) in params.reports.prefix(100_000).enumerated() {
+            guard let report = bytes(fromHex: text) else {
+                throw RPCError.invalidParams("invalid params: reports[\(index)] is not hex", path: "params.reports[\(index)]")
+            }
+            reports.append(report)
+        }
+        // A wedge capture pasted as one long hex string: split it into 8-byte boot reports.
+        if params.driver == KeyboardWedgeDecoder.driverName, reports.count == 1, reports[0].count > 8 {
+            reports = stride(from: 0, to: reports[0].count, by: 8).map { Array(reports[0][$0..<min($0 + 8, reports[0].count)]) }
+        }
+        let descriptor = try params.descriptor.map { text -> [UInt8] in
+            guard let bytes = bytes(fromHex: text) else {
+                throw RPCError.invalidParams("invalid params: descriptor is not hex", path: "params.descriptor")
+            }
+            return bytes
+        }
+        guard let result = DiagnosticDecode.run(driver: params.driver, reports: reports, descriptor: descriptor) else {
+            throw RPCError.invalidParams("invalid params: driver must be one of \(DiagnosticDecode.drivers.joined(separator: ", ")) (hid-digitizer needs a descriptor that describes a pen)", path: "params.driver")
+        }
+        return result
+    }
+
+    /// The longest prompt accepted: one line that still reads at a useful size on a 320-pixel
+    /// STU-430 screen.
+    static let maximumPromptLength = 40
+
+    /// A prompt is drawn on the pad with a small built-in font (PromptFont), so it is checked
+    /// here, before the capture starts, rather than failing later on the pad.
+    static func check(prompt: String, kind: CaptureBeginParams.Kind) throws {
+        guard kind == .signature else {
+            throw RPCError.invalidParams("invalid params: a prompt is shown on a signature pad; card captures take none", path: "params.prompt")
+        }
+        guard !prompt.isEmpty, prompt.count <= maximumPromptLength else {
+            throw RPCError.invalidParams("invalid params: a prompt must be 1 to \(maximumPromptLength) characters", path: "params.prompt")
+        }
+        if let character = PromptFont.unsupportedCharacter(in: prompt) {
+            let invisible = character.unicodeScalars.contains { [.control, .format].contains($0.properties.generalCategory) }
+            let shown = invisible ? "a control character" : "\"\(character)\""
+            throw RPCError.invalidParams("invalid params: the prompt contains \(shown), which the pad cannot draw; use letters, digits, spaces and $ . , : only",
+                                         path: "params.prompt")
+        }
+    }
+}
