@@ -62,25 +62,25 @@ public final class KioskClient: Sendable {
     }
 
     /// Calls a declared method (``Methods``) and decodes its declared result.
-    public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params) async throws(ClientError) -> M.Result {
+    public func call<M: RPCMethod>(_ method: M, _ params: M.Params) async throws(ClientError) -> M.Result {
         let raw = try await callRaw(method, params)
         do {
             return try JSONDecoder().decode(M.Result.self, from: raw)
         } catch {
-            throw .malformedReply("the result of \(M.name) does not have the expected fields: \(Self.describe(error))")
+            throw .malformedReply("the result of \(method.name) does not have the expected fields: \(Self.describe(error))")
         }
     }
 
     /// Calls a declared method and returns its `result` exactly as the daemon wrote it (for
     /// `--json` output, which passes the daemon's words through unchanged).
-    public func callRaw<M: RPCMethod>(_ method: M.Type, _ params: M.Params) async throws(ClientError) -> Data {
+    public func callRaw<M: RPCMethod>(_ method: M, _ params: M.Params) async throws(ClientError) -> Data {
         let paramsJSON: Data
         do {
             paramsJSON = try JSONEncoder().encode(params)
         } catch {
-            throw .invalidRequest("the parameters of \(M.name) cannot be written as JSON (\(error))")
+            throw .invalidRequest("the parameters of \(method.name) cannot be written as JSON (\(error))")
         }
-        return try await callRaw(method: M.name, paramsJSON: paramsJSON)
+        return try await callRaw(method: method.name, paramsJSON: paramsJSON)
     }
 
     /// Calls `method` with params already written as JSON text (an object) and returns the
@@ -117,12 +117,12 @@ public final class KioskClient: Sendable {
 
     /// `hello`: who the daemon is and what this caller may do.
     public func hello() async throws(ClientError) -> HelloResult {
-        try await call(Methods.Hello.self, EmptyParams())
+        try await call(Methods.hello, EmptyParams())
     }
 
     /// Applies a sync document given as the bytes of a JSON object (sent as is, compacted).
     public func syncApply(documentJSON: Data) async throws(ClientError) -> SyncApplyResult {
-        let raw = try await callRaw(method: Methods.SyncApply.name, paramsJSON: documentJSON)
+        let raw = try await callRaw(method: Methods.syncApply.name, paramsJSON: documentJSON)
         do {
             return try JSONDecoder().decode(SyncApplyResult.self, from: raw)
         } catch {

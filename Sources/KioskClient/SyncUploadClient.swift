@@ -10,21 +10,21 @@ extension KioskClient {
     public func applySyncDocument(_ document: Data, lineLimit: Int = Role.manager.maximumLineLength) async throws(ClientError) -> Data {
         let envelope = 128
         if document.count + envelope <= lineLimit {
-            return try await callRaw(method: Methods.SyncApply.name, paramsJSON: document)
+            return try await callRaw(method: Methods.syncApply.name, paramsJSON: document)
         }
-        let begin = try await call(Methods.SyncUploadBegin.self, SyncUploadBeginParams(size: document.count))
+        let begin = try await call(Methods.syncUploadBegin, SyncUploadBeginParams(size: document.count))
         let chunkBytes = max(1, min(begin.chunkBytes, SyncUpload.maximumChunkBytes))
         var offset = 0
         while offset < document.count {
             let end = min(offset + chunkBytes, document.count)
             let chunk = SyncUploadChunkParams(upload: begin.upload, offset: offset,
                                               data: document.subdata(in: offset..<end).base64EncodedString())
-            let reply = try await call(Methods.SyncUploadChunk.self, chunk)
+            let reply = try await call(Methods.syncUploadChunk, chunk)
             guard reply.received == end else {
                 throw .malformedReply("the daemon acknowledged \(reply.received) bytes of the upload, expected \(end)")
             }
             offset = end
         }
-        return try await callRaw(Methods.SyncUploadCommit.self, SyncUploadCommitParams(upload: begin.upload))
+        return try await callRaw(Methods.syncUploadCommit, SyncUploadCommitParams(upload: begin.upload))
     }
 }

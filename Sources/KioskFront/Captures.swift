@@ -24,7 +24,7 @@ extension FrontState {
     mutating func beginSignature() -> [Effect] {
         screen = .signature(SignatureModel())
         let prompt = Self.padPrompt("Sign for \(format.money(draft.total, "USD" == draft.currency ? "USD" : draft.currency))")
-        return [send(.captureSignature, Methods.DeviceCaptureBegin.self, CaptureBeginParams(kind: .signature, prompt: prompt))]
+        return [send(.captureSignature, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .signature, prompt: prompt))]
     }
 
     /// Pads with a screen accept only A–Z a–z 0–9 space $ . , : (40 at most).
@@ -39,15 +39,15 @@ extension FrontState {
         switch key {
         case .escape:
             screen = .pay(payModelAgain())
-            return model.capture.map { [send(.captureCancel, Methods.DeviceCaptureCancel.self, CaptureRef(capture: $0))] } ?? []
+            return model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
         case .enter where model.phase == .read:
             return beginSignature()
         case .enter where model.phase == .failed:
             model = SwipeModel()
-            return [send(.captureCard, Methods.DeviceCaptureBegin.self, CaptureBeginParams(kind: .card))]
+            return [send(.captureCard, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .card))]
         case .function(9), .char("s"), .char("S"):
             guard config.demo, model.phase == .waiting else { return [] }
-            return [send(.emulate, Methods.DeviceEmulateSwipe.self, Self.demoTracks)]
+            return [send(.emulate, Methods.deviceEmulateSwipe, Self.demoTracks)]
         default: return []
         }
     }
@@ -58,19 +58,19 @@ extension FrontState {
         switch key {
         case .escape:
             screen = .pay(payModelAgain())
-            return model.capture.map { [send(.captureCancel, Methods.DeviceCaptureCancel.self, CaptureRef(capture: $0))] } ?? []
+            return model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
         case .char("c"), .char("C"), .function(6):
-            var effects: [Effect] = model.capture.map { [send(.captureCancel, Methods.DeviceCaptureCancel.self, CaptureRef(capture: $0))] } ?? []
+            var effects: [Effect] = model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
             effects += beginSignature()
             return effects
         case .enter, .function(10):
             guard let capture = model.capture else { return [] }
             guard model.points > 0 else { model.message = Self.signFirst; return [] }
             model.finishing = true
-            return [send(.captureFinish, Methods.DeviceCaptureFinish.self, CaptureRef(capture: capture))]
+            return [send(.captureFinish, Methods.deviceCaptureFinish, CaptureRef(capture: capture))]
         case .function(9), .char("d"), .char("D"):
             guard config.demo, model.capture != nil else { return [] }
-            return [send(.emulate, Methods.DeviceEmulateSign.self, EmulateSignParams(strokes: Self.demoStrokes))]
+            return [send(.emulate, Methods.deviceEmulateSign, EmulateSignParams(strokes: Self.demoStrokes))]
         default: return []
         }
     }

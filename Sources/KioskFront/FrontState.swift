@@ -88,7 +88,7 @@ public struct FrontState: Sendable, Equatable {
         lastKey = now
         var effects: [Effect] = []
         if session != nil, now - lastRequest > Self.keepAliveAfter {
-            effects.append(send(.keepAlive, Methods.AccountGet.self, AccountParams(account: nil)))
+            effects.append(send(.keepAlive, Methods.accountGet, AccountParams(account: nil)))
         }
         switch screen {
         case .unavailable: break
@@ -159,7 +159,7 @@ public struct FrontState: Sendable, Equatable {
     /// Ends the session, wipes everything the customer entered or saw, and shows welcome.
     mutating func signOut(message: String?) -> [Effect] {
         var effects: [Effect] = []
-        if session != nil { effects.append(send(.signOut, Methods.SessionEnd.self, EmptyParams())) }
+        if session != nil { effects.append(send(.signOut, Methods.sessionEnd, EmptyParams())) }
         wipeSession()
         screen = .welcome(WelcomeModel(message: message, at: now))
         return effects + [.wipeScreen]
@@ -172,9 +172,9 @@ public struct FrontState: Sendable, Equatable {
     }
 
     /// A request tied to the current generation; counts as activity for the idle clock.
-    mutating func send<M: RPCMethod>(_ purpose: Purpose, _ method: M.Type, _ params: M.Params) -> Effect {
+    mutating func send<M: RPCMethod>(_ purpose: Purpose, _ method: M, _ params: M.Params) -> Effect {
         lastRequest = now
-        return .send(Request(purpose: purpose, generation: generation, method: M.name, params: Wire.encode(params)))
+        return .send(Request(purpose: purpose, generation: generation, method: method.name, params: Wire.encode(params)))
     }
 
     func money(_ minor: Int) -> String { format.money(minor, session?.currency ?? draft.currency) }

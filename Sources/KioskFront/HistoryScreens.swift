@@ -33,13 +33,13 @@ extension FrontState {
         switch key {
         case "3":
             screen = .statements(StatementsModel())
-            return [send(.statements, Methods.StatementsList.self, StatementsParams(job: job, page: 0))]
+            return [send(.statements, Methods.statementsList, StatementsParams(job: job, page: 0))]
         case "4":
             screen = .credits(CreditsModel())
-            return [send(.credits, Methods.CreditsList.self, CreditsParams(job: job, filter: .all))]
+            return [send(.credits, Methods.creditsList, CreditsParams(job: job, filter: .all))]
         default:
             screen = .history(HistoryModel())
-            return [send(.history, Methods.HistoryList.self, HistoryParams(job: job))]
+            return [send(.history, Methods.historyList, HistoryParams(job: job))]
         }
     }
 
@@ -54,7 +54,7 @@ extension FrontState {
         case .enter, .char("l"), .char("L"):
             guard model.more, !model.busy else { return [] }
             model.busy = true
-            return [send(.statements, Methods.StatementsList.self, StatementsParams(job: session?.job, page: model.page + 1))]
+            return [send(.statements, Methods.statementsList, StatementsParams(job: session?.job, page: model.page + 1))]
         default: break
         }
         return []
@@ -77,7 +77,7 @@ extension FrontState {
         model.filter = next
         model.result = nil
         model.scroll = 0
-        return [send(.credits, Methods.CreditsList.self, CreditsParams(job: session?.job, filter: next))]
+        return [send(.credits, Methods.creditsList, CreditsParams(job: session?.job, filter: next))]
     }
 
     mutating func historyKey(_ key: Key, _ model: inout HistoryModel) -> [Effect] {

@@ -52,7 +52,7 @@ extension FrontState {
             guard let notice = current.rejections.first else { return [] }
             current.rejections.removeFirst()
             session = current
-            return [send(.acknowledge, Methods.PaymentAcknowledge.self, PaymentIDParams(id: notice.payment))]
+            return [send(.acknowledge, Methods.paymentAcknowledge, PaymentIDParams(id: notice.payment))]
         default:
             let choice: Character?
             if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
@@ -79,10 +79,10 @@ extension FrontState {
                 return []
             }
             screen = .invoices(InvoicesModel())
-            return [send(.openItems, Methods.ItemsOpen.self, AccountParams(account: nil, job: session.job))]
+            return [send(.openItems, Methods.itemsOpen, AccountParams(account: nil, job: session.job))]
         case "2":
             screen = .details
-            return session.may("view_balances") ? [send(.activity, Methods.AccountActivity.self, AccountParams(account: nil, job: session.job))] : []
+            return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
         default:
             return openHistoryMenu(key)
         }
@@ -140,7 +140,7 @@ extension FrontState {
                 current.payBlock = .pending(id: nil, amount: nil)
                 if current.may("view_history") {
                     session = current
-                    return [send(.pendingPayment, Methods.HistoryList.self, HistoryParams(job: current.job))]
+                    return [send(.pendingPayment, Methods.historyList, HistoryParams(job: current.job))]
                 }
             }
         case .pendingPayment:

@@ -29,7 +29,7 @@ extension FrontState {
             draft.invoiceNumbers = model.chosen.map(\.number)
             draft.includeFinanceCharges = model.financeIncluded
             let params = PaymentQuoteParams(job: draft.job, invoices: ids, includeFinanceCharges: model.financeIncluded)
-            return [send(.quote, Methods.PaymentQuote.self, params)]
+            return [send(.quote, Methods.paymentQuote, params)]
         default: break
         }
         return []
@@ -115,7 +115,7 @@ extension FrontState {
             draft.amount = amount
             model.busy = true
             model.message = nil
-            return [send(.quote, Methods.PaymentQuote.self, PaymentQuoteParams(job: draft.job, amount: amount))]
+            return [send(.quote, Methods.paymentQuote, PaymentQuoteParams(job: draft.job, amount: amount))]
         default:
             if model.askAmount, case .char(let character) = key,
                model.amountEntry.type(character, groupingSeparator: format.groupingSeparator) {
@@ -130,7 +130,7 @@ extension FrontState {
         if model.swipeChosen {
             draft.cardOnFile = nil
             screen = .swipe(SwipeModel())
-            return [send(.captureCard, Methods.DeviceCaptureBegin.self, CaptureBeginParams(kind: .card))]
+            return [send(.captureCard, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .card))]
         }
         let card = model.cards[model.choice]
         draft.cardOnFile = card.id

@@ -43,7 +43,7 @@ extension FrontState {
             model.pin = ""
             model.busy = true
             model.message = "Checking…"
-            return [send(.signIn, Methods.SessionBegin.self, params)]
+            return [send(.signIn, Methods.sessionBegin, params)]
         }
         return []
     }
@@ -99,14 +99,14 @@ extension FrontState {
         current.payChecked = false
         session = current
         let params = AccountParams(account: nil, job: current.job)
-        var effects = [send(.accountInfo, Methods.AccountGet.self, AccountParams(account: nil))]
+        var effects = [send(.accountInfo, Methods.accountGet, AccountParams(account: nil))]
         if current.may("view_balances") {
-            effects.append(send(.balances, Methods.AccountBalances.self, params))
-            effects.append(send(.summary, Methods.AccountSummary.self, params))
+            effects.append(send(.balances, Methods.accountBalances, params))
+            effects.append(send(.summary, Methods.accountSummary, params))
         }
         if current.may("pay") {
-            effects.append(send(.options, Methods.PaymentOptions.self, PaymentOptionsParams(job: current.job)))
-            effects.append(send(.payCheck, Methods.PaymentQuote.self, PaymentQuoteParams(job: current.job)))
+            effects.append(send(.options, Methods.paymentOptions, PaymentOptionsParams(job: current.job)))
+            effects.append(send(.payCheck, Methods.paymentQuote, PaymentQuoteParams(job: current.job)))
         }
         return effects
     }

@@ -32,7 +32,7 @@ extension FrontState {
             }
             model.busy = true
             model.message = "Sending your payment…"
-            return [send(.submit, Methods.PaymentSubmit.self, params)]
+            return [send(.submit, Methods.paymentSubmit, params)]
         default: break
         }
         return []

@@ -40,7 +40,7 @@ final class Link: @unchecked Sendable {
                     _ = try await client.hello()  // the daemon really answers (and lets us in)
                     // A card swiped with no capture running (on the welcome screen) is told
                     // to us, never its data, so the screen can say what to do instead.
-                    _ = try? await client.call(Methods.EventsSubscribe.self, SubscribeParams(types: ["swipe.unclaimed"]))
+                    _ = try? await client.call(Methods.eventsSubscribe, SubscribeParams(types: ["swipe.unclaimed"]))
                     self.lock.withLock { self.current = continuation }
                     inbox.post(.connected)
                     await withTaskGroup(of: Void.self) { group in

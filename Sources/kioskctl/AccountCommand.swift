@@ -35,11 +35,11 @@ struct AccountCommand: AsyncParsableCommand {
                     if json {
                         // One object holding each result exactly as the daemon wrote it.
                         let parts: [(key: String, result: Data)] = [
-                            ("account", try await client.callRaw(Methods.AccountGet.self, params)),
-                            ("balances", try await client.callRaw(Methods.AccountBalances.self, params)),
-                            ("summary", try await client.callRaw(Methods.AccountSummary.self, params)),
-                            ("activity", try await client.callRaw(Methods.AccountActivity.self, params)),
-                            ("open_items", try await client.callRaw(Methods.ItemsOpen.self, params)),
+                            ("account", try await client.callRaw(Methods.accountGet, params)),
+                            ("balances", try await client.callRaw(Methods.accountBalances, params)),
+                            ("summary", try await client.callRaw(Methods.accountSummary, params)),
+                            ("activity", try await client.callRaw(Methods.accountActivity, params)),
+                            ("open_items", try await client.callRaw(Methods.itemsOpen, params)),
                         ]
                         var out = Data("{".utf8)
                         for (i, part) in parts.enumerated() {
@@ -52,11 +52,11 @@ struct AccountCommand: AsyncParsableCommand {
                         return
                     }
                     let report = AccountReport(
-                        account: try await client.call(Methods.AccountGet.self, params),
-                        balances: try await client.call(Methods.AccountBalances.self, params),
-                        summary: try await client.call(Methods.AccountSummary.self, params),
-                        activity: try await client.call(Methods.AccountActivity.self, params),
-                        openItems: try await client.call(Methods.ItemsOpen.self, params))
+                        account: try await client.call(Methods.accountGet, params),
+                        balances: try await client.call(Methods.accountBalances, params),
+                        summary: try await client.call(Methods.accountSummary, params),
+                        activity: try await client.call(Methods.accountActivity, params),
+                        openItems: try await client.call(Methods.itemsOpen, params))
                     Output.line(report.render())
                 }
             }

@@ -18,12 +18,10 @@ struct DeviceCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    if json { Output.raw(try await client.callRaw(Methods.DeviceList.self, EmptyParams())); return }
-                    let list = try await client.call(Methods.DeviceList.self, EmptyParams())
-                    Output.line(Self.table(list.devices))
-                }
+            try await connection.withClient { client in
+                if json { Output.raw(try await client.callRaw(Methods.deviceList, EmptyParams())); return }
+                let list = try await client.call(Methods.deviceList, EmptyParams())
+                Output.line(Self.table(list.devices))
             }
         }
 
@@ -48,11 +46,9 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device id from `kioskctl device list`.") var id: String
 
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    _ = try await client.call(Methods.DeviceAllow.self, DeviceIDParams(id: id))
-                    Output.line("Allowed \(id).")
-                }
+            try await connection.withClient { client in
+                _ = try await client.call(Methods.deviceAllow, DeviceIDParams(id: id))
+                Output.line("Allowed \(id).")
             }
         }
     }
@@ -63,11 +59,9 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device id.") var id: String
 
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    _ = try await client.call(Methods.DeviceForget.self, DeviceIDParams(id: id))
-                    Output.line("Forgot \(id).")
-                }
+            try await connection.withClient { client in
+                _ = try await client.call(Methods.deviceForget, DeviceIDParams(id: id))
+                Output.line("Forgot \(id).")
             }
         }
     }
@@ -90,12 +84,10 @@ struct DeviceCommand: AsyncParsableCommand {
             }
 
             func run() async throws {
-                try await reportingFailures {
-                    try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                        _ = try await client.call(Methods.DeviceEmulateSwipe.self,
-                                                                EmulateSwipeParams(device: device, track1: track1, track2: track2))
-                        Output.line("Swiped.")
-                    }
+                try await connection.withClient { client in
+                    _ = try await client.call(Methods.deviceEmulateSwipe,
+                                                            EmulateSwipeParams(device: device, track1: track1, track2: track2))
+                    Output.line("Swiped.")
                 }
             }
         }
@@ -120,7 +112,7 @@ struct DeviceCommand: AsyncParsableCommand {
                         throw CommandFailure("\(file == "-" ? "standard input" : file) is not a JSON list of strokes of [x, y, pressure] points")
                     }
                     try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                        _ = try await client.call(Methods.DeviceEmulateSign.self,
+                        _ = try await client.call(Methods.deviceEmulateSign,
                                                                 EmulateSignParams(device: device, strokes: strokes))
                         Output.line("Signed \(strokes.count) stroke\(strokes.count == 1 ? "" : "s").")
                     }

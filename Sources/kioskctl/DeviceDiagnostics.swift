@@ -16,7 +16,7 @@ extension DeviceCommand {
     }
 
     /// One declared method's result as the daemon wrote it.
-    static func rawCall<M: RPCMethod>(_ connection: ConnectionOptions, _ method: M.Type, _ params: M.Params) async throws -> Data {
+    static func rawCall<M: RPCMethod>(_ connection: ConnectionOptions, _ method: M, _ params: M.Params) async throws -> Data {
         try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
             try await client.callRaw(method, params)
         }
@@ -27,7 +27,7 @@ extension DeviceCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The device id.") var id: String
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceDescribe.self, DeviceIDParams(id: id))) }
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceDescribe, DeviceIDParams(id: id))) }
         }
     }
 
@@ -37,7 +37,7 @@ extension DeviceCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The descriptor bytes in hex (spaces and colons allowed).") var hex: String
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceParseDescriptor.self, ParseDescriptorParams(hex: hex))) }
+            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceParseDescriptor, ParseDescriptorParams(hex: hex))) }
         }
     }
 
@@ -51,7 +51,7 @@ extension DeviceCommand {
         @Argument(help: "One or more reports in hex.") var reports: [String]
         func run() async throws {
             try await reportingFailures {
-                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.DeviceDecode.self,
+                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceDecode,
                                                                           DecodeParams(driver: driver, reports: reports, descriptor: descriptor)))
             }
         }
@@ -64,9 +64,9 @@ extension DeviceCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
             try await reportingFailures {
-                if json { Output.raw(try await DeviceCommand.rawCall(connection, Methods.DeviceTest.self, DeviceIDParams(id: id))); return }
+                if json { Output.raw(try await DeviceCommand.rawCall(connection, Methods.deviceTest, DeviceIDParams(id: id))); return }
                 let result = try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    try await client.call(Methods.DeviceTest.self, DeviceIDParams(id: id))
+                    try await client.call(Methods.deviceTest, DeviceIDParams(id: id))
                 }
                 Output.line("\(result.device.id) (\(result.device.driver), \(result.device.state.rawValue)): \(result.verdict)")
             }

@@ -50,20 +50,33 @@ struct CommandFailure: Error, CustomStringConvertible {
 extension AsyncParsableCommand {
     /// Runs `work`; any failure becomes one line "kioskctl: <sentence>" on stderr and exit 1.
     func reportingFailures(_ work: () async throws -> Void) async throws {
-        do {
-            try await work()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            let sentence: String
-            switch error {
-            case let error as ClientError: sentence = error.description
-            case let error as CommandFailure: sentence = error.description
-            default: sentence = String(describing: error)
-            }
-            Output.error("kioskctl: \(sentence)")
-            throw ExitCode.failure
+        try await reportFailures(work)
+    }
+}
+
+extension ConnectionOptions {
+    /// Runs `body` on one connection to kioskd; any failure (connecting included) becomes one
+    /// line "kioskctl: <sentence>" on stderr and exit 1.
+    func withClient(_ body: (KioskClient) async throws -> Void) async throws {
+        try await reportFailures { try await KioskClient.withConnection(socketPath: socketPath, body) }
+    }
+}
+
+/// Runs `work`, turning any failure into one sentence on stderr and exit 1.
+private func reportFailures(_ work: () async throws -> Void) async throws {
+    do {
+        try await work()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let sentence: String
+        switch error {
+        case let error as ClientError: sentence = error.description
+        case let error as CommandFailure: sentence = error.description
+        default: sentence = String(describing: error)
         }
+        Output.error("kioskctl: \(sentence)")
+        throw ExitCode.failure
     }
 }
 
@@ -90,18 +103,16 @@ struct Hello: AsyncParsableCommand {
     @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
     func run() async throws {
-        try await reportingFailures {
-            try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                if json {
-                    Output.raw(try await client.callRaw(Methods.Hello.self, EmptyParams()))
-                } else {
-                    let hello = try await client.hello()
-                    Output.line("""
-                        \(hello.server) \(hello.version) (protocol \(hello.protocol))
-                        role: \(hello.role.rawValue)
-                        capabilities: \(hello.capabilities.joined(separator: ", "))
-                        """)
-                }
+        try await connection.withClient { client in
+            if json {
+                Output.raw(try await client.callRaw(Methods.hello, EmptyParams()))
+            } else {
+                let hello = try await client.hello()
+                Output.line("""
+                    \(hello.server) \(hello.version) (protocol \(hello.protocol))
+                    role: \(hello.role.rawValue)
+                    capabilities: \(hello.capabilities.joined(separator: ", "))
+                    """)
             }
         }
     }

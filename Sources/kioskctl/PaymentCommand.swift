@@ -16,26 +16,24 @@ struct PaymentsCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let params = PaymentsListParams(state: state, account: account)
-                    if json { Output.raw(try await client.callRaw(Methods.PaymentsList.self, params)); return }
-                    let list = try await client.call(Methods.PaymentsList.self, params)
-                    guard !list.payments.isEmpty else { Output.line("No payments\(state.map { " in state \($0)" } ?? "").") ; return }
-                    Output.line("ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD")
-                    for p in list.payments {
-                        let job = p.job.map(String.init) ?? "-"
-                        let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
-                        let columns: [String] = [p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
-                                                 job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
-                                                 p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
-                                                 p.methodDescription]
-                        var notes = ""
-                        if let day = p.payOn { notes += "  (pay on \(day))" }
-                        if let other = p.waitingFor { notes += "  (waiting for \(other))" }
-                        if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
-                        Output.line(columns.joined(separator: " ") + notes)
-                    }
+            try await connection.withClient { client in
+                let params = PaymentsListParams(state: state, account: account)
+                if json { Output.raw(try await client.callRaw(Methods.paymentsList, params)); return }
+                let list = try await client.call(Methods.paymentsList, params)
+                guard !list.payments.isEmpty else { Output.line("No payments\(state.map { " in state \($0)" } ?? "").") ; return }
+                Output.line("ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD")
+                for p in list.payments {
+                    let job = p.job.map(String.init) ?? "-"
+                    let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
+                    let columns: [String] = [p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
+                                             job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
+                                             p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
+                                             p.methodDescription]
+                    var notes = ""
+                    if let day = p.payOn { notes += "  (pay on \(day))" }
+                    if let other = p.waitingFor { notes += "  (waiting for \(other))" }
+                    if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
+                    Output.line(columns.joined(separator: " ") + notes)
                 }
             }
         }
@@ -54,11 +52,9 @@ struct PaymentCommand: AsyncParsableCommand {
         @Flag(help: "Process a rejected payment even though another payment now covers some of its invoices (it would charge twice; audited).")
         var overlapOK = false
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p = try await client.call(Methods.PaymentProcess.self, PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
-                    Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
-                }
+            try await connection.withClient { client in
+                let p = try await client.call(Methods.paymentProcess, PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
+                Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
             }
         }
     }
@@ -73,11 +69,9 @@ struct PaymentCommand: AsyncParsableCommand {
             guard ["account", "payment"].contains(reason) else { throw ValidationError("--reason must be account or payment") }
         }
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p = try await client.call(Methods.PaymentReject.self, PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
-                    Output.line("Rejected \(p.id); account \(p.account) will see it at the next sign-in.")
-                }
+            try await connection.withClient { client in
+                let p = try await client.call(Methods.paymentReject, PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
+                Output.line("Rejected \(p.id); account \(p.account) will see it at the next sign-in.")
             }
         }
     }
@@ -87,11 +81,9 @@ struct PaymentCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The payment's temporary id.") var id: String
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let p = try await client.call(Methods.PaymentDelete.self, PaymentIDParams(id: id))
-                    Output.line("Deleted \(p.id).")
-                }
+            try await connection.withClient { client in
+                let p = try await client.call(Methods.paymentDelete, PaymentIDParams(id: id))
+                Output.line("Deleted \(p.id).")
             }
         }
     }
@@ -106,11 +98,9 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The entry's id from `kioskctl outbox list --state dead`.") var id: Int64
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    _ = try await client.call(Methods.OutboxRetry.self, OutboxRetryParams(id: id))
-                    Output.line("Entry \(id) is due again.")
-                }
+            try await connection.withClient { client in
+                _ = try await client.call(Methods.outboxRetry, OutboxRetryParams(id: id))
+                Output.line("Entry \(id) is due again.")
             }
         }
     }
@@ -120,15 +110,13 @@ struct OutboxCommand: AsyncParsableCommand {
         @Option(help: "due, held (a waiting payment's), in_flight, delivered or dead.") var state: String?
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    if json { Output.raw(try await client.callRaw(Methods.OutboxList.self, OutboxListParams(state: state))); return }
-                    let list = try await client.call(Methods.OutboxList.self, OutboxListParams(state: state))
-                    guard !list.entries.isEmpty else { Output.line("The outbox is empty."); return }
-                    for e in list.entries {
-                        Output.line("\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
-                            + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? ""))
-                    }
+            try await connection.withClient { client in
+                if json { Output.raw(try await client.callRaw(Methods.outboxList, OutboxListParams(state: state))); return }
+                let list = try await client.call(Methods.outboxList, OutboxListParams(state: state))
+                guard !list.entries.isEmpty else { Output.line("The outbox is empty."); return }
+                for e in list.entries {
+                    Output.line("\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
+                        + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? ""))
                 }
             }
         }

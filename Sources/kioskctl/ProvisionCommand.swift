@@ -31,7 +31,7 @@ struct ProvisionCommand: AsyncParsableCommand {
                     throw CommandFailure("\(file) is not a back-office public key file (expected a small UTF-8 JSON file from kiosk-backoffice keygen)")
                 }
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let result = try await client.call(Methods.ProvisionBackofficeKey.self, ProvisionKeyParams(publicKey: text))
+                    let result = try await client.call(Methods.provisionBackofficeKey, ProvisionKeyParams(publicKey: text))
                     Output.line("Installed back-office key \(result.keyID) (fingerprint \(result.fingerprint)).")
                     if let previous = result.previousKeyID {
                         Output.line("It replaces \(previous); captures stored earlier stay sealed to \(previous).")
@@ -47,20 +47,18 @@ struct ProvisionCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    if json { Output.raw(try await client.callRaw(Methods.ProvisionStatus.self, EmptyParams())); return }
-                    let status = try await client.call(Methods.ProvisionStatus.self, EmptyParams())
-                    Output.line("Kiosk id: \(status.kioskID)")
-                    if let key = status.backofficeKey {
-                        Output.line("Captures are sealed to back-office key \(key.keyID) (fingerprint \(key.fingerprint)), installed \(key.installedAt ?? "?").")
-                    } else if let demo = status.demoKey {
-                        Output.line("DEMO: captures are sealed to the throwaway demo key \(demo.keyID). Install the store's key before taking real payments.")
-                    } else {
-                        Output.line("No back-office key is installed: card and signature captures are refused. Run: kioskctl provision backoffice-key FILE")
-                    }
-                    if !status.retiredKeys.isEmpty { Output.line("Earlier keys: \(status.retiredKeys.joined(separator: ", "))") }
+            try await connection.withClient { client in
+                if json { Output.raw(try await client.callRaw(Methods.provisionStatus, EmptyParams())); return }
+                let status = try await client.call(Methods.provisionStatus, EmptyParams())
+                Output.line("Kiosk id: \(status.kioskID)")
+                if let key = status.backofficeKey {
+                    Output.line("Captures are sealed to back-office key \(key.keyID) (fingerprint \(key.fingerprint)), installed \(key.installedAt ?? "?").")
+                } else if let demo = status.demoKey {
+                    Output.line("DEMO: captures are sealed to the throwaway demo key \(demo.keyID). Install the store's key before taking real payments.")
+                } else {
+                    Output.line("No back-office key is installed: card and signature captures are refused. Run: kioskctl provision backoffice-key FILE")
                 }
+                if !status.retiredKeys.isEmpty { Output.line("Earlier keys: \(status.retiredKeys.joined(separator: ", "))") }
             }
         }
     }

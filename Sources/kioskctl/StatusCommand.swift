@@ -10,22 +10,20 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
     func run() async throws {
-        try await reportingFailures {
-            try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                if json { Output.raw(try await client.callRaw(Methods.Status.self, EmptyParams())); return }
-                let s = try await client.call(Methods.Status.self, EmptyParams())
-                Output.line("kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)")
-                if s.backoffice.configured {
-                    Output.line("back office: \(s.backoffice.url ?? "?")")
-                    Output.line("  last contact: \(s.backoffice.lastContactAt ?? "never since start")"
-                                + (s.backoffice.lastSyncAt.map { ", last sync \($0)" } ?? ""))
-                    if let error = s.backoffice.lastError { Output.line("  last error: \(error)") }
-                } else {
-                    Output.line("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
-                }
-                Output.line("outbox: \(s.outbox.due) due, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
-                            + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
+        try await connection.withClient { client in
+            if json { Output.raw(try await client.callRaw(Methods.status, EmptyParams())); return }
+            let s = try await client.call(Methods.status, EmptyParams())
+            Output.line("kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)")
+            if s.backoffice.configured {
+                Output.line("back office: \(s.backoffice.url ?? "?")")
+                Output.line("  last contact: \(s.backoffice.lastContactAt ?? "never since start")"
+                            + (s.backoffice.lastSyncAt.map { ", last sync \($0)" } ?? ""))
+                if let error = s.backoffice.lastError { Output.line("  last error: \(error)") }
+            } else {
+                Output.line("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
             }
+            Output.line("outbox: \(s.outbox.due) due, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
+                        + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
         }
     }
 }

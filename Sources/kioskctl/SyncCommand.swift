@@ -94,16 +94,14 @@ struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pull the newest sync document from the back office now.")
         @OptionGroup var connection: ConnectionOptions
         func run() async throws {
-            try await reportingFailures {
-                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let r = try await client.call(Methods.SyncPull.self, EmptyParams())
-                    switch r.outcome {
-                    case "applied": Output.line("Applied the back office's sync document (cursor \(r.cursor); \(r.applied ?? 0) accounts inserted or updated).")
-                    case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")
-                    default:
-                        Output.error("kioskctl: the sync pull did not apply: \(r.message ?? r.outcome)")
-                        throw ExitCode.failure
-                    }
+            try await connection.withClient { client in
+                let r = try await client.call(Methods.syncPull, EmptyParams())
+                switch r.outcome {
+                case "applied": Output.line("Applied the back office's sync document (cursor \(r.cursor); \(r.applied ?? 0) accounts inserted or updated).")
+                case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")
+                default:
+                    Output.error("kioskctl: the sync pull did not apply: \(r.message ?? r.outcome)")
+                    throw ExitCode.failure
                 }
             }
         }

@@ -48,7 +48,7 @@ struct MethodAccessTests {
     }
 
     /// Whether `{}` is a complete set of params for `method` (then the session check is reached).
-    static func takesEmptyParams<M: RPCMethod>(_ method: M.Type) -> Bool {
+    static func takesEmptyParams<M: RPCMethod>(_ method: M) -> Bool {
         (try? JSONDecoder().decode(M.Params.self, from: Data("{}".utf8))) != nil
     }
 
@@ -115,7 +115,7 @@ struct MethodAccessTests {
         let granted = try #require(((signIn["result"] as? [String: Any])?["contact"] as? [String: Any])?["permissions"] as? [String])
         #expect(!granted.contains("pay"))
         var refused = 0
-        for method in Methods.all where Self.takesEmptyParams(method) && method.name != Methods.SessionEnd.name {
+        for method in Methods.all where Self.takesEmptyParams(method) && method.name != Methods.sessionEnd.name {
             let needed: ContactPermission? = switch method.access.session {
             case .customer(let p), .signedIn(let p): p
             case .none: nil

@@ -53,14 +53,14 @@ struct InputScreensTests {
         #expect(violation(pem, lineBreaks: ["params.public_key"]) == nil)
         #expect(violation(#"{"id":1,"params":{"public_key":"a\u0000"}}"#, lineBreaks: ["params.public_key"])?.scalar == 0)
         #expect(violation(#"{"id":1,"params":{"reports":["00\n01","02\t03"]}}"#, lineBreaks: ["params.reports[]"]) == nil)
-        #expect(Methods.ProvisionBackofficeKey.lineBreakParams == ["params.public_key"])
-        #expect(Methods.SessionBegin.lineBreakParams.isEmpty)
+        #expect(Methods.provisionBackofficeKey.lineBreakParams == ["params.public_key"])
+        #expect(Methods.sessionBegin.lineBreakParams.isEmpty)
     }
 
     @Test("a document screened from its root names paths from there")
     func documentRoot() {
         let doc = Data(#"{"format":"kioskpay.sync.v1","branches":[{"terms":"a\nb"}],"accounts":[{"name":"x\u0000"}]}"#.utf8)
-        #expect(ControlCharacterScreen.firstViolation(in: doc, root: nil, lineBreaks: Methods.SyncApply.documentLineBreaks)?.path == "accounts[0].name")
+        #expect(ControlCharacterScreen.firstViolation(in: doc, root: nil, lineBreaks: Methods.syncDocumentLineBreaks)?.path == "accounts[0].name")
     }
 
     struct Params: Decodable { var account: String?; var job: Int?; var strokes: [[Double]]?; var flag: Bool? }

@@ -9,17 +9,17 @@ struct AccessGate: Sendable {
 
     /// The role check, before the params are even decoded: a caller without the role learns
     /// nothing about what the method would have made of them.
-    func admit<M: RPCMethod>(_ method: M.Type, _ caller: Caller) throws {
-        guard M.access.admits(caller.role) else { throw denied(M.self) }
+    func admit<M: RPCMethod>(_ method: M, _ caller: Caller) throws {
+        guard method.access.admits(caller.role) else { throw denied(method) }
     }
 
     /// The session check, with the params (which may name an account).
-    func open<M: RPCMethod>(_ method: M.Type, params: M.Params, caller: Caller, connection: ConnectionID, request: Data) async throws -> Call {
+    func open<M: RPCMethod>(_ method: M, params: M.Params, caller: Caller, connection: ConnectionID, request: Data) async throws -> Call {
         let asked = (params as? any NamesAccount)?.account
         func call(_ session: Session?, _ account: String?) -> Call {
-            Call(method: M.name, caller: caller, connection: connection, session: session, account: account, request: request)
+            Call(method: method.name, caller: caller, connection: connection, session: session, account: account, request: request)
         }
-        switch M.access.session {
+        switch method.access.session {
         case .none:
             return call(nil, nil)
         case .signedIn(let permission):
@@ -51,11 +51,11 @@ struct AccessGate: Sendable {
         return session
     }
 
-    private func denied<M: RPCMethod>(_ method: M.Type) -> RPCError {
-        let (needs, group) = switch M.access.lowestRole {
+    private func denied<M: RPCMethod>(_ method: M) -> RPCError {
+        let (needs, group) = switch method.access.lowestRole {
         case .technician: ("the technician role", roles.groupName(for: .technician))
         default: ("the manager or technician role", roles.groupName(for: .manager))
         }
-        return RPCError.app(.permissionDenied, "permission denied: \(M.name) needs \(needs); add the user to group \(group)")
+        return RPCError.app(.permissionDenied, "permission denied: \(method.name) needs \(needs); add the user to group \(group)")
     }
 }

@@ -10,11 +10,11 @@ struct AccountHandlers: Sendable {
     let now: @Sendable () -> Date
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.AccountGet.self) { params, call in try await info(account: call.account, job: params.job) }
-        table.on(Methods.AccountBalances.self) { params, call in try await balances(account: call.account, job: params.job) }
-        table.on(Methods.AccountSummary.self) { params, call in try await summary(account: call.account, job: params.job) }
-        table.on(Methods.AccountActivity.self) { params, call in try await activity(account: call.account, job: params.job) }
-        table.on(Methods.ItemsOpen.self) { params, call in try await openItems(account: call.account, job: params.job) }
+        table.on(Methods.accountGet) { params, call in try await info(account: call.account, job: params.job) }
+        table.on(Methods.accountBalances) { params, call in try await balances(account: call.account, job: params.job) }
+        table.on(Methods.accountSummary) { params, call in try await summary(account: call.account, job: params.job) }
+        table.on(Methods.accountActivity) { params, call in try await activity(account: call.account, job: params.job) }
+        table.on(Methods.itemsOpen) { params, call in try await openItems(account: call.account, job: params.job) }
     }
 
     /// The account, its figure scope and "today" at its branch.

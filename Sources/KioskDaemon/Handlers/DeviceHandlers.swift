@@ -10,7 +10,7 @@ struct DeviceHandlers: Sendable {
     let logger: Logger
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.EventsSubscribe.self) { params, call in
+        table.on(Methods.eventsSubscribe) { params, call in
             let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed", "swipe.unclaimed"]
             if let unknown = params.types.firstIndex(where: { !known.contains($0) }) {
                 throw RPCError.invalidParams("invalid params: params.types[\(unknown)] is not an event type; known: \(known.sorted().joined(separator: ", "))",
@@ -19,39 +19,39 @@ struct DeviceHandlers: Sendable {
             await devices.subscribe(call.connection, types: params.types)
             return OKResult()
         }
-        table.on(Methods.DeviceList.self) { _, _ in DeviceListResult(devices: await devices.list()) }
-        table.on(Methods.DeviceAllow.self) { params, call in
+        table.on(Methods.deviceList) { _, _ in DeviceListResult(devices: await devices.list()) }
+        table.on(Methods.deviceAllow) { params, call in
             try await devices.allow(params.id, audit: call.audit("device \(params.id.prefix(64))"))
             return OKResult()
         }
-        table.on(Methods.DeviceForget.self) { params, call in
+        table.on(Methods.deviceForget) { params, call in
             try await devices.forget(params.id, audit: call.audit("device \(params.id.prefix(64))"))
             return OKResult()
         }
-        table.on(Methods.DeviceCaptureBegin.self) { params, call in
+        table.on(Methods.deviceCaptureBegin) { params, call in
             if let prompt = params.prompt { try Self.check(prompt: prompt, kind: params.kind) }
             return CaptureRef(capture: try await devices.beginCapture(params, owner: call.connection))
         }
-        table.on(Methods.DeviceCaptureFinish.self) { params, call in
+        table.on(Methods.deviceCaptureFinish) { params, call in
             try await devices.finish(params.capture, owner: call.connection)
             return OKResult()
         }
-        table.on(Methods.DeviceCaptureCancel.self) { params, call in
+        table.on(Methods.deviceCaptureCancel) { params, call in
             try await devices.cancel(params.capture, owner: call.connection)
             return OKResult()
         }
-        table.on(Methods.DeviceEmulateSwipe.self) { params, call in
+        table.on(Methods.deviceEmulateSwipe) { params, call in
             try await devices.emulateSwipe(params)
             logger.info("emulated swipe", metadata: ["uid": "\(call.caller.peer.uid)"])  // never the tracks
             return OKResult()
         }
-        table.on(Methods.DeviceEmulateSign.self) { params, _ in
+        table.on(Methods.deviceEmulateSign) { params, _ in
             try await devices.emulateSign(params)
             return OKResult()
         }
-        table.on(Methods.DeviceDescribe.self) { params, _ in try JSONValue(encoding: try await devices.describe(params.id)) }
-        table.on(Methods.DeviceTest.self) { params, _ in try await devices.test(params.id) }
-        table.on(Methods.DeviceParseDescriptor.self) { params, _ in
+        table.on(Methods.deviceDescribe) { params, _ in try JSONValue(encoding: try await devices.describe(params.id)) }
+        table.on(Methods.deviceTest) { params, _ in try await devices.test(params.id) }
+        table.on(Methods.deviceParseDescriptor) { params, _ in
             guard let bytes = bytes(fromHex: params.hex), !bytes.isEmpty else {
                 throw RPCError.invalidParams("invalid params: hex must be pairs of hex digits (spaces and colons allowed)", path: "params.hex")
             }
@@ -59,7 +59,7 @@ struct DeviceHandlers: Sendable {
                 throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.hex")
             }
         }
-        table.on(Methods.DeviceDecode.self) { params, _ in try JSONValue(encoding: try Self.decode(params)) }
+        table.on(Methods.deviceDecode) { params, _ in try JSONValue(encoding: try Self.decode(params)) }
     }
 
     /// `device.decode`: a driver over reports a technician pasted.

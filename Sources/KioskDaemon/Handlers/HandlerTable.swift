@@ -29,7 +29,7 @@ struct HandlerTable: Sendable {
     typealias Run = @Sendable (_ request: Data, _ caller: Caller, _ state: inout ConnectionState, _ gate: AccessGate) async throws -> any Encodable & Sendable
 
     struct Entry: Sendable {
-        let method: any RPCMethod.Type
+        let method: any RPCMethod
         /// How a control character in the params is refused, when not as -32602 (sync.apply
         /// names paths from the document's root, as for its other problems).
         let controlCharacterRefusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)?
@@ -39,37 +39,37 @@ struct HandlerTable: Sendable {
     private(set) var entries: [String: Entry] = [:]
 
     /// Serves `method` with `body`, given its decoded params.
-    mutating func on<M: RPCMethod>(_ method: M.Type,
+    mutating func on<M: RPCMethod>(_ method: M,
                                    _ body: @escaping @Sendable (M.Params, Call) async throws -> M.Result) {
         on(method) { params, call, _ in try await body(params, call) }
     }
 
     /// Serves `method` with a `body` that also keeps per-connection state (chunked uploads).
-    mutating func on<M: RPCMethod>(_ method: M.Type,
+    mutating func on<M: RPCMethod>(_ method: M,
                                    _ body: @escaping @Sendable (M.Params, Call, inout ConnectionState) async throws -> M.Result) {
-        add(M.self, refusal: nil) { request, caller, state, gate in
-            try gate.admit(M.self, caller)
+        add(method, refusal: nil) { request, caller, state, gate in
+            try gate.admit(method, caller)
             let params: M.Params = try decodeParams(request)
-            let call = try await gate.open(M.self, params: params, caller: caller, connection: state.id, request: request)
+            let call = try await gate.open(method, params: params, caller: caller, connection: state.id, request: request)
             return try await body(params, call, &state)
         }
     }
 
     /// Serves `method` from the request bytes (its params are read by their own validator).
-    mutating func onRequest<M: RPCMethod>(_ method: M.Type,
+    mutating func onRequest<M: RPCMethod>(_ method: M,
                                           controlCharacterRefusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)? = nil,
                                           _ body: @escaping @Sendable (Call) async throws -> M.Result) {
-        add(M.self, refusal: controlCharacterRefusal) { request, caller, state, gate in
-            try gate.admit(M.self, caller)
-            return try await body(Call(method: M.name, caller: caller, connection: state.id, session: nil, account: nil, request: request))
+        add(method, refusal: controlCharacterRefusal) { request, caller, state, gate in
+            try gate.admit(method, caller)
+            return try await body(Call(method: method.name, caller: caller, connection: state.id, session: nil, account: nil, request: request))
         }
     }
 
-    private mutating func add<M: RPCMethod>(_ method: M.Type, refusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)?,
+    private mutating func add<M: RPCMethod>(_ method: M, refusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)?,
                                             run: @escaping Run) {
-        precondition(entries[M.name] == nil, "\(M.name) is served twice")
-        precondition(Methods.named(M.name) != nil, "\(M.name) is served but not listed in its area of Methods.all")
-        entries[M.name] = Entry(method: M.self, controlCharacterRefusal: refusal, run: run)
+        precondition(entries[method.name] == nil, "\(method.name) is served twice")
+        precondition(Methods.named(method.name) != nil, "\(method.name) is served but not listed in its area of Methods.all")
+        entries[method.name] = Entry(method: method, controlCharacterRefusal: refusal, run: run)
     }
 
     /// The declared methods this table does not serve (a test keeps this empty).

@@ -10,7 +10,7 @@ struct HistoryHandlers: Sendable {
     let store: KioskStore
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.StatementsList.self) { params, call in
+        table.on(Methods.statementsList) { params, call in
             // The page is repeated in the result, so it is bounded (an account holds at most 100,000 statements).
             guard (0...4_000).contains(params.page ?? 0) else {
                 throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
@@ -18,11 +18,11 @@ struct HistoryHandlers: Sendable {
             let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.statements(stored.account, job: job, page: params.page ?? 0)
         }
-        table.on(Methods.CreditsList.self) { params, call in
+        table.on(Methods.creditsList) { params, call in
             let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
         }
-        table.on(Methods.HistoryList.self) { params, call in
+        table.on(Methods.historyList) { params, call in
             let account = call.account ?? ""
             let (stored, job) = try await load(account, job: params.job)
             let kiosk: [PaymentRecord]

@@ -11,7 +11,7 @@ struct LinkHandlers: Sendable {
     let logger: Logger
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.Status.self) { _, _ in
+        table.on(Methods.status) { _, _ in
             let counts: OutboxCounts
             do { counts = try await store.outboxCounts() } catch { throw RPCError.app(.storageUnavailable, "\(error)") }
             let fmt = Date.ISO8601FormatStyle()
@@ -23,13 +23,13 @@ struct LinkHandlers: Sendable {
                 outbox: .init(due: counts.due, inFlight: counts.inFlight, delivered: counts.delivered, dead: counts.dead),
                 devices: await devices.list().count)
         }
-        table.on(Methods.SyncPull.self) { _, _ in
+        table.on(Methods.syncPull) { _, _ in
             guard let relay = link.relay else {
                 throw RPCError.app(.notProvisioned, "no back office is configured; add a [backoffice] table to kioskd.toml (docs/CONFIGURATION.md)")
             }
             return await relay.pullSync()
         }
-        table.on(Methods.OutboxRetry.self) { params, call in
+        table.on(Methods.outboxRetry) { params, call in
             do { try await store.retryDeadOutboxEntry(params.id, now: Date(), audit: call.audit()) }
             catch let refusal as PaymentRefusal { throw PaymentHandlers.rpc(refusal) }
             catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }

@@ -23,39 +23,39 @@ struct PaymentHandlers: Sendable {
 
     func register(in table: inout HandlerTable, link: BackOfficeLink) {
         /// A new or changed payment: the relay need not wait for its timer.
-        func serve<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params, Call) async throws -> M.Result) {
+        func serve<M: RPCMethod>(_ method: M, _ body: @escaping @Sendable (M.Params, Call) async throws -> M.Result) {
             table.on(method) { params, call in
                 let result = try await body(params, call)
                 await link.status.ring()
                 return result
             }
         }
-        serve(Methods.PaymentOptions.self) { params, call in
+        serve(Methods.paymentOptions) { params, call in
             let stored = try await account(call.account)
             var result = try options(stored, job: params.job)
             let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
             result.pendingPayment = PaymentScope.pendingBlocker(for: params.job, among: commitments).map { .init(id: $0.paymentID, amount: $0.amount) }
             return result
         }
-        serve(Methods.PaymentQuote.self) { params, call in
+        serve(Methods.paymentQuote) { params, call in
             let stored = try await account(call.account)
             return try await quote(stored, request: PaymentRequest(job: params.job, invoices: params.invoices ?? [],
                                                                    includeFinanceCharges: params.includeFinanceCharges ?? false, amount: params.amount))
         }
-        serve(Methods.PaymentSubmit.self) { params, call in try await submit(params, call: call) }
-        serve(Methods.PaymentsList.self) { params, _ in
+        serve(Methods.paymentSubmit) { params, call in try await submit(params, call: call) }
+        serve(Methods.paymentsList) { params, _ in
             if let state = params.state, !["pending", "scheduled", "waiting", "processed", "rejected", "deleted"].contains(state) {
                 throw RPCError.invalidParams("invalid params: state must be pending, scheduled, waiting, processed, rejected or deleted", path: "params.state")
             }
             let list = try await storeCall { try await store.payments(state: params.state, account: params.account) }
             return PaymentsListResult(payments: list.map(Self.wire))
         }
-        serve(Methods.PaymentProcess.self) { params, call in
+        serve(Methods.paymentProcess) { params, call in
             Self.wire(try await change {
                 try await store.processPayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), overlapOK: params.overlapOK ?? false)
             })
         }
-        serve(Methods.PaymentReject.self) { params, call in
+        serve(Methods.paymentReject) { params, call in
             guard PaymentRejectParams.reasons.contains(params.reason) else {
                 throw RPCError.invalidParams("invalid params: reason must be account_issue_call or payment_issue_call", path: "params.reason")
             }
@@ -67,23 +67,23 @@ struct PaymentHandlers: Sendable {
                 try await store.rejectPayment(id: params.id, reason: params.reason, message: message, kioskID: kioskID, now: now(), audit: call.audit())
             })
         }
-        serve(Methods.PaymentDelete.self) { params, call in
+        serve(Methods.paymentDelete) { params, call in
             Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit()) })
         }
-        serve(Methods.PaymentReschedule.self) { params, call in
+        serve(Methods.paymentReschedule) { params, call in
             guard let day = LocalDate(params.payOn) else { throw RPCError.invalidParams("invalid params: pay_on must be a date YYYY-MM-DD", path: "params.pay_on") }
             try await requireOwnPayment(params.id, call: call)
             return Self.wire(try await change { try await store.reschedulePayment(id: params.id, payOn: day, now: now(), audit: call.audit()) })
         }
-        serve(Methods.PaymentCancel.self) { params, call in
+        serve(Methods.paymentCancel) { params, call in
             try await requireOwnPayment(params.id, call: call)
             return Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), verb: "cancelled") })
         }
-        serve(Methods.PaymentAcknowledge.self) { params, call in
+        serve(Methods.paymentAcknowledge) { params, call in
             try await change { try await store.acknowledgeRejection(id: params.id, account: call.account ?? "") }
             return OKResult()
         }
-        serve(Methods.OutboxList.self) { params, _ in
+        serve(Methods.outboxList) { params, _ in
             let entries = try await storeCall { try await store.outboxEntries(state: params.state) }
             return OutboxListResult(entries: entries.map {
                 OutboxEntryWire(id: $0.id, topic: $0.topic, state: $0.state, attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt,

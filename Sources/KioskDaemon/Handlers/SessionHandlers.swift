@@ -9,18 +9,18 @@ struct SessionHandlers: Sendable {
     let version: String
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.Hello.self) { _, call in
+        table.on(Methods.hello) { _, call in
             HelloResult(server: "kioskd", version: version, protocol: protocolVersion, role: call.caller.role,
                         capabilities: Methods.all.filter { $0.access.admits(call.caller.role) }.map { $0.name })
         }
-        table.on(Methods.SessionBegin.self) { params, call in try await sessions.begin(params, connection: call.connection) }
-        table.on(Methods.SessionEnd.self) { _, call in
+        table.on(Methods.sessionBegin) { params, call in try await sessions.begin(params, connection: call.connection) }
+        table.on(Methods.sessionEnd) { _, call in
             await sessions.end(call.connection)
             return OKResult()
         }
-        table.on(Methods.ProvisionBackofficeKey.self) { params, call in
+        table.on(Methods.provisionBackofficeKey) { params, call in
             try await devices.vault.install(fileContents: Data(params.publicKey.utf8), audit: call.audit("back-office public key"))
         }
-        table.on(Methods.ProvisionStatus.self) { _, _ in await devices.vault.status() }
+        table.on(Methods.provisionStatus) { _, _ in await devices.vault.status() }
     }
 }

@@ -10,13 +10,13 @@ struct SyncHandler: Sendable {
     let logger: Logging.Logger
 
     func register(in table: inout HandlerTable) {
-        table.onRequest(Methods.SyncApply.self, controlCharacterRefusal: { SyncHandler.refusal($0, under: "params") }) { call in
+        table.onRequest(Methods.syncApply, controlCharacterRefusal: { SyncHandler.refusal($0, under: "params") }) { call in
             try await apply(request: call.request, caller: call.caller)
         }
         let uploads = SyncUploadHandler()
-        table.on(Methods.SyncUploadBegin.self) { params, _, state in try uploads.begin(params, state: &state) }
-        table.on(Methods.SyncUploadChunk.self) { params, _, state in try uploads.chunk(params, state: &state) }
-        table.on(Methods.SyncUploadCommit.self) { params, call, state in
+        table.on(Methods.syncUploadBegin) { params, _, state in try uploads.begin(params, state: &state) }
+        table.on(Methods.syncUploadChunk) { params, _, state in try uploads.chunk(params, state: &state) }
+        table.on(Methods.syncUploadCommit) { params, call, state in
             try await apply(document: try uploads.take(params, state: &state), caller: call.caller)
         }
     }
@@ -38,7 +38,7 @@ struct SyncHandler: Sendable {
     /// `sync.upload.commit`: the document's own bytes.
     func apply(document data: Data, caller: Caller) async throws -> SyncApplyResult {
         let document: SyncDocument
-        if let bad = ControlCharacterScreen.firstViolation(in: data, root: nil, lineBreaks: Methods.SyncApply.documentLineBreaks) {
+        if let bad = ControlCharacterScreen.firstViolation(in: data, root: nil, lineBreaks: Methods.syncDocumentLineBreaks) {
             throw SyncHandler.refusal(bad, under: nil)
         }
         do {

@@ -1,58 +1,18 @@
 /// The account reads (PROTOCOL.md "Account reads") and the front's history reads.
 extension Methods {
     /// This area's methods, in the order `hello` lists them.
-    static let account: [any RPCMethod.Type] = [
-        AccountGet.self, AccountBalances.self, AccountSummary.self, AccountActivity.self, ItemsOpen.self, StatementsList.self, CreditsList.self, HistoryList.self,
+    static let account: [any RPCMethod] = [
+        accountGet, accountBalances, accountSummary, accountActivity, itemsOpen, statementsList, creditsList, historyList,
     ]
 
-    public enum AccountGet: RPCMethod {
-        public typealias Params = AccountParams
-        public typealias Result = AccountInfo
-        public static let name = "account.get"
-        public static let access = MethodAccess.customer()
-    }
-    public enum AccountBalances: RPCMethod {
-        public typealias Params = AccountParams
-        public typealias Result = BalancesResult
-        public static let name = "account.balances"
-        public static let access = MethodAccess.customer(.viewBalances)
-    }
-    public enum AccountSummary: RPCMethod {
-        public typealias Params = AccountParams
-        public typealias Result = SummaryResult
-        public static let name = "account.summary"
-        public static let access = MethodAccess.customer(.viewBalances)
-    }
-    public enum AccountActivity: RPCMethod {
-        public typealias Params = AccountParams
-        public typealias Result = ActivityResult
-        public static let name = "account.activity"
-        public static let access = MethodAccess.customer(.viewBalances)
-    }
-    public enum ItemsOpen: RPCMethod {
-        public typealias Params = AccountParams
-        public typealias Result = OpenItemsResult
-        public static let name = "items.open"
-        public static let access = MethodAccess.customer(.viewOpenItems)
-    }
-    public enum StatementsList: RPCMethod {
-        public typealias Params = StatementsParams
-        public typealias Result = StatementsResult
-        public static let name = "statements.list"
-        public static let access = MethodAccess.customer(.viewStatements)
-    }
-    public enum CreditsList: RPCMethod {
-        public typealias Params = CreditsParams
-        public typealias Result = CreditsResult
-        public static let name = "credits.list"
-        public static let access = MethodAccess.customer(.viewCredits)
-    }
-    public enum HistoryList: RPCMethod {
-        public typealias Params = HistoryParams
-        public typealias Result = HistoryResult
-        public static let name = "history.list"
-        public static let access = MethodAccess.customer(.viewHistory)
-    }
+    public static let accountGet = MethodDeclaration<AccountParams, AccountInfo>("account.get", .customer())
+    public static let accountBalances = MethodDeclaration<AccountParams, BalancesResult>("account.balances", .customer(.viewBalances))
+    public static let accountSummary = MethodDeclaration<AccountParams, SummaryResult>("account.summary", .customer(.viewBalances))
+    public static let accountActivity = MethodDeclaration<AccountParams, ActivityResult>("account.activity", .customer(.viewBalances))
+    public static let itemsOpen = MethodDeclaration<AccountParams, OpenItemsResult>("items.open", .customer(.viewOpenItems))
+    public static let statementsList = MethodDeclaration<StatementsParams, StatementsResult>("statements.list", .customer(.viewStatements))
+    public static let creditsList = MethodDeclaration<CreditsParams, CreditsResult>("credits.list", .customer(.viewCredits))
+    public static let historyList = MethodDeclaration<HistoryParams, HistoryResult>("history.list", .customer(.viewHistory))
 }
 
 extension AccountParams: NamesAccount {}

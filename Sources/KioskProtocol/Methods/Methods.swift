@@ -4,12 +4,12 @@
 public enum Methods {
     /// Every declared method. The daemon's handler table must serve exactly these (it stops
     /// at start-up otherwise), and a test checks docs/PROTOCOL.md's method table against them.
-    public static let all: [any RPCMethod.Type] = session + account + sync + device + provision + payment + link
+    public static let all: [any RPCMethod] = session + account + sync + device + provision + payment + link
 
     /// The declaration called `name`, if any.
-    public static func named(_ name: String) -> (any RPCMethod.Type)? {
+    public static func named(_ name: String) -> (any RPCMethod)? {
         byName[name]
     }
 
-    private static let byName: [String: any RPCMethod.Type] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    private static let byName: [String: any RPCMethod] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }

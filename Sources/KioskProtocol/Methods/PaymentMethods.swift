@@ -3,70 +3,20 @@
 /// checks the payment is the session's account's) and staff's for any.
 extension Methods {
     /// This area's methods, in the order `hello` lists them.
-    static let payment: [any RPCMethod.Type] = [
-        PaymentOptions.self, PaymentQuote.self, PaymentSubmit.self, PaymentsList.self, PaymentProcess.self, PaymentReject.self, PaymentDelete.self, PaymentReschedule.self, PaymentCancel.self, PaymentAcknowledge.self,
+    static let payment: [any RPCMethod] = [
+        paymentOptions, paymentQuote, paymentSubmit, paymentsList, paymentProcess, paymentReject, paymentDelete, paymentReschedule, paymentCancel, paymentAcknowledge,
     ]
 
-    public enum PaymentOptions: RPCMethod {
-        public typealias Params = PaymentOptionsParams
-        public typealias Result = KioskProtocol.PaymentOptions
-        public static let name = "payment.options"
-        public static let access = MethodAccess.customer(.pay)
-    }
-    public enum PaymentQuote: RPCMethod {
-        public typealias Params = PaymentQuoteParams
-        public typealias Result = PaymentQuoteResult
-        public static let name = "payment.quote"
-        public static let access = MethodAccess.customer(.pay)
-    }
-    public enum PaymentSubmit: RPCMethod {
-        public typealias Params = PaymentSubmitParams
-        public typealias Result = PaymentSubmitResult
-        public static let name = "payment.submit"
-        public static let access = MethodAccess.signedIn(.pay)
-    }
-    public enum PaymentsList: RPCMethod {
-        public typealias Params = PaymentsListParams
-        public typealias Result = PaymentsListResult
-        public static let name = "payments.list"
-        public static let access = MethodAccess.staff
-    }
-    public enum PaymentProcess: RPCMethod {
-        public typealias Params = PaymentProcessParams
-        public typealias Result = PaymentSummaryWire
-        public static let name = "payment.process"
-        public static let access = MethodAccess.staff
-    }
-    public enum PaymentReject: RPCMethod {
-        public typealias Params = PaymentRejectParams
-        public typealias Result = PaymentSummaryWire
-        public static let name = "payment.reject"
-        public static let access = MethodAccess.staff
-    }
-    public enum PaymentDelete: RPCMethod {
-        public typealias Params = PaymentIDParams
-        public typealias Result = PaymentSummaryWire
-        public static let name = "payment.delete"
-        public static let access = MethodAccess.staff
-    }
-    public enum PaymentReschedule: RPCMethod {
-        public typealias Params = PaymentRescheduleParams
-        public typealias Result = PaymentSummaryWire
-        public static let name = "payment.reschedule"
-        public static let access = MethodAccess.customer()
-    }
-    public enum PaymentCancel: RPCMethod {
-        public typealias Params = PaymentIDParams
-        public typealias Result = PaymentSummaryWire
-        public static let name = "payment.cancel"
-        public static let access = MethodAccess.customer()
-    }
-    public enum PaymentAcknowledge: RPCMethod {
-        public typealias Params = PaymentIDParams
-        public typealias Result = OKResult
-        public static let name = "payment.acknowledge"
-        public static let access = MethodAccess.signedIn()
-    }
+    public static let paymentOptions = MethodDeclaration<PaymentOptionsParams, KioskProtocol.PaymentOptions>("payment.options", .customer(.pay))
+    public static let paymentQuote = MethodDeclaration<PaymentQuoteParams, PaymentQuoteResult>("payment.quote", .customer(.pay))
+    public static let paymentSubmit = MethodDeclaration<PaymentSubmitParams, PaymentSubmitResult>("payment.submit", .signedIn(.pay))
+    public static let paymentsList = MethodDeclaration<PaymentsListParams, PaymentsListResult>("payments.list", .staff)
+    public static let paymentProcess = MethodDeclaration<PaymentProcessParams, PaymentSummaryWire>("payment.process", .staff)
+    public static let paymentReject = MethodDeclaration<PaymentRejectParams, PaymentSummaryWire>("payment.reject", .staff)
+    public static let paymentDelete = MethodDeclaration<PaymentIDParams, PaymentSummaryWire>("payment.delete", .staff)
+    public static let paymentReschedule = MethodDeclaration<PaymentRescheduleParams, PaymentSummaryWire>("payment.reschedule", .customer())
+    public static let paymentCancel = MethodDeclaration<PaymentIDParams, PaymentSummaryWire>("payment.cancel", .customer())
+    public static let paymentAcknowledge = MethodDeclaration<PaymentIDParams, OKResult>("payment.acknowledge", .signedIn())
 }
 
 extension PaymentOptionsParams: NamesAccount {}

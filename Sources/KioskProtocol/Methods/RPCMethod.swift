@@ -5,24 +5,31 @@ import Foundation
 ///
 /// A declaration names the method, its parameter and result types and who may call it; the
 /// daemon checks ``access`` in one place before its handler runs, so a handler never checks
-/// roles, sessions or permissions itself. Adding a method: its declaration in the area's
-/// file under `Methods/`, its entry in ``Methods/all``, its handler, its test and its doc row.
+/// roles, sessions or permissions itself. Every declaration is a ``MethodDeclaration`` value
+/// in its area's file under `Methods/`; the protocol is what a list of them has in common.
 public protocol RPCMethod: Sendable {
     /// What `params` decodes to.
     associatedtype Params: Codable & Sendable
     /// What `result` holds on success.
     associatedtype Result: Codable & Sendable
     /// The wire name (`payment.submit`).
-    static var name: String { get }
+    var name: String { get }
     /// Who may call it, and inside which session.
-    static var access: MethodAccess { get }
+    var access: MethodAccess { get }
     /// The parameters whose text may be wrapped over lines (`\n`, `\r`, `\t`); every other
     /// string parameter refuses every control character (PROTOCOL.md "Strings").
-    static var lineBreakParams: Set<String> { get }
+    var lineBreakParams: Set<String> { get }
 }
 
-extension RPCMethod {
-    public static var lineBreakParams: Set<String> { [] }
+/// A socket method: `MethodDeclaration<AccountParams, AccountInfo>("account.get", .customer())`.
+public struct MethodDeclaration<Params: Codable & Sendable, Result: Codable & Sendable>: RPCMethod {
+    public let name: String
+    public let access: MethodAccess
+    public let lineBreakParams: Set<String>
+
+    public init(_ name: String, _ access: MethodAccess, lineBreaks: Set<String> = []) {
+        self.name = name; self.access = access; lineBreakParams = lineBreaks
+    }
 }
 
 /// Who may call a method, and whether it acts for a signed-in customer.

@@ -1,26 +1,11 @@
 /// Greeting and the customer's sign-in (PROTOCOL.md "Sessions").
 extension Methods {
     /// This area's methods, in the order `hello` lists them.
-    static let session: [any RPCMethod.Type] = [
-        Hello.self, SessionBegin.self, SessionEnd.self,
+    static let session: [any RPCMethod] = [
+        hello, sessionBegin, sessionEnd,
     ]
 
-    public enum Hello: RPCMethod {
-        public typealias Params = EmptyParams
-        public typealias Result = HelloResult
-        public static let name = "hello"
-        public static let access = MethodAccess.everyone
-    }
-    public enum SessionBegin: RPCMethod {
-        public typealias Params = SessionBeginParams
-        public typealias Result = SessionBeginResult
-        public static let name = "session.begin"
-        public static let access = MethodAccess.everyone
-    }
-    public enum SessionEnd: RPCMethod {
-        public typealias Params = EmptyParams
-        public typealias Result = OKResult
-        public static let name = "session.end"
-        public static let access = MethodAccess.everyone
-    }
+    public static let hello = MethodDeclaration<EmptyParams, HelloResult>("hello", .everyone)
+    public static let sessionBegin = MethodDeclaration<SessionBeginParams, SessionBeginResult>("session.begin", .everyone)
+    public static let sessionEnd = MethodDeclaration<EmptyParams, OKResult>("session.end", .everyone)
 }
