@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke clean
+.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke udev-rules clean
 
 all: build
 
@@ -42,6 +42,11 @@ demo: build
 # The 80x24 screenshots in docs/screens/, written by the front's tmux tests as they pass.
 screens: build-tests
 	KIOSK_SCREENS=1 $(SWIFT) test --skip-build --filter FrontTmuxTests
+
+# udev/70-kioskpay.rules from the drivers' id tables (KioskDevices UdevRules); the udev rules
+# test compares the checked-in file byte for byte and names this target when they differ.
+udev-rules: build-tests
+	KIOSK_WRITE_UDEV_RULES=1 $(SWIFT) test --skip-build --filter UdevRulesTests
 
 bench: deps
 	$(SWIFT) build -c release --product kioskd-bench

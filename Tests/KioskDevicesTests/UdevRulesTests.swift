@@ -5,10 +5,28 @@ import Testing
 /// udev/70-kioskpay.rules gives group kiosk access to every supported device, and only that.
 @Suite("udev rules")
 struct UdevRulesTests {
-    static var rules: String {
-        let url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+    static var rulesURL: URL {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("udev/70-kioskpay.rules")
-        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }
+
+    static var rules: String { (try? String(contentsOf: rulesURL, encoding: .utf8)) ?? "" }
+
+    /// The checked-in file is what the drivers' declarations generate, byte for byte.
+    /// `make udev-rules` (KIOSK_WRITE_UDEV_RULES=1) writes it.
+    @Test("udev/70-kioskpay.rules is generated from the driver table")
+    func generated() throws {
+        let expected = UdevRules.text
+        if ProcessInfo.processInfo.environment["KIOSK_WRITE_UDEV_RULES"] == "1" {
+            try Data(expected.utf8).write(to: Self.rulesURL)
+        }
+        let actual = (try? Data(contentsOf: Self.rulesURL)) ?? Data()
+        #expect(actual == Data(expected.utf8), """
+            udev/70-kioskpay.rules differs from what the driver declarations generate. Regenerate it with
+              make udev-rules
+            (or KIOSK_WRITE_UDEV_RULES=1 swift test --skip-build --filter UdevRulesTests). Expected text:
+            \(expected)
+            """)
     }
 
     /// (vendor pattern, product pattern or nil) from each matching line of one section.

@@ -4,53 +4,9 @@ import Glibc
 import Foundation
 import Testing
 
-/// The real kioskd with its real USB transport, run inside the umockdev test bed:
-/// `kiosk-usb-harness SCENARIO -- kioskd …`, so libusb hotplug, descriptor reads and interrupt
-/// transfers all happen for real and only the kernel side is emulated (Tests/Fixtures/usb).
-private enum USBTestBed {
-    /// umockdev's preload library must be installed (CI: `apt-get install umockdev libumockdev-dev`).
-    static var available: Bool {
-        let dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]
-        return dirs.contains { FileManager.default.fileExists(atPath: "\($0)/libumockdev-preload.so.0") }
-            && FileManager.default.fileExists(atPath: Products.usbHarness)
-    }
-}
-
+/// The real kioskd under the umockdev test bed (Support/USBTestBed.swift has the shared set-up).
 @Suite("USB devices through the daemon (umockdev)", .serialized, .enabled(if: USBTestBed.available, "umockdev is not installed"))
 struct USBDaemonTests {
-
-    func daemon(_ label: String, scenario: String) throws -> DaemonProcess {
-        let daemon = try DaemonProcess(label: label, wrapper: [Products.usbHarness, FixtureFiles.path("usb/\(scenario)"), "--"])
-        try daemon.provisionBackOfficeKey()
-        return daemon
-    }
-
-    func devices(_ client: RawClient) throws -> [[String: Any]] {
-        try client.call("device.list").result["devices"] as? [[String: Any]] ?? []
-    }
-
-    /// Polls device.list until `predicate` holds for the device `id` (nil: absent).
-    func waitFor(_ client: RawClient, _ id: String, timeout: TimeInterval = 10,
-                 _ predicate: ([String: Any]?) -> Bool) throws -> [String: Any]? {
-        let deadline = Date().addingTimeInterval(timeout)
-        var device: [String: Any]?
-        repeat {
-            device = try devices(client).first { $0["id"] as? String == id }
-            if predicate(device) { return device }
-            usleep(50_000)
-        } while Date() < deadline
-        Issue.record("device \(id) did not reach the expected state; last seen: \(String(describing: device))")
-        return device
-    }
-
-    /// The next `type` event for `capture` (progress events of an earlier capture may be queued).
-    func event(_ client: RawClient, _ type: String, capture: String, timeout: TimeInterval = 15) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            let event = try client.nextEvent(type, timeout: max(0.1, deadline.timeIntervalSinceNow))
-            if event["capture"] as? String == capture { return event }
-        }
-    }
 
     @Test("ePad over USB: listed, allowed, signature progress, unplug fails the capture, replug brings it back")
     func ePadSession() throws {
@@ -82,9 +38,8 @@ struct USBDaemonTests {
         #expect(back?["allowed"] as? Bool == true)
         let second = try front.call("device.capture.begin", params: ["kind": "signature"], id: 3)
         let capture2 = try #require(second.result["capture"] as? String, "\(second)")
-        _ = try event(front, "capture.progress", capture: capture2)
-        // Let the rest of the strokes arrive, then press Done.
-        usleep(800_000)
+        // The stroke (60 points, then a lift at 8.9 s) has all arrived when a progress event counts 60.
+        _ = try progressReaching(front, capture: capture2, points: 60)
         #expect(try front.call("device.capture.finish", params: ["capture": capture2], id: 4).error == nil)
         let done = try event(front, "capture.done", capture: capture2, timeout: 10)
         #expect((done["points"] as? Int ?? 0) > 0, "\(done)")
@@ -141,7 +96,8 @@ struct USBDaemonTests {
         let done = try event(cardClient, "capture.done", capture: card)  // typed at 3.5 s
         #expect((done["masked"] as? [String: Any])?["last4"] as? String == "1111")
         _ = try event(padClient, "capture.progress", capture: sign)
-        usleep(800_000)
+        // The stroke's 60 reports have all arrived (it has no lift, so no final progress event).
+        try waitForReports(tech, padID, count: 60)
         #expect(try padClient.call("device.capture.finish", params: ["capture": sign], id: 2).error == nil)
         let signed = try event(padClient, "capture.done", capture: sign, timeout: 10)
         #expect((signed["points"] as? Int ?? 0) > 0)

@@ -98,18 +98,4 @@ extension USBDaemonTests {
         #expect(long.errorCode == -32602, "\(long)")
         #expect(commandSequence(setReports(in: daemon.log, device: "stu1")) == ["2100", "2000", "3203"], "nothing sent for refused prompts")
     }
-
-    /// Polls device.test until the device has received `count` reports (so Done is pressed only
-    /// after the scenario's pen reports have all arrived).
-    func waitForReports(_ client: RawClient, _ id: String, count: Int, timeout: TimeInterval = 15,
-                        interval: TimeInterval = 0.05) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        var received = 0
-        repeat {
-            received = try client.call("device.test", params: ["id": id], id: 90).result["reports_received"] as? Int ?? 0
-            if received >= count { return }
-            usleep(useconds_t(interval * 1_000_000))
-        } while Date() < deadline
-        Issue.record("\(id) received \(received) reports, expected \(count)")
-    }
 }

@@ -23,13 +23,10 @@ public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
 /// the devices produced them.
 struct EventHub {
     private struct Listener {
-        var types: Set<String> = []
+        var types: Set<EventType> = []
         let output: OutboundQueue
     }
     private var listeners: [ConnectionID: Listener] = [:]
-
-    /// Event types that only ever go to the capture's connection.
-    static let ownerOnlyTypes: Set<String> = ["capture.progress", "capture.done", "capture.failed"]
 
     mutating func register(_ id: ConnectionID, output: OutboundQueue) {
         listeners[id] = Listener(output: output)
@@ -37,21 +34,18 @@ struct EventHub {
 
     mutating func unregister(_ id: ConnectionID) { listeners[id] = nil }
 
-    mutating func subscribe(_ id: ConnectionID, types: [String]) { listeners[id]?.types.formUnion(types) }
+    mutating func subscribe(_ id: ConnectionID, types: [EventType]) { listeners[id]?.types.formUnion(types) }
 
     /// Sends a capture's event to the connection that owns the capture, and to no one else.
-    func publish(_ event: EventParams, to owner: ConnectionID) {
-        guard let listener = listeners[owner], let line = EventHub.encode(event) else { return }
+    func publish(_ event: CaptureEvent, to owner: ConnectionID) {
+        guard let listener = listeners[owner], let line = EventHub.encode(event.params) else { return }
         listener.output.push(line)
     }
 
-    /// Sends a device event to every subscriber of its type. Capture data never goes this way.
-    func broadcast(_ event: EventParams) {
-        guard !EventHub.ownerOnlyTypes.contains(event.type), event.masked == nil, event.preview == nil, event.capture == nil else {
-            assertionFailure("a capture's event is for its owner only")
-            return
-        }
-        guard let line = EventHub.encode(event) else { return }
+    /// Sends a device event to every subscriber of its type. Capture data cannot go this way:
+    /// a `DeviceEvent` carries none.
+    func broadcast(_ event: DeviceEvent) {
+        guard let line = EventHub.encode(event.params) else { return }
         for listener in listeners.values where listener.types.contains(event.type) {
             listener.output.push(line)
         }

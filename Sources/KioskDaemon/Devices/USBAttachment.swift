@@ -7,11 +7,10 @@ import Logging
 /// feed every input report, and detach when the reports stop. `USBTransport` decides what to do
 /// with the outcome (nothing, or open the device again).
 ///
-/// Drivers, in order:
-/// * card readers by VID/PID (`SupportedDevices`: keyboard-wedge, magtek-hid, magtek-magnesafe, idtech-securemag);
-/// * Wacom STU pads by VID/PID: the `WacomSTUHost` session over feature reports sizes the
-///   decoder from the pad's capability and prepares the screen around every capture;
-/// * any other HID device whose report descriptor describes a pen (hid-digitizer).
+/// The driver comes from the VID/PID id tables (`SupportedDevices`, built from each driver's
+/// declaration); its `DriverSetup` says what to do: claim and read a card reader, claim and read
+/// a fixed-format pad, run a Wacom STU host session, or read the HID report descriptor and take
+/// the device if it describes a pen (hid-digitizer — also the path for devices no table lists).
 struct USBAttachment {
     let device: USBDevice
     let devices: DeviceManager
@@ -44,8 +43,8 @@ struct USBAttachment {
 
     /// What the daemon will do with a device.
     private enum Plan {
-        case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int)
-        case pad(PenDecoder, descriptor: [UInt8])
+        case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int, idleFlush: Bool)
+        case pad(driver: String, any PadDecoder, descriptor: [UInt8]?)
         case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
     }
 
@@ -82,16 +81,18 @@ struct USBAttachment {
             }
             let reader: InterruptReader
             var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
+            var flushes = false
             let session = await sessions.begin(id: id, key: USBSessions.key(usb))
             token = session
             let notices = await sessions.watch(token: session, port: usb.portPath)
             switch plan {
-            case .cardReader(let driver, let decoder, let length):
+            case .cardReader(let driver, let decoder, let length, let idleFlush):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
+                flushes = idleFlush
                 await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
-            case .pad(let pen, let descriptor):
+            case .pad(let driver, let pad, let descriptor):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
-                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: PenDecoder.driverName), pad: pen,
+                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: driver), pad: pad,
                                      descriptor: descriptor, emulated: false)
             case .wacomSTU(let host, let descriptor):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
@@ -100,8 +101,7 @@ struct USBAttachment {
                 await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
                                      pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
             }
-            // Readers whose swipe spans several reports finish it on an idle gap.
-            let flushes = [KeyboardWedgeDecoder.driverName, IDTechSecureMagDecoder.driverName].contains(supported?.driver ?? "")
+            // Readers whose swipe spans several reports (`idleFlush`) finish it on an idle gap.
             let end = try await read(reader, id: id, wedge: flushes,
                                      stu: stu, notices: notices, handle: handle)
             switch end {
@@ -137,25 +137,20 @@ struct USBAttachment {
         return outcome
     }
 
-    /// Claims the interface and reads what the driver needs; nil when no driver fits.
+    /// Claims the interface and reads what the driver's declared setup needs; nil when no driver fits.
     private func plan(_ handle: USBDeviceHandle, info: USBDeviceInfo, supported: SupportedDevice?) async throws -> Plan? {
-        switch supported?.driver {
-        case KeyboardWedgeDecoder.driverName?:
+        // A device no id table lists is only taken if it proves to be a pen.
+        let driver = supported?.driverType ?? PenDecoder.self
+        switch driver.setup {
+        case .cardReader(let length, let idleFlush, let decoder):
             try handle.claimInterface(0)
-            return .cardReader(driver: KeyboardWedgeDecoder.driverName, decoder: KeyboardWedgeDecoder(), reportLength: 8)
-        case MagTekHIDDecoder.driverName?:
+            return .cardReader(driver: driver.driverName, decoder: decoder(), reportLength: length, idleFlush: idleFlush)
+        case .fixedFormatPad(let decoder):
             try handle.claimInterface(0)
-            return .cardReader(driver: MagTekHIDDecoder.driverName, decoder: MagTekHIDDecoder(), reportLength: MagTekHIDDecoder.reportLength)
-        // Encrypting readers: the transfer is sized to the longest report the family sends; a
-        // shorter report ends it with a short packet.
-        case MagneSafeHIDDecoder.driverName?:
-            try handle.claimInterface(0)
-            return .cardReader(driver: MagneSafeHIDDecoder.driverName, decoder: MagneSafeHIDDecoder(),
-                               reportLength: MagneSafeHIDDecoder.reportLengths.max() ?? 887)
-        case IDTechSecureMagDecoder.driverName?:
-            try handle.claimInterface(0)
-            return .cardReader(driver: IDTechSecureMagDecoder.driverName, decoder: IDTechSecureMagDecoder(transport: .hidReports), reportLength: 1_024)
-        case WacomSTUDecoder.driverName?:
+            // The descriptor only serves `device.describe`; the reports' format is the driver's.
+            let descriptor = try? await handle.hidReportDescriptor(interface: 0)
+            return .pad(driver: driver.driverName, decoder(), descriptor: descriptor)
+        case .wacomSTUHost:
             try handle.claimInterface(0)
             // The STU's descriptor only sizes its feature reports; without it the defaults apply.
             let descriptor = try? await handle.hidReportDescriptor(interface: 0)
@@ -168,7 +163,7 @@ struct USBAttachment {
                 "timed_pen_data": "\(host.timedPenData)",
             ])
             return .wacomSTU(host, descriptor: descriptor)
-        default:
+        case .hidDigitizer:
             // While usbhid holds the interface the kernel refuses interface requests from anyone
             // else, so its own copy is read from sysfs first, before anything is claimed (an
             // unlisted device may be the kiosk's keyboard: it is claimed only once it proves to
@@ -198,7 +193,7 @@ struct USBAttachment {
                 return nil
             }
             if !claimed { try handle.claimInterface(0) }
-            return .pad(pen, descriptor: descriptor)
+            return .pad(driver: driver.driverName, pen, descriptor: descriptor)
         }
     }
 

@@ -149,3 +149,12 @@ public struct IDTechSecureMagDecoder: CardReaderDecoder, CustomStringConvertible
         return b.contains(0x3F) && b.allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x0D || $0 == 0x0A }
     }
 }
+
+extension IDTechSecureMagDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.cardReader
+    public static let models = [DeviceModel(vendorID: 0x0acd, productID: 0x2010, name: "ID TECH SecureMag (encrypting)")]
+    /// The frame may span several HID reports; a swipe is finished when the reader falls idle.
+    public static let setup = DriverSetup.cardReader(reportLength: 1_024, idleFlush: true,
+                                                     decoder: { IDTechSecureMagDecoder(transport: .hidReports) })
+    public static let emulation = DriverEmulation.encryptedReports
+}

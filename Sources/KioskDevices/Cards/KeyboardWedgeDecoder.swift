@@ -206,3 +206,11 @@ public struct KeyboardWedgeDecoder: CardReaderDecoder, CustomStringConvertible, 
         return (sixBit ? x + 0x20 : x + 0x30) == c
     }
 }
+
+extension KeyboardWedgeDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.cardReader
+    public static let models = [DeviceModel(vendorID: 0x0801, productID: 0x0001, name: "MagTek keyboard-emulation reader")]
+    /// Boot-keyboard reports of 8 bytes; a swipe is many reports and ends when the typing stops.
+    public static let setup = DriverSetup.cardReader(reportLength: 8, idleFlush: true, decoder: { KeyboardWedgeDecoder() })
+    public static let emulation = DriverEmulation.typedTracks
+}

@@ -80,3 +80,11 @@ public struct MagTekHIDDecoder: CardReaderDecoder, CustomStringConvertible {
         }
     }
 }
+
+extension MagTekHIDDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.cardReader
+    public static let models = [DeviceModel(vendorID: 0x0801, productID: 0x0002, name: "MagTek USB HID swipe reader")]
+    /// One report per swipe.
+    public static let setup = DriverSetup.cardReader(reportLength: reportLength, idleFlush: false, decoder: { MagTekHIDDecoder() })
+    public static let emulation = DriverEmulation.none
+}

@@ -201,3 +201,12 @@ public struct MagneSafeHIDDecoder: CardReaderDecoder, CustomStringConvertible {
         return text.map { String(format: "%02X", $0) }.joined()
     }
 }
+
+extension MagneSafeHIDDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.cardReader
+    public static let models = [DeviceModel(vendorID: 0x0801, productID: 0x0011, name: "MagTek MagneSafe (encrypting)")]
+    /// One report per swipe; the transfer is sized to the longest report of the family.
+    public static let setup = DriverSetup.cardReader(reportLength: reportLengths.max() ?? 887, idleFlush: false,
+                                                     decoder: { MagneSafeHIDDecoder() })
+    public static let emulation = DriverEmulation.encryptedReports
+}

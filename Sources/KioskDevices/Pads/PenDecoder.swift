@@ -1,8 +1,9 @@
 /// What the capture pipeline needs from any signature pad's driver: the pen sample in an input
 /// report, or nil for a report that carries none. The generic HID digitizer and the Wacom STU
-/// driver both conform, so the device manager treats every pad alike.
+/// driver both conform, so the device manager treats every pad alike. Mutating, because some
+/// pads carry state from report to report (a Topaz pad sends pressure in packets of its own).
 public protocol PadDecoder: Sendable {
-    func sample(from report: [UInt8]) -> PenSample?
+    mutating func sample(from report: [UInt8]) -> PenSample?
 }
 
 /// The generic signature-pad driver's core: any HID digitizer, understood from its report
@@ -22,4 +23,12 @@ public struct PenDecoder: PadDecoder {
         guard let hid = profile.sample(from: report) else { return nil }
         return PenSample(x: hid.x, y: hid.y, pressure: hid.pressure, tipDown: hid.tipDown)
     }
+}
+
+extension PenDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.signaturePad
+    /// Pads listed by VID/PID; any other HID device whose descriptor describes a pen is taken too.
+    public static let models = [DeviceModel(vendorID: 0x04df, productID: 0x0012, name: "ePadLink ePad")]
+    public static let setup = DriverSetup.hidDigitizer
+    public static let emulation = DriverEmulation.penReports
 }

@@ -200,3 +200,11 @@ public struct TopazPacketStream: Sendable {
         return packets
     }
 }
+
+extension TopazHIDDecoder: PadDecoder, DeviceDriver {
+    public static let kind = SupportedDevice.Kind.signaturePad
+    public static let models = [DeviceModel(vendorID: vendorID, productID: nil, name: "Topaz HID pad (experimental)")]
+    /// Vendor HID reports in a fixed format: no descriptor tells where the pen is.
+    public static let setup = DriverSetup.fixedFormatPad(decoder: { TopazHIDDecoder() })
+    public static let emulation = DriverEmulation.none
+}

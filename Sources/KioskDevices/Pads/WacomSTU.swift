@@ -344,3 +344,13 @@ public struct WacomSTUTimeline: Sendable, Equatable {
         return elapsedMilliseconds
     }
 }
+
+extension WacomSTUDecoder: DeviceDriver {
+    public static let kind = SupportedDevice.Kind.signaturePad
+    /// Only the STU models: Wacom's other products (tablets) are deliberately not matched.
+    public static let models = WacomSTUModel.allCases.map {
+        DeviceModel(vendorID: WacomSTUModel.vendorID, productID: $0.productID, name: "Wacom \($0)")
+    }
+    public static let setup = DriverSetup.wacomSTUHost
+    public static let emulation = DriverEmulation.none
+}
