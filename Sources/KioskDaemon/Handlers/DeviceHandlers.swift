@@ -11,7 +11,7 @@ struct DeviceHandlers: Sendable {
 
     func register(in table: inout HandlerTable) {
         table.on(Methods.eventsSubscribe) { params, call in
-            let known: Set<String> = ["device.attached", "device.detached", "capture.progress", "capture.done", "capture.failed", "swipe.unclaimed"]
+            let known = Set(EventType.allCases.map(\.rawValue))
             if let unknown = params.types.firstIndex(where: { !known.contains($0) }) {
                 throw RPCError.invalidParams("invalid params: params.types[\(unknown)] is not an event type; known: \(known.sorted().joined(separator: ", "))",
                                              path: "params.types[\(unknown)]")
