@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import KioskProtocol
 import KioskStore
 import Logging
@@ -43,7 +44,7 @@ struct LinkHandlers: Sendable {
             let params: OutboxRetryParams = try decodeParams(data)
             let audit = AuditEntry(uid: caller.peer.uid, userName: caller.peer.userName, role: caller.role.rawValue, action: method.rawValue, detail: "")
             do { try await store.retryDeadOutboxEntry(params.id, now: Date(), audit: audit) }
-            catch let refusal as PaymentRefusal { throw PaymentHandlers.rpc(refusal) }
+            catch let refusal as PaymentRefusal { throw RPCError(refusal) }
             catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }
             await link.status.ring()
             return OKResult()
