@@ -185,9 +185,9 @@ public struct PaymentProcessParams: Codable, Sendable {
     enum CodingKeys: String, CodingKey { case id, overlapOK = "overlap_ok" }
 }
 
-/// `payment.reject`: the reason is one of two the customer is shown, with the manager's message.
+/// `payment.reject`: the reason is one of two the customer is shown (Core's `RejectionReason`),
+/// with the manager's message.
 public struct PaymentRejectParams: Codable, Sendable {
-    public static let reasons = ["account_issue_call", "payment_issue_call"]
     public var id: String
     public var reason: String
     public var message: String

@@ -15,11 +15,6 @@ public struct AuditEntry: Sendable, Equatable {
     public init(at: Date = Date(), uid: UInt32, userName: String, role: String, action: String, detail: String) {
         self.at = at; self.uid = uid; self.userName = userName; self.role = role; self.action = action; self.detail = detail
     }
-
-    func insert(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO audit_log (at, uid, user_name, role, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [at.formatted(Date.ISO8601FormatStyle()), Int64(uid), userName, role, action, detail])
-    }
 }
 
 extension KioskStore {
@@ -32,11 +27,7 @@ extension KioskStore {
     public func auditEntries(limit: Int = 100) async throws(StoreError) -> [AuditEntry] {
         do {
             return try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                    AuditEntry(at: (try? Date(row["at"] as String, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0),
-                               uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), userName: row["user_name"],
-                               role: row["role"], action: row["action"], detail: row["detail"])
-                }
+                try AuditEntry.order(AuditEntry.Columns.id.desc).limit(limit).fetchAll(db)
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }

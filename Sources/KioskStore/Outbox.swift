@@ -14,15 +14,27 @@ public struct OutboxEntry: Sendable, Equatable {
 }
 
 /// The durable queue of what the back office must hear. Entries are written in the same
-/// transaction as their cause; the relay (issue 6) takes due ones in order.
+/// transaction as their cause; the relay takes due ones in order.
 enum Outbox {
-    static func add(_ db: Database, topic: String, payload: [String: Any], key: String, payment: String?, dueAt: Date, now: Date) throws {
+    /// Whole seconds, like every instant the outbox stores, so text comparison is time order.
+    static let instant = Date.ISO8601FormatStyle()
+
+    /// Adds a due entry with `payload` (JSON, keys sorted) and its fixed idempotency key.
+    static func add(_ db: Database, topic: OutboxTopic, payload: [String: Any], key: String, payment: String?, dueAt: Date, now: Date) throws {
         let json = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
-        let fmt = Date.ISO8601FormatStyle()
-        try db.execute(sql: """
-            INSERT INTO outbox (topic, payload, idempotency_key, state, attempts, next_attempt_at, created_at, payment)
-            VALUES (?, ?, ?, 'due', 0, ?, ?, ?)
-            """, arguments: [topic, String(decoding: json, as: UTF8.self), key, dueAt.formatted(fmt), now.formatted(fmt), payment])
+        var entry = StoredOutboxEntry(id: nil, topic: topic.rawValue, payload: String(decoding: json, as: UTF8.self), idempotencyKey: key,
+                                      state: .due, attempts: 0, nextAttemptAt: dueAt.formatted(instant), lastError: nil,
+                                      createdAt: now.formatted(instant), payment: payment)
+        try entry.insert(db)
+    }
+
+    /// The never-sent entry of a payment (its `payment` topic), due or held: the one that
+    /// changes with the payment's day and state.
+    static func unsentPaymentEntry(_ payment: String) -> QueryInterfaceRequest<StoredOutboxEntry> {
+        typealias C = StoredOutboxEntry.Columns
+        return StoredOutboxEntry
+            .filter(C.payment == payment && C.topic == OutboxTopic.payment.rawValue && C.attempts == 0)
+            .filter([OutboxState.due, OutboxState.held].contains(C.state))
     }
 }
 
@@ -31,13 +43,9 @@ extension KioskStore {
     public func outboxEntries(state: String? = nil, limit: Int = 500) async throws(StoreError) -> [OutboxEntry] {
         do {
             return try await pool.read { db in
-                let sql = "SELECT * FROM outbox" + (state == nil ? "" : " WHERE state = ?") + " ORDER BY id DESC LIMIT ?"
-                let args: StatementArguments = state.map { [$0, limit] } ?? [limit]
-                return try Row.fetchAll(db, sql: sql, arguments: args).map {
-                    OutboxEntry(id: $0["id"], topic: $0["topic"], state: $0["state"], attempts: $0["attempts"],
-                                nextAttemptAt: $0["next_attempt_at"], lastError: $0["last_error"], payment: $0["payment"],
-                                idempotencyKey: $0["idempotency_key"])
-                }
+                var request = StoredOutboxEntry.all()
+                if let state { request = request.filter(StoredOutboxEntry.Columns.state == state) }
+                return try request.order(StoredOutboxEntry.Columns.id.desc).limit(limit).fetchAll(db).map(\.listed)
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }

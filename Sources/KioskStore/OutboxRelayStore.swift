@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskCore
 
 /// An outbox entry as the relay sends it.
 public struct OutboxItem: Sendable, Equatable {
@@ -18,16 +19,13 @@ public struct OutboxCounts: Sendable, Equatable {
 }
 
 extension KioskStore {
-    /// Whole seconds, like every instant the outbox stores, so text comparison is time order.
-    private static let iso = Date.ISO8601FormatStyle()
-
     /// At start-up: an entry left in flight by a crash was perhaps received, perhaps not. It is
     /// due again and will be resent with the SAME idempotency key, which makes the resend harmless.
     public func resetInFlightOutbox() async throws(StoreError) -> Int {
         do {
             return try await pool.write { db in
-                try db.execute(sql: "UPDATE outbox SET state = 'due' WHERE state = 'in_flight'")
-                return db.changesCount
+                typealias C = StoredOutboxEntry.Columns
+                return try StoredOutboxEntry.filter(C.state == OutboxState.inFlight).updateAll(db, C.state.set(to: OutboxState.due))
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -36,22 +34,25 @@ extension KioskStore {
     public func takeDueOutboxEntry(now: Date) async throws(StoreError) -> OutboxItem? {
         do {
             return try await pool.write { db in
-                let due = "SELECT * FROM outbox WHERE state = 'due' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1"
-                guard var row = try Row.fetchOne(db, sql: due, arguments: [now.formatted(Self.iso)]) else { return nil }
+                typealias C = StoredOutboxEntry.Columns
+                let due = StoredOutboxEntry.filter(C.state == OutboxState.due && C.nextAttemptAt <= now.formatted(Outbox.instant))
+                    .order(C.nextAttemptAt, C.id).limit(1)
+                guard var entry = try due.fetchOne(db) else { return nil }
                 // A scheduled payment's entry falls due at the start of its day, perhaps before
                 // the scheduler has looked: whether the payment runs or waits for another of its
                 // scope is settled first, in this transaction, so a waiting payment never
                 // reaches the back office. Only then is the oldest due entry taken.
-                if row["topic"] as String == "payment",
-                   try String.fetchOne(db, sql: "SELECT state FROM payment WHERE id = ?", arguments: [row["payment"] as String?]) == "scheduled" {
+                if entry.topic == OutboxTopic.payment.rawValue, let payment = entry.payment,
+                   try StoredPayment.fetchOne(db, key: payment)?.state == .scheduled {
                     try PaymentQueue.settle(db, now: now)
-                    guard let settled = try Row.fetchOne(db, sql: due, arguments: [now.formatted(Self.iso)]) else { return nil }
-                    row = settled
+                    guard let settled = try due.fetchOne(db) else { return nil }
+                    entry = settled
                 }
-                let id: Int64 = row["id"]
-                try db.execute(sql: "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-                return OutboxItem(id: id, topic: row["topic"], payload: row["payload"], idempotencyKey: row["idempotency_key"],
-                                  attempts: (row["attempts"] as Int) + 1, payment: row["payment"])
+                entry.state = .inFlight
+                entry.attempts += 1
+                try entry.update(db, columns: [StoredOutboxEntry.Columns.state, StoredOutboxEntry.Columns.attempts])
+                return OutboxItem(id: entry.id ?? 0, topic: entry.topic, payload: entry.payload, idempotencyKey: entry.idempotencyKey,
+                                  attempts: entry.attempts, payment: entry.payment)
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -60,32 +61,33 @@ extension KioskStore {
     public func nextOutboxAttempt() async throws(StoreError) -> Date? {
         do {
             return try await pool.read { db in
-                try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'due'")
+                typealias C = StoredOutboxEntry.Columns
+                return try String.fetchOne(db, StoredOutboxEntry.filter(C.state == OutboxState.due).select(min(C.nextAttemptAt)))
                     .flatMap { try? Date($0, strategy: .iso8601) }
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
 
     public func markOutboxDelivered(_ id: Int64) async throws(StoreError) {
-        try await outboxUpdate("UPDATE outbox SET state = 'delivered', last_error = NULL WHERE id = ?", [id])
+        try await outboxUpdate(id) { $0.state = .delivered; $0.lastError = nil }
     }
 
     public func markOutboxRetry(_ id: Int64, next: Date, error: String) async throws(StoreError) {
-        try await outboxUpdate("UPDATE outbox SET state = 'due', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               [next.formatted(Self.iso), String(error.prefix(500)), id])
+        try await outboxUpdate(id) { $0.state = .due; $0.nextAttemptAt = next.formatted(Outbox.instant); $0.lastError = String(error.prefix(500)) }
     }
 
     public func markOutboxDead(_ id: Int64, error: String) async throws(StoreError) {
-        try await outboxUpdate("UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", [String(error.prefix(500)), id])
+        try await outboxUpdate(id) { $0.state = .dead; $0.lastError = String(error.prefix(500)) }
     }
 
     /// A manager sends a dead entry again (same key), audited.
     public func retryDeadOutboxEntry(_ id: Int64, now: Date, audit: AuditEntry) async throws {
         do {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE outbox SET state = 'due', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'",
-                               arguments: [now.formatted(Self.iso), id])
-                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no dead outbox entry with that id") }
+                typealias C = StoredOutboxEntry.Columns
+                let retried = try StoredOutboxEntry.filter(C.id == id && C.state == OutboxState.dead)
+                    .updateAll(db, C.state.set(to: OutboxState.due), C.attempts.set(to: 0), C.nextAttemptAt.set(to: now.formatted(Outbox.instant)))
+                guard retried == 1 else { throw PaymentRefusal(.noDeadOutboxEntry) }
                 var entry = audit
                 entry.detail = "outbox entry \(id) retried"
                 try entry.insert(db)
@@ -99,11 +101,11 @@ extension KioskStore {
                 var counts = OutboxCounts()
                 for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM outbox GROUP BY state") {
                     let n: Int = row["n"]
-                    switch row["state"] as String {
-                    case "due": counts.due = n
-                    case "in_flight": counts.inFlight = n
-                    case "delivered": counts.delivered = n
-                    default: counts.dead = n
+                    switch OutboxState(rawValue: row["state"]) {
+                    case .due?: counts.due = n
+                    case .inFlight?: counts.inFlight = n
+                    case .delivered?: counts.delivered = n
+                    case .held?, .dead?, nil: counts.dead = n
                     }
                 }
                 return counts
@@ -115,10 +117,11 @@ extension KioskStore {
     public func paymentsAwaitingOutcome() async throws(StoreError) -> [String] {
         do {
             return try await pool.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT p.id FROM payment p JOIN outbox o ON o.payment = p.id AND o.topic = 'payment' AND o.state = 'delivered'
-                    WHERE p.state IN ('pending', 'scheduled', 'waiting', 'rejected') ORDER BY p.created_at
-                    """)
+                let awaiting = PaymentState.awaitingOutcome.map(\.rawValue).sorted()
+                return try String.fetchAll(db, sql: """
+                    SELECT p.id FROM payment p JOIN outbox o ON o.payment = p.id AND o.topic = ? AND o.state = ?
+                    WHERE p.state IN (\(databaseQuestionMarks(count: awaiting.count))) ORDER BY p.created_at
+                    """, arguments: StatementArguments([OutboxTopic.payment.rawValue, OutboxState.delivered.rawValue] + awaiting))
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -128,14 +131,14 @@ extension KioskStore {
     public func applyBackOfficeOutcome(payment id: String, status: String, reason: String?, message: String?, now: Date) async throws -> Bool {
         guard let current = try await payment(id: id) else { return false }
         let audit = AuditEntry(uid: 0, userName: "back office", role: "backoffice", action: "backoffice.outcome", detail: "")
-        switch status {
-        case "processed" where current.state != "processed":
+        switch PaymentState(rawValue: status) {
+        case .processed where current.state != .processed:
             // The back office's decision stands even over an overlap; the audit row says so.
             _ = try await processPayment(id: id, kioskID: "", now: now, audit: audit, tellBackOffice: false, overlapOK: true)
-        case "rejected" where current.state != "rejected" || current.reason != reason || current.message != message:
+        case .rejected where current.state != .rejected || current.reason != reason || current.message != message:
             guard let reason, let message else { return false }
             _ = try await rejectPayment(id: id, reason: reason, message: message, kioskID: "", now: now, audit: audit, tellBackOffice: false)
-        case "deleted" where current.state != "deleted":
+        case .deleted where current.state != .deleted:
             _ = try await deletePayment(id: id, kioskID: "", now: now, audit: audit, tellBackOffice: false)
         default:
             return false
@@ -158,8 +161,13 @@ extension KioskStore {
         } catch { throw KioskStore.translate(error, path: path) }
     }
 
-    private func outboxUpdate(_ sql: String, _ arguments: StatementArguments) async throws(StoreError) {
-        do { try await pool.write { db in try db.execute(sql: sql, arguments: arguments) } }
-        catch { throw KioskStore.translate(error, path: path) }
+    /// Changes entry `id` (if it is still there) as `change` says, saving only what changed.
+    private func outboxUpdate(_ id: Int64, _ change: @escaping @Sendable (inout StoredOutboxEntry) -> Void) async throws(StoreError) {
+        do {
+            try await pool.write { db in
+                guard var entry = try StoredOutboxEntry.fetchOne(db, key: id) else { return }
+                try entry.updateChanges(db) { change(&$0) }
+            }
+        } catch { throw KioskStore.translate(error, path: path) }
     }
 }

@@ -10,7 +10,7 @@ public struct PaymentRecord: Sendable, Equatable {
     public var contact: String
     public var amount: Int
     public var currency: String
-    public var state: String
+    public var state: PaymentState
     public var createdAt: String
     public var payOn: String?
     public var methodDescription: String
@@ -22,31 +22,22 @@ public struct PaymentRecord: Sendable, Equatable {
     public var lines: [QuoteLine]
 }
 
-/// Why a manager's or customer's change to a payment was refused.
-public typealias PaymentChangeRefusal = PaymentRefusal
-
 extension KioskStore {
     /// Payments, newest first. Deleted ones only when asked for by state.
-    public func payments(state: String? = nil, account: String? = nil, limit: Int = 1_000) async throws(StoreError) -> [PaymentRecord] {
+    public func payments(state: PaymentState? = nil, account: String? = nil, limit: Int = 1_000) async throws(StoreError) -> [PaymentRecord] {
+        typealias C = StoredPayment.Columns
         do {
             return try await pool.read { db in
-                var conditions: [String] = []
-                var args: [any DatabaseValueConvertible] = []
-                if let state { conditions.append("state = ?"); args.append(state) } else { conditions.append("state != 'deleted'") }
-                if let account { conditions.append("account = ?"); args.append(account) }
-                let sql = "SELECT * FROM payment WHERE " + conditions.joined(separator: " AND ") + " ORDER BY created_at DESC, id LIMIT ?"
-                args.append(limit)
-                return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try PaymentRecordLoader.record($0, db) }
+                var request = StoredPayment.filter(state.map { C.state == $0 } ?? (C.state != PaymentState.deleted))
+                if let account { request = request.filter(C.account == account) }
+                return try request.order(C.createdAt.desc, C.id).limit(limit).fetchAll(db).map { try $0.record(db) }
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
 
     public func payment(id: String) async throws(StoreError) -> PaymentRecord? {
-        do {
-            return try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id]).map { try PaymentRecordLoader.record($0, db) }
-            }
-        } catch { throw KioskStore.translate(error, path: path) }
+        do { return try await pool.read { db in try StoredPayment.fetchOne(db, key: id)?.record(db) } }
+        catch { throw KioskStore.translate(error, path: path) }
     }
 
     /// Processes a pending (or earlier rejected) payment: its amount is fixed; it becomes an
@@ -59,32 +50,26 @@ extension KioskStore {
     /// back office's own decision (`tellBackOffice: false`) is applied as it stands.
     public func processPayment(id: String, kioskID: String, now: Date, audit: AuditEntry, tellBackOffice: Bool = true,
                                overlapOK: Bool = false) async throws -> PaymentRecord {
-        try await change(id: id, allowed: ["pending", "rejected"], now: now, audit: audit, verb: "processed") { db, row in
-            let account: String = row["account"]
-            let amount: Int = row["amount"]
-            if row["state"] as String == "rejected", let overlap = try PaymentQueue.overlap(db, payment: id, account: account) {
-                guard overlapOK || !tellBackOffice else {
-                    throw PaymentRefusal("conflict", "Payment \(id) was rejected, and \(overlap.described.joined(separator: ", ")) "
-                        + "\(overlap.items.count == 1 ? "is" : "are") now being paid by payment \(overlap.payments.joined(separator: ", ")): "
-                        + "processing it would charge twice. Confirm the overlap to process it anyway.", overlap: overlap)
-                }
-                try db.execute(sql: "UPDATE payment SET overlap_confirmed = 1 WHERE id = ?", arguments: [id])
+        try await change(id: id, .process, now: now, audit: audit) { db, payment in
+            if payment.state == .rejected, let overlap = try PaymentQueue.overlap(db, payment: id, account: payment.account) {
+                guard overlapOK || !tellBackOffice else { throw PaymentRefusal(.overlap(id, overlap), overlap: overlap) }
+                payment.overlapConfirmed = true
                 var note = audit
                 note.detail = "payment \(id) processed over \(overlap.described.joined(separator: ", ")) also covered by \(overlap.payments.joined(separator: ", ")) (overlap confirmed)"
                 try note.insert(db)
             }
             let creditID = PaymentCommitment.kioskCreditID(id)
-            let position = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), -1) + 1 FROM item WHERE account = ?", arguments: [account])) ?? 0
-            let today = try AccountLoader(db: db).loadBranch(id: String.fetchOne(db, sql: "SELECT branch FROM account WHERE number = ?", arguments: [account]) ?? "")?
+            let position = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), -1) + 1 FROM item WHERE account = ?", arguments: [payment.account])) ?? 0
+            let today = try AccountLoader(db: db).loadBranch(id: String.fetchOne(db, sql: "SELECT branch FROM account WHERE number = ?", arguments: [payment.account]) ?? "")?
                 .today(at: now).description ?? String(now.formatted(Date.ISO8601FormatStyle()).prefix(10))
             try db.execute(sql: """
                 INSERT INTO item (account, id, kind, number, job, date, amount, open_amount, billed, position)
                 VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, 1, ?)
                 ON CONFLICT(account, id) DO NOTHING
-                """, arguments: [account, creditID, id, row["job"] as Int?, today, amount, amount, position])
-            try db.execute(sql: "UPDATE payment SET state = 'processed', reason = NULL, message = NULL WHERE id = ?", arguments: [id])
+                """, arguments: [payment.account, creditID, id, payment.job, today, payment.amount, payment.amount, position])
+            payment.state = .processed; payment.reason = nil; payment.message = nil
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "processed", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "processed", "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):processed", payment: id, dueAt: now, now: now)
         }
     }
@@ -93,27 +78,26 @@ extension KioskStore {
     /// they acknowledge it. The record stays and can still be processed later.
     public func rejectPayment(id: String, reason: String, message: String, kioskID: String, now: Date, audit: AuditEntry,
                               tellBackOffice: Bool = true) async throws -> PaymentRecord {
-        try await change(id: id, allowed: ["pending", "scheduled", "waiting", "rejected"], now: now, audit: audit, verb: "rejected") { db, _ in
-            try db.execute(sql: "UPDATE payment SET state = 'rejected', reason = ?, message = ?, rejection_seen = 0, waiting_for = NULL WHERE id = ?",
-                           arguments: [reason, message, id])
+        try await change(id: id, .reject, now: now, audit: audit) { db, payment in
+            payment.state = .rejected; payment.reason = reason; payment.message = message
+            payment.rejectionSeen = false; payment.waitingFor = nil
             // A scheduled or waiting payment that was never sent must not be sent now.
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "rejected", "reason": reason, "message": message, "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "rejected", "reason": reason, "message": message, "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):rejected:\(Int(now.timeIntervalSince1970))", payment: id, dueAt: now, now: now)
         }
     }
 
     /// Deletes a payment: gone for the customer (the audit log keeps that it happened), and a
-    /// new payment may be made. Also how a customer cancels a scheduled payment.
-    public func deletePayment(id: String, kioskID: String, now: Date, audit: AuditEntry, verb: String = "deleted",
+    /// new payment may be made. `cancel` is how a customer deletes a scheduled payment.
+    public func deletePayment(id: String, kioskID: String, now: Date, audit: AuditEntry, cancel: Bool = false,
                               tellBackOffice: Bool = true) async throws -> PaymentRecord {
-        let allowed: Set<String> = verb == "cancelled" ? ["scheduled", "waiting"] : ["pending", "scheduled", "waiting", "rejected"]
-        return try await change(id: id, allowed: allowed, now: now, audit: audit, verb: verb) { db, _ in
-            try db.execute(sql: "UPDATE payment SET state = 'deleted', waiting_for = NULL WHERE id = ?", arguments: [id])
+        try await change(id: id, cancel ? .cancel : .delete, now: now, audit: audit) { db, payment in
+            payment.state = .deleted; payment.waitingFor = nil
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "deleted", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "deleted", "by": "kiosk"],
                            key: "\(kioskID):outcome:\(id):deleted", payment: id, dueAt: now, now: now)
         }
     }
@@ -122,34 +106,33 @@ extension KioskStore {
     /// ahead). Today makes it pending now, unless another payment of its scope is pending:
     /// that is refused with the sentence a second payment gets.
     public func reschedulePayment(id: String, payOn: LocalDate, now: Date, audit: AuditEntry) async throws -> PaymentRecord {
-        try await change(id: id, allowed: ["scheduled", "waiting"], now: now, audit: audit, verb: "rescheduled to \(payOn)") { db, row in
-            let account: String = row["account"]
-            guard let branchID = try String.fetchOne(db, sql: "SELECT branch FROM account WHERE number = ?", arguments: [account]),
+        try await change(id: id, .reschedule(to: payOn), now: now, audit: audit) { db, payment in
+            guard let branchID = try String.fetchOne(db, sql: "SELECT branch FROM account WHERE number = ?", arguments: [payment.account]),
                   let branch = try AccountLoader(db: db).loadBranch(id: branchID) else {
-                throw PaymentRefusal("not_found", "This account is not on the kiosk any more.")
+                throw PaymentRefusal(.accountGoneForReschedule)
             }
             let today = branch.today(at: now)
-            if let problem = PaymentSchedule.problem(payOn: payOn, today: today) { throw PaymentRefusal(problem.kind.rawValue, problem.message) }
+            _ = try PaymentSchedule.state(payOn: payOn, today: today)
             if payOn == today, let blocker = PaymentScope.pendingBlocker(
-                for: row["job"], among: try PaymentQueue.commitments(db, account: account).filter { $0.paymentID != id }) {
-                throw PaymentRefusal(.stillPending(blocker, currency: row["currency"]))
+                for: payment.job, among: try PaymentQueue.commitments(db, account: payment.account).filter { $0.paymentID != id }) {
+                throw PaymentRefusal(.stillPending(blocker, currency: payment.currency))
             }
             let dueAt = payOn > today ? branch.startOfDay(payOn) : now
             // Its entry waits for the new day (settle sends it now if the day is today).
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'due', next_attempt_at = ? WHERE payment = ? AND topic = 'payment' AND state IN ('due', 'held') AND attempts = 0
-                """, arguments: [dueAt.formatted(Date.ISO8601FormatStyle()), id])
-            try db.execute(sql: "UPDATE payment SET pay_on = ?, state = 'scheduled', waiting_for = NULL WHERE id = ?",
-                           arguments: [payOn.description, id])
+            try Outbox.unsentPaymentEntry(id).updateAll(db, StoredOutboxEntry.Columns.state.set(to: OutboxState.due),
+                                                        StoredOutboxEntry.Columns.nextAttemptAt.set(to: dueAt.formatted(Outbox.instant)))
+            payment.payOn = payOn.description; payment.state = .scheduled; payment.waitingFor = nil
         }
     }
 
     /// The customer has seen a rejection; it stops being shown.
     public func acknowledgeRejection(id: String, account: String) async throws {
+        typealias C = StoredPayment.Columns
         do {
             try await pool.write { db in
-                try db.execute(sql: "UPDATE payment SET rejection_seen = 1 WHERE id = ? AND account = ? AND state = 'rejected'", arguments: [id, account])
-                guard db.changesCount == 1 else { throw PaymentRefusal("not_found", "there is no rejected payment with that id on this account") }
+                let seen = try StoredPayment.filter(C.id == id && C.account == account && C.state == PaymentState.rejected)
+                    .updateAll(db, C.rejectionSeen.set(to: true))
+                guard seen == 1 else { throw PaymentRefusal(.noSuchRejection) }
             }
         } catch let refusal as PaymentRefusal { throw refusal } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -165,47 +148,34 @@ extension KioskStore {
     /// The never-sent outbox entry of a scheduled or waiting payment: it must not go out.
     static func dropUnsentPaymentEntry(_ db: Database, payment id: String, now: Date) throws {
         try db.execute(sql: """
-            DELETE FROM outbox WHERE payment = ? AND topic = 'payment' AND attempts = 0
-              AND (state = 'held' OR (state = 'due' AND next_attempt_at > ?))
-            """, arguments: [id, now.formatted(Date.ISO8601FormatStyle())])
+            DELETE FROM outbox WHERE payment = ? AND topic = ? AND attempts = 0
+              AND (state = ? OR (state = ? AND next_attempt_at > ?))
+            """, arguments: [id, OutboxTopic.payment, OutboxState.held, OutboxState.due, now.formatted(Outbox.instant)])
     }
 
-    private func change(id: String, allowed: Set<String>, now: Date, audit: AuditEntry, verb: String,
-                        _ body: @escaping @Sendable (Database, Row) throws -> Void) async throws -> PaymentRecord {
+    /// One change to one payment, in one transaction: the payment must exist (deleted ones do
+    /// not) and be in a state `change` starts from; `body` changes the record, which is saved;
+    /// the queue is settled and the change audited.
+    private func change(id: String, _ change: PaymentChange, now: Date, audit: AuditEntry,
+                        _ body: @escaping @Sendable (Database, inout StoredPayment) throws -> Void) async throws -> PaymentRecord {
         do {
             return try await pool.write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id]), row["state"] as String != "deleted" else {
-                    throw PaymentRefusal("not_found", "there is no payment with that id; check the id in the list")
+                guard var payment = try StoredPayment.fetchOne(db, key: id), !payment.state.isHidden else {
+                    throw PaymentRefusal(.noSuchPayment)
                 }
-                let state: String = row["state"]
-                guard allowed.contains(state) else {
-                    throw PaymentRefusal("conflict", "payment \(id) is \(state), so it cannot be \(verb.split(separator: " ").first ?? "changed")")
-                }
-                try body(db, row)
-                try db.execute(sql: "UPDATE payment SET updated_at = ? WHERE id = ?", arguments: [audit.at.formatted(Date.ISO8601FormatStyle()), id])
+                if let problem = change.problem(payment: id, state: payment.state) { throw PaymentRefusal(problem) }
+                try body(db, &payment)
+                payment.updatedAt = audit.at.formatted(Outbox.instant)
+                try payment.update(db)
                 // One pending payment per scope, at every moment: a payment that waited for this
                 // one runs now, and one moved to today runs or waits.
-                try PaymentQueue.settle(db, now: now, account: row["account"])
+                try PaymentQueue.settle(db, now: now, account: payment.account)
                 var entry = audit
-                entry.detail = "payment \(id) \(verb)"
+                entry.detail = "payment \(id) \(change.verb)"
                 try entry.insert(db)
-                guard let updated = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id]) else {
-                    throw PaymentRefusal("not_found", "there is no payment with that id")
-                }
-                return try PaymentRecordLoader.record(updated, db)
+                guard let updated = try StoredPayment.fetchOne(db, key: id) else { throw PaymentRefusal(.paymentVanished) }
+                return try updated.record(db)
             }
         } catch let refusal as PaymentRefusal { throw refusal } catch { throw KioskStore.translate(error, path: path) }
-    }
-}
-
-enum PaymentRecordLoader {
-    static func record(_ r: Row, _ db: Database) throws -> PaymentRecord {
-        let id: String = r["id"]
-        let lines = try Row.fetchAll(db, sql: "SELECT item, amount, locked FROM payment_line WHERE payment = ? ORDER BY position", arguments: [id])
-            .map { QuoteLine(id: $0["item"], amount: $0["amount"], locked: $0["locked"]) }
-        return PaymentRecord(id: id, account: r["account"], job: r["job"], contact: r["contact"], amount: r["amount"], currency: r["currency"],
-                             state: r["state"], createdAt: r["created_at"], payOn: r["pay_on"], methodDescription: r["method_description"],
-                             reason: r["reason"], message: r["message"], rejectionSeen: r["rejection_seen"],
-                             waitingFor: r["waiting_for"], lines: lines)
     }
 }

@@ -16,16 +16,21 @@ enum PaymentQueue {
     /// became pending.
     @discardableResult
     static func settle(_ db: Database, now: Date, account: String? = nil) throws -> [String] {
-        let stamp = now.formatted(Date.ISO8601FormatStyle())
-        var filter = "p.state IN ('pending', 'scheduled', 'waiting')"
-        var args: [any DatabaseValueConvertible] = []
-        if let account { filter += " AND p.account = ?"; args.append(account) }
+        typealias O = StoredOutboxEntry.Columns
+        typealias P = StoredPayment.Columns
+        let stamp = now.formatted(Outbox.instant)
+        let undecided = PaymentState.undecided.map(\.rawValue).sorted()
+        var filter = "p.state IN (\(databaseQuestionMarks(count: undecided.count)))"
+        var args = StatementArguments(undecided)
+        if let account { filter += " AND p.account = ?"; args += [account] }
+        // The account's branch comes with each payment: "today" is the branch's.
         let rows = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.account, p.job, p.state, p.pay_on, p.amount, p.waiting_for, a.branch
+            SELECT p.*, a.branch AS branch
             FROM payment p JOIN account a ON a.number = p.account
             WHERE \(filter)
             ORDER BY p.account, COALESCE(p.pay_on, ''), p.created_at, p.rowid
-            """, arguments: StatementArguments(args))
+            """, arguments: args)
+        let payments = try rows.map { (payment: try StoredPayment(row: $0), branch: $0["branch"] as String) }
         let loader = AccountLoader(db: db)
         var todays: [String: LocalDate] = [:]
         func today(_ branchID: String) throws -> LocalDate? {
@@ -37,36 +42,32 @@ enum PaymentQueue {
         }
 
         var pending: [String: [PaymentCommitment]] = [:]
-        for r in rows where (r["state"] as String) == "pending" {
-            pending[r["account"], default: []].append(
-                PaymentCommitment(paymentID: r["id"], job: r["job"], state: "pending", amount: r["amount"], lines: [:]))
+        for (p, _) in payments where p.state == .pending {
+            pending[p.account, default: []].append(PaymentCommitment(paymentID: p.id, job: p.job, state: .pending, amount: p.amount, lines: [:]))
         }
         var promoted: [String] = []
-        for r in rows where (r["state"] as String) != "pending" {
-            let id: String = r["id"], account: String = r["account"], state: String = r["state"]
-            guard let today = try today(r["branch"]) else { continue }
-            let payOn = (r["pay_on"] as String?).flatMap(LocalDate.init)
+        for (stored, branch) in payments where stored.state != .pending {
+            var p = stored
+            guard let today = try today(branch) else { continue }
             // A payment whose day has not come stays as it is (a waiting one too, should the
             // clock have been set back).
-            if let payOn, payOn > today { continue }
-            let job: Int? = r["job"]
-            if let blocker = PaymentScope.pendingBlocker(for: job, among: pending[account] ?? []) {
-                guard state != "waiting" || (r["waiting_for"] as String?) != blocker.paymentID else { continue }
-                try db.execute(sql: "UPDATE payment SET state = 'waiting', waiting_for = ?, updated_at = ? WHERE id = ?",
-                               arguments: [blocker.paymentID, stamp, id])
-                try db.execute(sql: "UPDATE outbox SET state = 'held' WHERE payment = ? AND topic = 'payment' AND state = 'due'",
-                               arguments: [id])
+            if let payOn = p.payOn.flatMap(LocalDate.init), payOn > today { continue }
+            if let blocker = PaymentScope.pendingBlocker(for: p.job, among: pending[p.account] ?? []) {
+                guard p.state != .waiting || p.waitingFor != blocker.paymentID else { continue }
+                p.state = .waiting; p.waitingFor = blocker.paymentID; p.updatedAt = stamp
+                try p.update(db, columns: [P.state, P.waitingFor, P.updatedAt])
+                try StoredOutboxEntry.filter(O.payment == p.id && O.topic == OutboxTopic.payment && O.state == OutboxState.due)
+                    .updateAll(db, O.state.set(to: OutboxState.held))
             } else {
-                try db.execute(sql: "UPDATE payment SET state = 'pending', waiting_for = NULL, updated_at = ? WHERE id = ?",
-                               arguments: [stamp, id])
+                p.state = .pending; p.waitingFor = nil; p.updatedAt = stamp
+                try p.update(db, columns: [P.state, P.waitingFor, P.updatedAt])
                 // Its entry goes out now, saying what it now is.
                 try db.execute(sql: """
-                    UPDATE outbox SET state = 'due', next_attempt_at = ?, payload = json_set(payload, '$.state', 'pending')
-                    WHERE payment = ? AND topic = 'payment' AND state IN ('due', 'held') AND attempts = 0
-                    """, arguments: [stamp, id])
-                pending[account, default: []].append(
-                    PaymentCommitment(paymentID: id, job: job, state: "pending", amount: r["amount"], lines: [:]))
-                promoted.append(id)
+                    UPDATE outbox SET state = ?, next_attempt_at = ?, payload = json_set(payload, '$.state', ?)
+                    WHERE payment = ? AND topic = ? AND state IN (?, ?) AND attempts = 0
+                    """, arguments: [OutboxState.due, stamp, PaymentState.pending, p.id, OutboxTopic.payment, OutboxState.due, OutboxState.held])
+                pending[p.account, default: []].append(PaymentCommitment(paymentID: p.id, job: p.job, state: .pending, amount: p.amount, lines: [:]))
+                promoted.append(p.id)
             }
         }
         return promoted
@@ -76,28 +77,28 @@ enum PaymentQueue {
     /// scheduled, waiting, and processed here while the back office's history does not carry
     /// them yet (a `processed_payment` row with the kiosk payment's id).
     static func commitments(_ db: Database, account: String) throws -> [PaymentCommitment] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.job, p.state, p.amount FROM payment p
-            WHERE p.account = ? AND (p.state IN ('pending', 'scheduled', 'waiting')
-                  OR (p.state = 'processed' AND NOT EXISTS (
+        let undecided = PaymentState.undecided.map(\.rawValue).sorted()
+        let payments = try StoredPayment.fetchAll(db, sql: """
+            SELECT p.* FROM payment p
+            WHERE p.account = ? AND (p.state IN (\(databaseQuestionMarks(count: undecided.count)))
+                  OR (p.state = ? AND NOT EXISTS (
                         SELECT 1 FROM processed_payment pp WHERE pp.account = p.account AND pp.id = p.id)))
             ORDER BY p.created_at, p.rowid
-            """, arguments: [account])
-        return try rows.map { r in
-            let id: String = r["id"]
+            """, arguments: StatementArguments([account] + undecided + [PaymentState.processed.rawValue]))
+        return try payments.map { p in
             var lines: [String: Int] = [:]
-            for l in try Row.fetchAll(db, sql: "SELECT item, amount FROM payment_line WHERE payment = ?", arguments: [id]) {
-                lines[l["item"], default: 0] += l["amount"] as Int
+            for l in try StoredPaymentLine.filter(StoredPaymentLine.Columns.payment == p.id).fetchAll(db) {
+                lines[l.item, default: 0] += l.amount
             }
-            return PaymentCommitment(paymentID: id, job: r["job"], state: r["state"], amount: r["amount"], lines: lines)
+            return PaymentCommitment(paymentID: p.id, job: p.job, state: p.state, amount: p.amount, lines: lines)
         }
     }
 
     /// What processing `payment` (a rejected one) would pay twice: the other covering payments
     /// and the lines (invoices, finance charges) they share with it.
     static func overlap(_ db: Database, payment id: String, account: String) throws -> PaymentOverlap? {
-        let mine = Set(try String.fetchAll(db, sql: "SELECT item FROM payment_line WHERE payment = ? AND item != ?",
-                                           arguments: [id, QuoteLine.balanceID]))
+        typealias L = StoredPaymentLine.Columns
+        let mine = Set(try String.fetchAll(db, StoredPaymentLine.select(L.item).filter(L.payment == id && L.item != QuoteLine.balanceID)))
         guard !mine.isEmpty else { return nil }
         var payments: [String] = [], items = Set<String>()
         for c in try commitments(db, account: account) where c.paymentID != id {
@@ -109,19 +110,10 @@ enum PaymentQueue {
         guard !payments.isEmpty else { return nil }
         var numbers: [String] = []
         for item in items.sorted() {
-            if item == QuoteLine.financeChargesID { numbers.append("the finance charges"); continue }
-            let number = try String.fetchOne(db, sql: "SELECT number FROM item WHERE account = ? AND id = ?", arguments: [account, item])
-            numbers.append(number.map { "invoice \($0)" } ?? "item \(item)")
+            let number = item == QuoteLine.financeChargesID ? nil
+                : try String.fetchOne(db, sql: "SELECT number FROM item WHERE account = ? AND id = ?", arguments: [account, item])
+            numbers.append(PaymentOverlap.describe(item: item, number: number))
         }
         return PaymentOverlap(payments: payments, items: items.sorted(), described: numbers)
     }
-}
-
-/// Another payment already covers some of what a rejected payment paid for.
-public struct PaymentOverlap: Sendable, Equatable {
-    public var payments: [String]
-    /// Item ids (or `finance_charges`).
-    public var items: [String]
-    /// "invoice 40117", "the finance charges", in the order of `items`.
-    public var described: [String]
 }

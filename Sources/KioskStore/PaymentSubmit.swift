@@ -34,7 +34,7 @@ public struct PaymentSubmission: Sendable {
 /// What was written.
 public struct SubmittedPayment: Sendable, Equatable {
     public var id: String
-    public var state: String
+    public var state: PaymentState
     public var amount: Int
     public var currency: String
     public var lines: [QuoteLine]
@@ -42,19 +42,6 @@ public struct SubmittedPayment: Sendable, Equatable {
     public var methodDescription: String
     /// Names of the contacts who will get a receipt.
     public var receiptsTo: [String]
-}
-
-/// Why a submission was refused: the protocol's kind and a sentence for the customer.
-public struct PaymentRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public var kind: String
-    public var message: String
-    /// Processing a rejected payment would pay these again (the refusal's `data`).
-    public var overlap: PaymentOverlap?
-    public init(_ kind: String, _ message: String, overlap: PaymentOverlap? = nil) {
-        self.kind = kind; self.message = message; self.overlap = overlap
-    }
-    public init(_ problem: PaymentProblem) { self.init(problem.kind.rawValue, problem.message) }
-    public var description: String { message }
 }
 
 extension KioskStore {
@@ -107,21 +94,15 @@ struct PaymentWriter {
 
     func write() throws -> SubmittedPayment {
         let s = submission
-        guard let stored = try AccountLoader(db: db).load(number: s.account) else {
-            throw PaymentRefusal("not_found", "this account is not on the kiosk any more; please see the store")
-        }
+        guard let stored = try AccountLoader(db: db).load(number: s.account) else { throw PaymentRefusal(.accountGone) }
         let account = stored.account
         let scope: FigureScope
-        do { scope = try Figures.scope(for: account, job: s.request.job) } catch {
-            throw PaymentRefusal("not_found", error.description)
-        }
+        do { scope = try Figures.scope(for: account, job: s.request.job) } catch { throw PaymentRefusal(.scope(error)) }
         guard let contact = account.contacts.first(where: { $0.id == s.contact }), !contact.revoked else {
-            throw PaymentRefusal("permission_denied", "you can no longer pay on this account; please see the store")
+            throw PaymentRefusal(.contactRevoked)
         }
         let permissions = try Self.profilePermissions(db)
-        guard permissions[contact.profile]?.contains(Permission.pay.rawValue) == true else {
-            throw PaymentRefusal("permission_denied", "your access does not include paying; ask the account's owner or the store")
-        }
+        guard permissions[contact.profile]?.contains(Permission.pay.rawValue) == true else { throw PaymentRefusal(.mayNotPay) }
         let today = stored.branch.today(at: s.now)
         let commitments = try Self.commitments(db, account: s.account)
 
@@ -130,70 +111,62 @@ struct PaymentWriter {
         let quote = Figures.quote(account, scope: scope, branch: stored.branch, today: today, request: request,
                                   commitments: commitments, currency: stored.currency)
         if let problem = quote.problems.first { throw PaymentRefusal(problem) }
-        guard quote.total > 0 else { throw PaymentRefusal("invalid_amount", "there is nothing to pay") }
+        guard quote.total > 0 else { throw PaymentRefusal(.nothingToPay) }
 
         // The date: today (or none) is pending now; a later day up to a year ahead is scheduled.
-        var state = "pending"
-        if let payOn = s.payOn {
-            if let problem = PaymentSchedule.problem(payOn: payOn, today: today) { throw PaymentRefusal(problem) }
-            if payOn > today { state = "scheduled" }
-        }
+        let state = try PaymentSchedule.state(payOn: s.payOn, today: today)
 
         let terms = PaymentTerms.text(for: stored.branch)
-        guard s.termsSHA256.lowercased() == crypto.sha256(Data(terms.utf8)) else {
-            throw PaymentRefusal("conflict", "the terms have changed since they were shown; please read and accept them again")
-        }
+        guard s.termsSHA256.lowercased() == crypto.sha256(Data(terms.utf8)) else { throw PaymentRefusal(.termsChanged) }
 
         let description: String
-        var cardOnFile: String?, cardCapture: String?
+        var cardOnFile: String?, cardCapture: StoredCapture?
         switch s.method {
         case .cardOnFile(let id):
             // A job's own card or the account's; on a consolidated payment only the account's.
             guard let card = account.cardsOnFile.first(where: { $0.id == id && ($0.job == nil || $0.job == s.request.job) }) else {
-                throw PaymentRefusal("not_found", "that card on file cannot be used for this payment; choose another method")
+                throw PaymentRefusal(.cardOnFileUnusable)
             }
             description = card.description
             cardOnFile = id
         case .capture(let id):
-            let masked = try Self.unusedCapture(db, id: id, kind: "card", now: s.now)
-            description = masked.map(Self.describe) ?? "CARD SWIPED AT THE KIOSK"
-            cardCapture = id
+            let capture = try Self.unusedCapture(db, id: id, kind: .card, now: s.now)
+            description = PaymentCaptureRule.methodDescription(masked: capture.masked.flatMap {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+            })
+            cardCapture = capture
         }
-        _ = try Self.unusedCapture(db, id: s.signatureCapture, kind: "signature", now: s.now)
-        let signatureEnvelope = try String.fetchOne(db, sql: "SELECT envelope FROM sealed_capture WHERE id = ?", arguments: [s.signatureCapture]) ?? ""
+        let signature = try Self.unusedCapture(db, id: s.signatureCapture, kind: .signature, now: s.now)
 
         let id = try newID()
         let created = s.now.formatted(Date.ISO8601FormatStyle())
         let binding = crypto.bind(id, s.account, quote.total, stored.currency, s.termsSHA256.lowercased(),
-                                  crypto.sha256(Data(signatureEnvelope.utf8)), created)
-        try db.execute(sql: """
-            INSERT INTO payment (id, account, job, contact, amount, currency, state, created_at, updated_at, pay_on, method_kind,
-                                 card_on_file, card_capture, method_description, signature_capture, terms_sha256, signature_binding)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, s.account, s.request.job, s.contact, quote.total, stored.currency, state, created, created,
-                             s.payOn?.description, cardOnFile != nil ? "card_on_file" : "capture", cardOnFile, cardCapture,
-                             description, s.signatureCapture, s.termsSHA256.lowercased(), binding])
+                                  crypto.sha256(Data(signature.envelope.utf8)), created)
+        try StoredPayment(id: id, account: s.account, job: s.request.job, contact: s.contact, amount: quote.total, currency: stored.currency,
+                          state: state, createdAt: created, updatedAt: created, payOn: s.payOn?.description,
+                          methodKind: cardOnFile != nil ? .cardOnFile : .capture, cardOnFile: cardOnFile, cardCapture: cardCapture?.id,
+                          methodDescription: description, signatureCapture: s.signatureCapture, termsSHA256: s.termsSHA256.lowercased(),
+                          signatureBinding: binding).insert(db)
         for (i, line) in quote.lines.enumerated() {
-            try db.execute(sql: "INSERT INTO payment_line (payment, item, amount, locked, position) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, line.id, line.amount, line.locked, i])
+            try StoredPaymentLine(payment: id, item: line.id, amount: line.amount, locked: line.locked, position: i).insert(db)
         }
 
         // The payment itself, due now or on its day (start of that day in the branch's zone).
-        let dueAt = state == "scheduled" ? (s.payOn.map { stored.branch.startOfDay($0) } ?? s.now) : s.now
+        let dueAt = state == .scheduled ? (s.payOn.map { stored.branch.startOfDay($0) } ?? s.now) : s.now
         var payload: [String: Any] = [
             "payment": id, "kiosk": s.kioskID, "account": s.account, "contact": s.contact, "amount": quote.total,
-            "currency": stored.currency, "state": state, "created_at": created, "terms_sha256": s.termsSHA256.lowercased(),
+            "currency": stored.currency, "state": state.rawValue, "created_at": created, "terms_sha256": s.termsSHA256.lowercased(),
             "signature_binding": binding, "lines": quote.lines.map { ["id": $0.id, "amount": $0.amount] },
-            "method": cardOnFile.map { ["card_on_file": $0] as [String: Any] } ?? ["capture": cardCapture ?? ""],
+            "method": cardOnFile.map { ["card_on_file": $0] as [String: Any] } ?? ["capture": cardCapture?.id ?? ""],
             "method_description": description,
         ]
         if let job = s.request.job { payload["job"] = job }
         if let payOn = s.payOn { payload["pay_on"] = payOn.description }
-        payload["signature"] = try Self.envelopeObject(signatureEnvelope)
-        if let cardCapture, let envelope = try String.fetchOne(db, sql: "SELECT envelope FROM sealed_capture WHERE id = ?", arguments: [cardCapture]) {
-            payload["card"] = try Self.envelopeObject(envelope)
+        payload["signature"] = try Self.envelopeObject(signature.envelope)
+        if let cardCapture {
+            payload["card"] = try Self.envelopeObject(cardCapture.envelope)
         }
-        try Outbox.add(db, topic: "payment", payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
+        try Outbox.add(db, topic: .payment, payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
 
         // Notifications to store people, receipts to contacts: one entry per person.
         let users = try Self.users(db)
@@ -202,7 +175,7 @@ struct PaymentWriter {
             assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
             branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
         let summary: [String: Any] = ["payment": id, "account": s.account, "amount": quote.total, "currency": stored.currency,
-                                      "state": state, "created_at": created]
+                                      "state": state.rawValue, "created_at": created]
         for r in recipients {
             var p = summary
             switch r.who {
@@ -211,7 +184,7 @@ struct PaymentWriter {
             }
             p["methods"] = r.methods
             p["because"] = r.roles
-            try Outbox.add(db, topic: "notification", payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
+            try Outbox.add(db, topic: .notification, payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
         }
         let receipts = PaymentNotices.receiptContacts(account.contacts, permissions: permissions)
         for c in receipts {
@@ -219,10 +192,10 @@ struct PaymentWriter {
             p["to"] = ["contact": c.id, "name": c.name, "email": c.email ?? ""]
             p["lines"] = quote.lines.map { ["id": $0.id, "amount": $0.amount] }
             p["method_description"] = description
-            try Outbox.add(db, topic: "receipt", payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
+            try Outbox.add(db, topic: .receipt, payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
         }
         var audit = s.audit
-        audit.detail = "payment \(id) account \(s.account) amount \(quote.total) \(state)"
+        audit.detail = "payment \(id) account \(s.account) amount \(quote.total) \(state.rawValue)"
         try audit.insert(db)
         return SubmittedPayment(id: id, state: state, amount: quote.total, currency: stored.currency, lines: quote.lines,
                                 payOn: s.payOn, methodDescription: description, receiptsTo: receipts.map(\.name))
@@ -232,33 +205,19 @@ struct PaymentWriter {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20 {
             let id = String((0..<6).map { _ in Self.idAlphabet[Int.random(in: 0..<Self.idAlphabet.count, using: &generator)] })
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) != true { return id }
+            if try !StoredPayment.exists(db, key: id) { return id }
         }
-        throw PaymentRefusal("busy", "the kiosk could not make a payment number; please try again")
+        throw PaymentRefusal(.noPaymentNumber)
     }
 
-    /// A capture of `kind`, sealed in the last 15 minutes and not yet used by a payment; its masked view.
-    static func unusedCapture(_ db: Database, id: String, kind: String, now: Date) throws -> [String: String]? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT kind, captured_at, masked FROM sealed_capture WHERE id = ?", arguments: [id]) else {
-            throw PaymentRefusal("not_found", kind == "card" ? "the card swipe was not found; please swipe again" : "the signature was not found; please sign again")
-        }
-        guard row["kind"] as String == kind else {
-            throw PaymentRefusal("invalid_params", kind == "card" ? "that capture is not a card swipe" : "that capture is not a signature")
-        }
-        let at = (try? Date(row["captured_at"] as String, strategy: .iso8601)) ?? .distantPast
-        guard now.timeIntervalSince(at) <= 15 * 60 else {
-            throw PaymentRefusal("conflict", kind == "card" ? "the card swipe is too old; please swipe again" : "the signature is too old; please sign again")
-        }
-        let column = kind == "card" ? "card_capture" : "signature_capture"
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE \(column) = ?", arguments: [id]) == true {
-            throw PaymentRefusal("conflict", kind == "card" ? "that card swipe was already used for a payment; please swipe again" : "that signature was already used for a payment; please sign again")
-        }
-        guard let masked = row["masked"] as String? else { return nil }
-        return (try? JSONDecoder().decode([String: String].self, from: Data(masked.utf8)))
-    }
-
-    static func describe(_ masked: [String: String]) -> String {
-        "CARD ENDING IN \(masked["last4"] ?? "????")"
+    /// The capture `id`, if it may pay for this payment (`PaymentCaptureRule`: of `kind`, fresh,
+    /// not used by a payment yet).
+    static func unusedCapture(_ db: Database, id: String, kind: PaymentCaptureRule.Kind, now: Date) throws -> StoredCapture {
+        guard let capture = try StoredCapture.fetchOne(db, key: id) else { throw PaymentRefusal(PaymentCaptureRule.missing(kind)) }
+        let found = PaymentCaptureRule.Found(kind: capture.kind, capturedAt: try? Date(capture.capturedAt, strategy: .iso8601),
+                                             usedByAPayment: try StoredPayment.filter(StoredPayment.column(for: kind) == id).fetchCount(db) > 0)
+        if let problem = PaymentCaptureRule.problem(expected: kind, found: found, now: now) { throw PaymentRefusal(problem) }
+        return capture
     }
 
     static func envelopeObject(_ text: String) throws -> Any {

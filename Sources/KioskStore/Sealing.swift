@@ -10,22 +10,6 @@ public struct InstalledBackOfficeKey: Sendable, Equatable {
     public let active: Bool
 }
 
-/// A sealed capture as stored: the envelope is opaque to the kiosk.
-public struct StoredCapture: Sendable, Equatable {
-    public let id: String
-    public let kind: String
-    public let device: String
-    public let keyID: String
-    public let capturedAt: String
-    public let envelope: String
-    public let masked: String?
-
-    public init(id: String, kind: String, device: String, keyID: String, capturedAt: String, envelope: String, masked: String?) {
-        self.id = id; self.kind = kind; self.device = device; self.keyID = keyID
-        self.capturedAt = capturedAt; self.envelope = envelope; self.masked = masked
-    }
-}
-
 extension KioskStore {
     /// Installs a back-office public key and makes it the one new captures are sealed to, with
     /// its audit row, in one transaction. Installing the active key again changes nothing.
@@ -70,10 +54,7 @@ extension KioskStore {
                         VALUES (?, ?, ?, ?, -1, 0) ON CONFLICT(key_id) DO NOTHING
                         """, arguments: [capture.keyID, demoKey.publicKey, demoKey.fingerprint, capture.capturedAt])
                 }
-                try db.execute(sql: """
-                    INSERT INTO sealed_capture (id, kind, device, key_id, captured_at, envelope, masked)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [capture.id, capture.kind, capture.device, capture.keyID, capture.capturedAt, capture.envelope, capture.masked])
+                try capture.insert(db)
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }
@@ -81,10 +62,7 @@ extension KioskStore {
     public func capture(id: String) async throws(StoreError) -> StoredCapture? {
         do {
             return try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM sealed_capture WHERE id = ?", arguments: [id]).map {
-                    StoredCapture(id: $0["id"], kind: $0["kind"], device: $0["device"], keyID: $0["key_id"],
-                                  capturedAt: $0["captured_at"], envelope: $0["envelope"], masked: $0["masked"])
-                }
+                try StoredCapture.fetchOne(db, key: id)
             }
         } catch { throw KioskStore.translate(error, path: path) }
     }

@@ -49,14 +49,14 @@ import KioskCore
     }
 
     @Test func pendingPaymentsAreNotOfferedAgainAndNothingGoesBelowZero() {
-        let pending = PaymentCommitment(paymentID: "T7K2QX", job: nil, state: "pending", amount: 6_000, lines: ["i1": 6_000])
+        let pending = PaymentCommitment(paymentID: "T7K2QX", job: nil, state: .pending, amount: 6_000, lines: ["i1": 6_000])
         let q = quote(openItem, PaymentRequest(invoices: ["i1"]), commitments: [pending])
         #expect(q.lines == [QuoteLine(id: "i1", amount: 4_000)])
-        let full = PaymentCommitment(paymentID: "T7K2QX", job: nil, state: "scheduled", amount: 10_000, lines: ["i1": 10_000])
+        let full = PaymentCommitment(paymentID: "T7K2QX", job: nil, state: .scheduled, amount: 10_000, lines: ["i1": 10_000])
         let refused = quote(openItem, PaymentRequest(invoices: ["i1"]), commitments: [full])
         #expect(refused.problems.first?.kind == .conflict)
         #expect(refused.problems.first?.message.contains("T7K2QX") == true)
-        let fcCovered = PaymentCommitment(paymentID: "P", job: nil, state: "pending", amount: 250, lines: [QuoteLine.financeChargesID: 250])
+        let fcCovered = PaymentCommitment(paymentID: "P", job: nil, state: .pending, amount: 250, lines: [QuoteLine.financeChargesID: 250])
         #expect(!quote(openItem, branch: financeFirst, PaymentRequest(invoices: ["i1"]), commitments: [fcCovered]).lines
             .contains { $0.id == QuoteLine.financeChargesID })
     }
@@ -96,10 +96,10 @@ import KioskCore
     }
 
     @Test func balanceForwardLimitLessPendingAndScheduled() {
-        let c = [PaymentCommitment(paymentID: "A", job: nil, state: "scheduled", amount: 10_000, lines: ["balance": 10_000])]
+        let c = [PaymentCommitment(paymentID: "A", job: nil, state: .scheduled, amount: 10_000, lines: ["balance": 10_000])]
         #expect(quote(balanceForward, PaymentRequest(amount: 500), commitments: c).total == 500)
         #expect(quote(balanceForward, PaymentRequest(amount: 501), commitments: c).problems.map(\.kind) == [.invalidAmount])
-        let all = [PaymentCommitment(paymentID: "A", job: nil, state: "pending", amount: 10_500, lines: ["balance": 10_500])]
+        let all = [PaymentCommitment(paymentID: "A", job: nil, state: .pending, amount: 10_500, lines: ["balance": 10_500])]
         // A pending payment is also "one pending at a time" (listed first); the overage rule still speaks.
         #expect(quote(balanceForward, PaymentRequest(amount: 1), commitments: all).problems.contains { $0.message.contains("already covered") })
     }
@@ -150,14 +150,14 @@ import KioskCore
 
     // Issue 11: what covers an invoice, and a payment processed here until the back office carries it.
     @Test func processedHereStillCoversItsInvoicesButNotTwiceOnBalanceForward() {
-        let processed = PaymentCommitment(paymentID: "K1", job: nil, state: "processed", amount: 10_000, lines: ["i1": 10_000])
+        let processed = PaymentCommitment(paymentID: "K1", job: nil, state: .processed, amount: 10_000, lines: ["i1": 10_000])
         let q = quote(openItem, PaymentRequest(invoices: ["i1"]), commitments: [processed])
         #expect(q.problems.first?.message == "invoice i1 is already being paid by payment K1", "\(q.problems)")
         #expect(Figures.covers([processed])["i1"]?.map(\.paymentID) == ["K1"])
-        #expect(Figures.covers([PaymentCommitment(paymentID: "R", job: nil, state: "rejected", amount: 1, lines: ["i1": 1])]).isEmpty)
+        #expect(Figures.covers([PaymentCommitment(paymentID: "R", job: nil, state: .rejected, amount: 1, lines: ["i1": 1])]).isEmpty)
 
         // Balance forward: while its unapplied credit is on the account, Total already counts it.
-        let bf = PaymentCommitment(paymentID: "K2", job: nil, state: "processed", amount: 4_000, lines: ["balance": 4_000])
+        let bf = PaymentCommitment(paymentID: "K2", job: nil, state: .processed, amount: 4_000, lines: ["balance": 4_000])
         var withCredit = balanceForward
         withCredit.items.append(Fx.item(PaymentCommitment.kioskCreditID("K2"), .payment, open: 4_000))
         let total = Figures.balances(withCredit, scope: .account).total
@@ -170,8 +170,8 @@ import KioskCore
     @Test func scopesAndTheDayWindow() {
         #expect(PaymentScope.overlaps(nil, 3) && PaymentScope.overlaps(2, nil) && PaymentScope.overlaps(1, 1))
         #expect(!PaymentScope.overlaps(1, 2))
-        let waiting = PaymentCommitment(paymentID: "W", job: 1, state: "waiting", amount: 1, lines: [:])
-        let pending = PaymentCommitment(paymentID: "P", job: 1, state: "pending", amount: 1, lines: [:])
+        let waiting = PaymentCommitment(paymentID: "W", job: 1, state: .waiting, amount: 1, lines: [:])
+        let pending = PaymentCommitment(paymentID: "P", job: 1, state: .pending, amount: 1, lines: [:])
         #expect(PaymentScope.pendingBlocker(for: 1, among: [waiting, pending])?.paymentID == "P")
         #expect(PaymentScope.pendingBlocker(for: 2, among: [waiting, pending]) == nil)
         #expect(PaymentSchedule.problem(payOn: today, today: today) == nil)
@@ -189,19 +189,19 @@ import KioskCore
             let scope: FigureScope = r.job.map { .job($0) } ?? .consolidated
             return Figures.quote(a, scope: scope, branch: branch, today: Fx.d("2026-03-15"), request: r, commitments: c, currency: "USD")
         }
-        let onJob1 = PaymentCommitment(paymentID: "P1PEND", job: 1, state: "pending", amount: 100, lines: ["a": 100])
+        let onJob1 = PaymentCommitment(paymentID: "P1PEND", job: 1, state: .pending, amount: 100, lines: ["a": 100])
         let refused = quote(PaymentRequest(job: 1, invoices: ["a"]), [onJob1])
         #expect(refused.problems.first?.kind == .conflict)
         #expect(refused.problems.first?.message == "Payment P1PEND for 1.00 USD is still pending on this account; the store must process it before another payment can go ahead.")
         #expect(quote(PaymentRequest(job: 2, invoices: ["b"]), [onJob1]).problems.isEmpty, "another job may pay")
         #expect(quote(PaymentRequest(invoices: ["b"]), [onJob1]).problems.first?.kind == .conflict, "a consolidated payment waits")
-        let consolidated = PaymentCommitment(paymentID: "P2PEND", job: nil, state: "pending", amount: 200, lines: ["b": 200])
+        let consolidated = PaymentCommitment(paymentID: "P2PEND", job: nil, state: .pending, amount: 200, lines: ["b": 200])
         #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [consolidated]).problems.first?.kind == .conflict)
-        let scheduled = PaymentCommitment(paymentID: "P3SCHD", job: 1, state: "scheduled", amount: 50, lines: ["a": 50])
+        let scheduled = PaymentCommitment(paymentID: "P3SCHD", job: 1, state: .scheduled, amount: 50, lines: ["a": 50])
         #expect(quote(PaymentRequest(job: 1, invoices: ["a"]), [scheduled]).lines == [QuoteLine(id: "a", amount: 50)], "scheduled ones only count")
         // A payment for a later day is not refused by a pending one (it waits on its day if need be).
         let later = PaymentRequest(job: 1, invoices: ["a"], payOn: Fx.d("2026-03-16"))
-        #expect(quote(later, [PaymentCommitment(paymentID: "P1PEND", job: 1, state: "pending", amount: 50, lines: ["a": 50])]).problems.isEmpty)
+        #expect(quote(later, [PaymentCommitment(paymentID: "P1PEND", job: 1, state: .pending, amount: 50, lines: ["a": 50])]).problems.isEmpty)
         var today = later
         today.payOn = Fx.d("2026-03-15")
         #expect(quote(today, [onJob1]).problems.first?.kind == .conflict, "dated today is now")

@@ -80,7 +80,7 @@ struct PaymentQueueTests {
         }
         func state(_ id: String) async throws -> (String, String?) {
             let p = try #require(try await store.payment(id: id))
-            return (p.state, p.waitingFor)
+            return (p.state.rawValue, p.waitingFor)
         }
         func outbox(_ id: String) async throws -> String {
             try await store.pool.read { db in
@@ -94,7 +94,7 @@ struct PaymentQueueTests {
     }
 
     func refusal(_ body: () async throws -> Void) async -> PaymentRefusal? {
-        do { try await body(); return nil } catch let r as PaymentRefusal { return r } catch { return PaymentRefusal("other", "\(error)") }
+        do { try await body(); return nil } catch let r as PaymentRefusal { return r } catch { Issue.record("not a refusal: \(error)"); return nil }
     }
 
     @Test("scheduled payments that come due while one is pending wait, and run one at a time as each is settled")
@@ -107,7 +107,7 @@ struct PaymentQueueTests {
 
         // Submit: a second payment for today is refused while P1 is pending.
         let second = await refusal { _ = try await k.submit("A1", invoices: ["I4"], now: Self.day0) }
-        #expect(second?.kind == "conflict")
+        #expect(second?.kind == .conflict)
         #expect(second?.message.contains("Payment \(p1)") == true && second?.message.contains("still pending") == true, "\(String(describing: second))")
 
         // Reschedule to today while P1 is pending: refused with the same sentence.
@@ -132,8 +132,8 @@ struct PaymentQueueTests {
         try k.restart()
         _ = try await k.store.promoteDueScheduledPayments(now: dayStart.addingTimeInterval(60))
         #expect(try await k.state(p2) == ("waiting", p1))
-        #expect(try await k.store.payments(state: "waiting").map(\.id).sorted() == [p2, p3].sorted())
-        #expect(try await k.store.payments(state: "scheduled").isEmpty, "waiting ones are not listed as scheduled")
+        #expect(try await k.store.payments(state: .waiting).map(\.id).sorted() == [p2, p3].sorted())
+        #expect(try await k.store.payments(state: .scheduled).isEmpty, "waiting ones are not listed as scheduled")
 
         // Outcome: P1 processed → the oldest waiting one (P2) runs; P3 now waits for P2.
         let now = dayStart.addingTimeInterval(120)
@@ -145,7 +145,7 @@ struct PaymentQueueTests {
 
         // Reschedule a waiting one: to a later day it is scheduled again; back to today, refused.
         let p3Later = try await k.store.reschedulePayment(id: p3, payOn: LocalDate("2026-12-05")!, now: now, audit: k.manager(now))
-        #expect(p3Later.state == "scheduled" && p3Later.waitingFor == nil)
+        #expect(p3Later.state == .scheduled && p3Later.waitingFor == nil)
         #expect(try await k.outbox(p3) == "due scheduled")
         let back = await refusal { _ = try await k.store.reschedulePayment(id: p3, payOn: LocalDate("2026-12-02")!, now: now, audit: k.manager(now)) }
         #expect(back?.message.contains("Payment \(p2)") == true)
@@ -153,7 +153,7 @@ struct PaymentQueueTests {
         // Rejected: P2 no longer pending, so moving P3 to today runs it at once.
         _ = try await k.store.rejectPayment(id: p2, reason: "payment_issue_call", message: "Call us.", kioskID: "kiosk-1", now: now, audit: k.manager(now))
         let p3Now = try await k.store.reschedulePayment(id: p3, payOn: LocalDate("2026-12-02")!, now: now, audit: k.manager(now))
-        #expect(p3Now.state == "pending")
+        #expect(p3Now.state == .pending)
         #expect(try await k.outbox(p3) == "due pending")
 
         // Deleted: a payment waiting for the deleted one runs.
@@ -194,18 +194,18 @@ struct PaymentQueueTests {
 
         // Processed here, not yet in the back office's history: still covered, not offered again.
         let covering = try await k.store.commitments(account: "A1")
-        #expect(covering.map(\.paymentID) == [second] && covering.first?.state == "processed")
+        #expect(covering.map(\.paymentID) == [second] && covering.first?.state == .processed)
         let third = await refusal { _ = try await k.submit("A1", invoices: ["I1"], now: Self.day0) }
         #expect(third?.message.contains("invoice 40117 is already being paid by payment \(second)") == true, "\(String(describing: third))")
 
         let refused = await refusal { _ = try await k.store.processPayment(id: first, kioskID: "kiosk-1", now: Self.day0, audit: k.manager(Self.day0)) }
-        #expect(refused?.kind == "conflict")
+        #expect(refused?.kind == .conflict)
         #expect(refused?.overlap == PaymentOverlap(payments: [second], items: ["I1"], described: ["invoice 40117"]))
         #expect(refused?.message.contains("invoice 40117") == true && refused?.message.contains(second) == true)
         #expect(try await k.state(first).0 == "rejected")
 
         let confirmed = try await k.store.processPayment(id: first, kioskID: "kiosk-1", now: Self.day0, audit: k.manager(Self.day0), overlapOK: true)
-        #expect(confirmed.state == "processed")
+        #expect(confirmed.state == .processed)
         let audit = try await k.store.auditEntries(limit: 50).map(\.detail)
         #expect(audit.contains { $0.contains("payment \(first) processed over invoice 40117") && $0.contains("overlap confirmed") })
 
@@ -239,7 +239,7 @@ struct PaymentQueueTests {
         }
         let store = try KioskStore(directory: dir)
         let p = try #require(try await store.payment(id: "P2345A"))
-        #expect(p.state == "scheduled" && p.lines.map(\.id) == ["I1"] && p.waitingFor == nil)
+        #expect(p.state == .scheduled && p.lines.map(\.id) == ["I1"] && p.waitingFor == nil)
         #expect(try await store.outboxEntries().map(\.idempotencyKey) == ["k1"])
         let problems = try await store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
         #expect(problems == 0)

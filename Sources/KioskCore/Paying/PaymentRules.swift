@@ -21,17 +21,14 @@ public struct PaymentRequest: Sendable, Equatable {
 /// pending, scheduled or waiting, or processed here and not yet in the back office's history.
 /// A rejected or deleted payment covers nothing.
 public struct PaymentCommitment: Sendable, Equatable {
-    /// The states in which a kiosk payment covers its lines.
-    public static let coveringStates: Set<String> = ["pending", "scheduled", "waiting", "processed"]
-
     public var paymentID: String
     public var job: Int?
-    public var state: String
+    public var state: PaymentState
     public var amount: Int
     /// Item id (or `finance_charges`, or `balance`) → amount.
     public var lines: [String: Int]
 
-    public init(paymentID: String, job: Int?, state: String, amount: Int, lines: [String: Int]) {
+    public init(paymentID: String, job: Int?, state: PaymentState, amount: Int, lines: [String: Int]) {
         self.paymentID = paymentID; self.job = job; self.state = state; self.amount = amount; self.lines = lines
     }
 
@@ -49,7 +46,7 @@ public enum PaymentScope {
     /// The pending payment among `commitments` that keeps a payment for `job` from being
     /// pending too, if any.
     public static func pendingBlocker(for job: Int?, among commitments: [PaymentCommitment]) -> PaymentCommitment? {
-        commitments.first { $0.state == "pending" && overlaps($0.job, job) }
+        commitments.first { $0.state == .pending && overlaps($0.job, job) }
     }
 }
 
@@ -62,6 +59,14 @@ public enum PaymentSchedule {
         if payOn < today { return PaymentProblem(.invalidParams, "The payment date is in the past; choose today or a later day.") }
         if payOn > today.adding(days: daysAhead) { return PaymentProblem(.invalidParams, "A payment can be scheduled at most a year ahead.") }
         return nil
+    }
+
+    /// The state a payment dated `payOn` starts in (or is moved to): pending for today or no
+    /// day, scheduled for a later one — the one rule submit and reschedule share.
+    public static func state(payOn: LocalDate?, today: LocalDate) throws(PaymentRefusal) -> PaymentState {
+        guard let payOn else { return .pending }
+        if let problem = problem(payOn: payOn, today: today) { throw PaymentRefusal(problem) }
+        return payOn > today ? .scheduled : .pending
     }
 }
 
@@ -84,16 +89,35 @@ public struct QuoteLine: Sendable, Equatable {
     public init(id: String, amount: Int, locked: Bool = false) { self.id = id; self.amount = amount; self.locked = locked }
 }
 
-/// Why a payment cannot be made as asked, with the protocol's error kind and a sentence a
-/// customer understands.
+/// Why a payment cannot be made as asked: what kind of refusal it is and a sentence a customer
+/// understands. The daemon maps the kind to the protocol's error kind (Core knows no wire).
 public struct PaymentProblem: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case paymentsDisabled = "payments_disabled", invalidAmount = "invalid_amount",
-                                         conflict, notFound = "not_found", invalidParams = "invalid_params" }
+    public enum Kind: Sendable, Equatable, CaseIterable {
+        /// The branch does not take payments at the kiosk.
+        case paymentsDisabled
+        /// The amount is not one that can be paid.
+        case invalidAmount
+        /// The request contradicts what is stored (another payment, a used capture, a state).
+        case conflict
+        /// What the request names is not there (any more).
+        case notFound
+        /// The request itself is malformed (a day out of range, a message too long).
+        case invalidParams
+        /// The caller may not do this.
+        case permissionDenied
+        /// Worth trying again as it is.
+        case busy
+    }
     public var kind: Kind
     public var message: String
     /// The item the problem is about, when there is one.
     public var item: String?
-    public init(_ kind: Kind, _ message: String, item: String? = nil) { self.kind = kind; self.message = message; self.item = item }
+    /// The request parameter at fault (`reason`, `message`), for an invalid-params problem
+    /// the caller can point at.
+    public var parameter: String?
+    public init(_ kind: Kind, _ message: String, item: String? = nil, parameter: String? = nil) {
+        self.kind = kind; self.message = message; self.item = item; self.parameter = parameter
+    }
     public var description: String { message }
 }
 
@@ -173,7 +197,7 @@ extension Figures {
             // payment, the payment must still count.
             let creditIDs = Set(account.items.lazy.filter { $0.kind == .payment }.map(\.id))
             let pending = commitments.filter { c in
-                (c.state != "processed" || !creditIDs.contains(PaymentCommitment.kioskCreditID(c.paymentID)))
+                (c.state != .processed || !creditIDs.contains(PaymentCommitment.kioskCreditID(c.paymentID)))
                     && (scope == .account || scope == .consolidated || c.job == nil || FigureScope.job(c.job!) == scope)
             }.reduce(0) { $0 + $1.amount }
             let most = total - pending
@@ -210,7 +234,7 @@ extension Figures {
     /// invoice "being paid" instead of offering it (DOMAIN.md "Never charge twice").
     public static func covers(_ commitments: [PaymentCommitment]) -> [String: [PaymentCommitment]] {
         var out: [String: [PaymentCommitment]] = [:]
-        for c in commitments where PaymentCommitment.coveringStates.contains(c.state) {
+        for c in commitments where PaymentState.covering.contains(c.state) {
             for (item, amount) in c.lines where amount > 0 { out[item, default: []].append(c) }
         }
         return out

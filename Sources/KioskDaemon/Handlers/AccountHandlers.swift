@@ -97,7 +97,7 @@ struct AccountHandlers: Sendable {
             invoices: o.invoices.map {
                 .init(id: $0.id, number: $0.number, job: $0.job, date: $0.date.description, dueDate: $0.dueDate?.description,
                       poNumber: $0.poNumber, amount: $0.amount, openAmount: $0.openAmount, amountDue: $0.amountDue, pastDue: $0.pastDue,
-                      coveredBy: covers[$0.id].map { $0.map { .init(id: $0.paymentID, state: $0.state) } })
+                      coveredBy: covers[$0.id].map { $0.map { .init(id: $0.paymentID, state: $0.state.rawValue) } })
             },
             financeCharges: o.financeCharges, financeChargesRequired: o.financeChargesRequired, currency: stored.currency)
     }

@@ -12,7 +12,7 @@ struct HistoryHandlers: Sendable {
     func register(in table: inout HandlerTable) {
         table.on(Methods.statementsList) { params, call in
             // The page is repeated in the result, so it is bounded (an account holds at most 100,000 statements).
-            guard (0...4_000).contains(params.page ?? 0) else {
+            guard StatementPage.pages.contains(params.page ?? 0) else {
                 throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
             }
             let (stored, job) = try await load(call.account ?? "", job: params.job)
@@ -50,26 +50,18 @@ struct HistoryHandlers: Sendable {
     }
 
     static func statements(_ account: Account, job: Int?, page: Int) -> StatementsResult {
-        let size = StatementsResult.pageSize
-        let page = max(0, page)
-        let all = account.statements.filter { job == nil || $0.job == job }
-            .sorted { $0.issuedAt.description > $1.issuedAt.description }
-        let start = min(all.count, page.multipliedReportingOverflow(by: size).overflow ? all.count : page * size)
-        let rows = all[start..<min(all.count, start + size)].map {
-            StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job)
-        }
-        return StatementsResult(statements: Array(rows), page: page, more: start + size < all.count)
+        let shown = Figures.statementPage(account, job: job, page: page, size: StatementsResult.pageSize)
+        let rows = shown.statements.map { StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job) }
+        return StatementsResult(statements: rows, page: shown.page, more: shown.more)
     }
 
     static func credits(_ account: Account, job: Int?, filter: CreditsParams.Filter, currency: String) -> CreditsResult {
-        let kinds: Set<ItemKind> = switch filter {
-        case .all: [.creditMemo, .creditAdjustment, .payment]
-        case .memos: [.creditMemo]
-        case .unapplied: [.payment]
+        let core: CreditFilter = switch filter {
+        case .all: .all
+        case .memos: .memos
+        case .unapplied: .unapplied
         }
-        let rows = account.items
-            .filter { kinds.contains($0.kind) && $0.openAmount > 0 && (job == nil || $0.job == job) }
-            .sorted { $0.date.description > $1.date.description }
+        let rows = Figures.openCredits(account, job: job, filter: core)
             .map { CreditsResult.Row(id: $0.id, kind: $0.kind.rawValue, number: $0.number, date: $0.date.description,
                                      job: $0.job, amount: $0.amount, remaining: $0.openAmount) }
         return CreditsResult(filter: filter.rawValue, credits: rows, count: rows.count,
@@ -82,15 +74,15 @@ struct HistoryHandlers: Sendable {
     static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String) -> HistoryResult {
         let processed = account.payments.filter { job == nil || $0.job == job }.map {
             HistoryResult.Row(id: $0.id, source: "backoffice", date: $0.date.description, job: $0.job, amount: $0.amount,
-                              method: $0.method, state: "processed", pending: false)
+                              method: $0.method, state: PaymentState.processed.rawValue, pending: false)
         }
         let carried = Set(account.payments.map(\.id))
-        let taken = kiosk.filter { $0.state != "deleted" && !carried.contains($0.id) && (job == nil || $0.job == job) }.map {
+        let taken = kiosk.filter { !$0.state.isHidden && !carried.contains($0.id) && (job == nil || $0.job == job) }.map {
             HistoryResult.Row(id: $0.id, source: "kiosk", date: $0.createdAt, job: $0.job, amount: $0.amount, method: $0.methodDescription,
-                              state: $0.state, pending: $0.state == "pending",
-                              payOn: ["scheduled", "waiting"].contains($0.state) ? $0.payOn : nil,
-                              reason: $0.state == "rejected" ? $0.reason : nil, message: $0.state == "rejected" ? $0.message : nil,
-                              waitingFor: $0.state == "waiting" ? $0.waitingFor : nil)
+                              state: $0.state.rawValue, pending: $0.state == .pending,
+                              payOn: $0.state.isDated ? $0.payOn : nil,
+                              reason: $0.state == .rejected ? $0.reason : nil, message: $0.state == .rejected ? $0.message : nil,
+                              waitingFor: $0.state == .waiting ? $0.waitingFor : nil)
         }
         return HistoryResult(payments: (taken + processed).sorted { $0.date > $1.date }, currency: currency)
     }

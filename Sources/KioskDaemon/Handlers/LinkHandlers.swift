@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import KioskProtocol
 import KioskStore
 import Logging
@@ -31,7 +32,7 @@ struct LinkHandlers: Sendable {
         }
         table.on(Methods.outboxRetry) { params, call in
             do { try await store.retryDeadOutboxEntry(params.id, now: Date(), audit: call.audit()) }
-            catch let refusal as PaymentRefusal { throw PaymentHandlers.rpc(refusal) }
+            catch let refusal as PaymentRefusal { throw RPCError(refusal) }
             catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }
             await link.status.ring()
             return OKResult()

@@ -44,10 +44,14 @@ struct PaymentHandlers: Sendable {
         }
         serve(Methods.paymentSubmit) { params, call in try await submit(params, call: call) }
         serve(Methods.paymentsList) { params, _ in
-            if let state = params.state, !["pending", "scheduled", "waiting", "processed", "rejected", "deleted"].contains(state) {
-                throw RPCError.invalidParams("invalid params: state must be pending, scheduled, waiting, processed, rejected or deleted", path: "params.state")
+            var state: PaymentState?
+            if let name = params.state {
+                guard let known = PaymentState(rawValue: name) else {
+                    throw RPCError.invalidParams("invalid params: state must be pending, scheduled, waiting, processed, rejected or deleted", path: "params.state")
+                }
+                state = known
             }
-            let list = try await storeCall { try await store.payments(state: params.state, account: params.account) }
+            let list = try await storeCall { try await store.payments(state: state, account: params.account) }
             return PaymentsListResult(payments: list.map(Self.wire))
         }
         serve(Methods.paymentProcess) { params, call in
@@ -56,15 +60,12 @@ struct PaymentHandlers: Sendable {
             })
         }
         serve(Methods.paymentReject) { params, call in
-            guard PaymentRejectParams.reasons.contains(params.reason) else {
-                throw RPCError.invalidParams("invalid params: reason must be account_issue_call or payment_issue_call", path: "params.reason")
-            }
-            let message = params.message.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(message.count), !CardDataPattern.appears(in: message) else {
-                throw RPCError.invalidParams("invalid params: the message must be 1–500 characters the customer can read, with no card number", path: "params.message")
-            }
+            let rejection: PaymentRejection
+            do { rejection = try PaymentRejection(reason: params.reason, message: params.message, looksLikeCardNumber: CardDataPattern.appears(in:)) }
+            catch let refusal as PaymentRefusal { throw RPCError(refusal) }
             return Self.wire(try await change {
-                try await store.rejectPayment(id: params.id, reason: params.reason, message: message, kioskID: kioskID, now: now(), audit: call.audit())
+                try await store.rejectPayment(id: params.id, reason: rejection.reason.rawValue, message: rejection.message, kioskID: kioskID,
+                                              now: now(), audit: call.audit())
             })
         }
         serve(Methods.paymentDelete) { params, call in
@@ -77,7 +78,7 @@ struct PaymentHandlers: Sendable {
         }
         serve(Methods.paymentCancel) { params, call in
             try await requireOwnPayment(params.id, call: call)
-            return Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), verb: "cancelled") })
+            return Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), cancel: true) })
         }
         serve(Methods.paymentAcknowledge) { params, call in
             try await change { try await store.acknowledgeRejection(id: params.id, account: call.account ?? "") }
@@ -128,7 +129,7 @@ struct PaymentHandlers: Sendable {
                               request: request, commitments: commitments, currency: stored.currency)
         // `item` names one of the account's items, never an id the client made up (not echoed).
         let problems = q.problems.map { p in
-            PaymentProblemWire(kind: p.kind.rawValue, message: p.message,
+            PaymentProblemWire(kind: p.kind.wireName, message: p.message,
                                item: p.item.flatMap { id in stored.account.items.contains { $0.id == id } ? id : nil })
         }
         return PaymentQuoteResult(total: q.total, currency: stored.currency,
@@ -167,14 +168,14 @@ struct PaymentHandlers: Sendable {
         do {
             result = try await store.submitPayment(submission, crypto: Self.hashing)
         } catch let refusal as PaymentRefusal {
-            throw Self.rpc(refusal)
+            throw RPCError(refusal)
         } catch let error as StoreError {
             logger.error("payment not stored", metadata: ["account": "\(session.account)", "error": "\(error.description)"])
             throw RPCError.app(.storageUnavailable, "the payment could not be saved, so nothing was charged: \(error.description). Please ask staff")
         }
         logger.notice("payment submitted", metadata: ["payment": "\(result.id)", "account": "\(session.account)",
                                                       "amount": "\(result.amount)", "state": "\(result.state)"])
-        return PaymentSubmitResult(id: result.id, state: result.state, amount: result.amount, currency: result.currency,
+        return PaymentSubmitResult(id: result.id, state: result.state.rawValue, amount: result.amount, currency: result.currency,
                                    payOn: result.payOn?.description, methodDescription: result.methodDescription,
                                    receiptsTo: result.receiptsTo, lines: result.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) })
     }
@@ -183,7 +184,7 @@ struct PaymentHandlers: Sendable {
     private func requireOwnPayment(_ id: String, call: Call) async throws {
         guard call.caller.role == .front else { return }
         let record = try await storeCall { try await store.payment(id: id) }
-        guard let record, record.account == call.account, record.state != "deleted" else {
+        guard let record, record.account == call.account, !record.state.isHidden else {
             throw RPCError.app(.notFound, "there is no payment with that id on this account")
         }
     }
@@ -191,24 +192,14 @@ struct PaymentHandlers: Sendable {
     // MARK: Plumbing
 
     static func wire(_ r: PaymentRecord) -> PaymentSummaryWire {
-        PaymentSummaryWire(id: r.id, account: r.account, job: r.job, amount: r.amount, currency: r.currency, state: r.state,
+        PaymentSummaryWire(id: r.id, account: r.account, job: r.job, amount: r.amount, currency: r.currency, state: r.state.rawValue,
                            createdAt: r.createdAt, payOn: r.payOn, methodDescription: r.methodDescription, reason: r.reason,
                            message: r.message, waitingFor: r.waitingFor,
                            lines: r.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) })
     }
 
-    static func rpc(_ refusal: PaymentRefusal) -> RPCError {
-        if refusal.kind == "invalid_params" { return RPCError.invalidParams("invalid params: \(refusal.message)") }
-        var error = RPCError.app(ErrorKind(rawValue: refusal.kind) ?? .conflict, refusal.message)
-        if let overlap = refusal.overlap {
-            error.data?.payments = overlap.payments
-            error.data?.invoices = overlap.items
-        }
-        return error
-    }
-
     private func change<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let refusal as PaymentRefusal { throw Self.rpc(refusal) }
+        do { return try await body() } catch let refusal as PaymentRefusal { throw RPCError(refusal) }
         catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }
     }
 

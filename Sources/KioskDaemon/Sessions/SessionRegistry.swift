@@ -72,7 +72,7 @@ public actor SessionRegistry {
 
     /// Rejections the customer has not acknowledged.
     static func rejectionNotices(_ store: KioskStore, account: String) async -> [RejectionNotice] {
-        let rejected = (try? await store.payments(state: "rejected", account: account)) ?? []
+        let rejected = (try? await store.payments(state: .rejected, account: account)) ?? []
         return rejected.filter { !$0.rejectionSeen }.map {
             RejectionNotice(payment: $0.id, amount: $0.amount, currency: $0.currency, createdAt: $0.createdAt,
                             reason: $0.reason ?? "payment_issue_call", message: $0.message ?? "")
