@@ -29,16 +29,19 @@ let package = Package(
         // Process plumbing every binary shares: file modes whatever the umask, stdout/stderr
         // that survive a reader going away. Glibc and Foundation only.
         .target(name: "KioskSystem"),
+        // The back-office API's bodies as Codable types (docs/backoffice-api.yaml), shared by the
+        // store (outbox payloads), the daemon's relay and `kiosk-backoffice serve`. Foundation only.
+        .target(name: "KioskBackOfficeContract"),
         // SQLite through GRDB: migrations, sync apply, account reads, audit log.
         .target(name: "KioskStore", dependencies: [
-            "KioskCore", "KioskSystem",
+            "KioskCore", "KioskSystem", "KioskBackOfficeContract",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // JSON-RPC envelopes, wire types, line framing rules. Foundation only.
         .target(name: "KioskProtocol"),
         // The service: socket server, roles, handlers, config, systemd notify.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskSystem", "KioskProtocol", "KioskDevices", "KioskCrypto",
+            "KioskCore", "KioskStore", "KioskSystem", "KioskProtocol", "KioskDevices", "KioskCrypto", "KioskBackOfficeContract",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -79,7 +82,8 @@ let package = Package(
         ]),
         // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
         .executableTarget(name: "kiosk-backoffice", dependencies: [
-            "KioskSystem", "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "KioskSystem", "KioskCrypto", "KioskBackOfficeContract",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,10 +115,12 @@ let package = Package(
         ], path: "Benchmarks/kioskd-bench"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskFixtures"]),
         .testTarget(name: "KioskStoreTests", dependencies: [
-            "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+            "KioskStore", "KioskCore", "KioskFixtures", "KioskBackOfficeContract", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
+        // The contract's bodies against docs/backoffice-api.yaml.
+        .testTarget(name: "KioskBackOfficeContractTests", dependencies: ["KioskBackOfficeContract"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "KioskProtocol",
