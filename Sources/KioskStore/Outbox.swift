@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 
 /// An outbox entry as listed to managers.
 public struct OutboxEntry: Sendable, Equatable {
@@ -16,13 +17,15 @@ public struct OutboxEntry: Sendable, Equatable {
 /// The durable queue of what the back office must hear. Entries are written in the same
 /// transaction as their cause; the relay (issue 6) takes due ones in order.
 enum Outbox {
-    static func add(_ db: Database, topic: String, payload: [String: Any], key: String, payment: String?, dueAt: Date, now: Date) throws {
-        let json = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
+    /// `payload` is the body as the back-office API defines it, written once: every attempt
+    /// sends these bytes.
+    static func add(_ db: Database, topic: OutboxTopic, payload: some Encodable, key: String, payment: String?, dueAt: Date, now: Date) throws {
+        let json = try BackOfficeJSON.text(payload)
         let fmt = Date.ISO8601FormatStyle()
         try db.execute(sql: """
             INSERT INTO outbox (topic, payload, idempotency_key, state, attempts, next_attempt_at, created_at, payment)
             VALUES (?, ?, ?, 'due', 0, ?, ?, ?)
-            """, arguments: [topic, String(decoding: json, as: UTF8.self), key, dueAt.formatted(fmt), now.formatted(fmt), payment])
+            """, arguments: [topic.rawValue, json, key, dueAt.formatted(fmt), now.formatted(fmt), payment])
     }
 }
 

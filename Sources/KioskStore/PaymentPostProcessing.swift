@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// A payment as managers and customers see it (no card data: a method description only).
@@ -84,7 +85,7 @@ extension KioskStore {
                 """, arguments: [account, creditID, id, row["job"] as Int?, today, amount, amount, position])
             try db.execute(sql: "UPDATE payment SET state = 'processed', reason = NULL, message = NULL WHERE id = ?", arguments: [id])
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "processed", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: "processed"),
                            key: "\(kioskID):outcome:\(id):processed", payment: id, dueAt: now, now: now)
         }
     }
@@ -99,7 +100,7 @@ extension KioskStore {
             // A scheduled or waiting payment that was never sent must not be sent now.
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "rejected", "reason": reason, "message": message, "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: "rejected", reason: reason, message: message),
                            key: "\(kioskID):outcome:\(id):rejected:\(Int(now.timeIntervalSince1970))", payment: id, dueAt: now, now: now)
         }
     }
@@ -113,7 +114,7 @@ extension KioskStore {
             try db.execute(sql: "UPDATE payment SET state = 'deleted', waiting_for = NULL WHERE id = ?", arguments: [id])
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: "payment.outcome", payload: ["payment": id, "state": "deleted", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: "deleted"),
                            key: "\(kioskID):outcome:\(id):deleted", payment: id, dueAt: now, now: now)
         }
     }

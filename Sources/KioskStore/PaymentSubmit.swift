@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// How the customer pays.
@@ -180,20 +181,18 @@ struct PaymentWriter {
 
         // The payment itself, due now or on its day (start of that day in the branch's zone).
         let dueAt = state == "scheduled" ? (s.payOn.map { stored.branch.startOfDay($0) } ?? s.now) : s.now
-        var payload: [String: Any] = [
-            "payment": id, "kiosk": s.kioskID, "account": s.account, "contact": s.contact, "amount": quote.total,
-            "currency": stored.currency, "state": state, "created_at": created, "terms_sha256": s.termsSHA256.lowercased(),
-            "signature_binding": binding, "lines": quote.lines.map { ["id": $0.id, "amount": $0.amount] },
-            "method": cardOnFile.map { ["card_on_file": $0] as [String: Any] } ?? ["capture": cardCapture ?? ""],
-            "method_description": description,
-        ]
-        if let job = s.request.job { payload["job"] = job }
-        if let payOn = s.payOn { payload["pay_on"] = payOn.description }
-        payload["signature"] = try Self.envelopeObject(signatureEnvelope)
+        let lines = quote.lines.map { PaymentBody.Line(id: $0.id, amount: $0.amount) }
+        var card: SealedEnvelope?
         if let cardCapture, let envelope = try String.fetchOne(db, sql: "SELECT envelope FROM sealed_capture WHERE id = ?", arguments: [cardCapture]) {
-            payload["card"] = try Self.envelopeObject(envelope)
+            card = try SealedEnvelope(json: envelope)
         }
-        try Outbox.add(db, topic: "payment", payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
+        let payload = PaymentBody(
+            payment: id, kiosk: s.kioskID, account: s.account, job: s.request.job, contact: s.contact, amount: quote.total,
+            currency: stored.currency, state: state, payOn: s.payOn?.description, createdAt: created, lines: lines,
+            method: cardOnFile.map { .cardOnFile($0) } ?? .capture(cardCapture ?? ""), methodDescription: description,
+            card: card, signature: try SealedEnvelope(json: signatureEnvelope),
+            termsSHA256: s.termsSHA256.lowercased(), signatureBinding: binding)
+        try Outbox.add(db, topic: .payment, payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
 
         // Notifications to store people, receipts to contacts: one entry per person.
         let users = try Self.users(db)
@@ -201,25 +200,21 @@ struct PaymentWriter {
         let recipients = PaymentNotices.recipients(
             assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
             branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
-        let summary: [String: Any] = ["payment": id, "account": s.account, "amount": quote.total, "currency": stored.currency,
-                                      "state": state, "created_at": created]
+        let summary = PaymentSummary(payment: id, account: s.account, amount: quote.total, currency: stored.currency,
+                                     state: state, createdAt: created)
         for r in recipients {
-            var p = summary
-            switch r.who {
-            case .user(let u): p["to"] = ["user": u.id, "name": "\(u.firstName) \(u.lastName)", "email": u.email as Any, "cell": u.cell as Any]
-            case .address(let a): p["to"] = ["email": a]
+            let to: NotificationBody.Recipient = switch r.who {
+            case .user(let u): .user(id: u.id, name: "\(u.firstName) \(u.lastName)", email: u.email, cell: u.cell)
+            case .address(let a): .address(email: a)
             }
-            p["methods"] = r.methods
-            p["because"] = r.roles
-            try Outbox.add(db, topic: "notification", payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
+            let p = NotificationBody(summary: summary, to: to, methods: r.methods, because: r.roles)
+            try Outbox.add(db, topic: .notification, payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
         }
         let receipts = PaymentNotices.receiptContacts(account.contacts, permissions: permissions)
         for c in receipts {
-            var p = summary
-            p["to"] = ["contact": c.id, "name": c.name, "email": c.email ?? ""]
-            p["lines"] = quote.lines.map { ["id": $0.id, "amount": $0.amount] }
-            p["method_description"] = description
-            try Outbox.add(db, topic: "receipt", payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
+            let p = ReceiptBody(summary: summary, to: .init(contact: c.id, name: c.name, email: c.email ?? ""), lines: lines,
+                                methodDescription: description)
+            try Outbox.add(db, topic: .receipt, payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
         }
         var audit = s.audit
         audit.detail = "payment \(id) account \(s.account) amount \(quote.total) \(state)"
@@ -259,10 +254,6 @@ struct PaymentWriter {
 
     static func describe(_ masked: [String: String]) -> String {
         "CARD ENDING IN \(masked["last4"] ?? "????")"
-    }
-
-    static func envelopeObject(_ text: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
     static func commitments(_ db: Database, account: String) throws -> [PaymentCommitment] {
