@@ -29,16 +29,22 @@ let package = Package(
         // Process plumbing every binary shares: file modes whatever the umask, stdout/stderr
         // that survive a reader going away. Glibc and Foundation only.
         .target(name: "KioskSystem"),
+        // The back-office API's bodies as Codable types (docs/backoffice-api.yaml), shared by the
+        // store (outbox payloads), the daemon's relay and `kiosk-backoffice serve`. Foundation only.
+        .target(name: "KioskBackOfficeContract", dependencies: ["KioskJSON"]),
+        // Any JSON value as a tree (what is carried unread, or shown to a person as is).
+        // Foundation only; the socket protocol and the back-office contract share it.
+        .target(name: "KioskJSON"),
         // SQLite through GRDB: migrations, sync apply, account reads, audit log.
         .target(name: "KioskStore", dependencies: [
-            "KioskCore", "KioskSystem",
+            "KioskCore", "KioskSystem", "KioskBackOfficeContract",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // JSON-RPC envelopes, wire types, line framing rules. Foundation only.
-        .target(name: "KioskProtocol"),
+        .target(name: "KioskProtocol", dependencies: ["KioskJSON"]),
         // The service: socket server, roles, handlers, config, systemd notify.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskSystem", "KioskProtocol", "KioskDevices", "KioskCrypto",
+            "KioskCore", "KioskStore", "KioskSystem", "KioskProtocol", "KioskDevices", "KioskCrypto", "KioskBackOfficeContract", "KioskJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -79,7 +85,8 @@ let package = Package(
         ]),
         // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
         .executableTarget(name: "kiosk-backoffice", dependencies: [
-            "KioskSystem", "KioskCrypto", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "KioskSystem", "KioskCrypto", "KioskBackOfficeContract", "KioskJSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -113,10 +120,12 @@ let package = Package(
         ], path: "Benchmarks/kioskd-bench"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskFixtures"]),
         .testTarget(name: "KioskStoreTests", dependencies: [
-            "KioskStore", "KioskCore", "KioskFixtures", .product(name: "GRDB", package: "GRDB.swift"),
+            "KioskStore", "KioskCore", "KioskFixtures", "KioskBackOfficeContract", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "KioskCryptoTests", dependencies: ["KioskCrypto"]),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"]),
+        // The contract's bodies against docs/backoffice-api.yaml.
+        .testTarget(name: "KioskBackOfficeContractTests", dependencies: ["KioskBackOfficeContract", "KioskJSON"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "kiosk-usb-harness", "usb-probe"]),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "KioskProtocol", "KioskCore", "KioskStore", "KioskFixtures",

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 
 /// An outbox entry as listed to managers.
 public struct OutboxEntry: Sendable, Equatable {
@@ -19,10 +20,10 @@ enum Outbox {
     /// Whole seconds, like every instant the outbox stores, so text comparison is time order.
     static let instant = Date.ISO8601FormatStyle()
 
-    /// Adds a due entry with `payload` (JSON, keys sorted) and its fixed idempotency key.
-    static func add(_ db: Database, topic: OutboxTopic, payload: [String: Any], key: String, payment: String?, dueAt: Date, now: Date) throws {
-        let json = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
-        var entry = StoredOutboxEntry(id: nil, topic: topic.rawValue, payload: String(decoding: json, as: UTF8.self), idempotencyKey: key,
+    /// Adds a due entry with its fixed idempotency key. `payload` is the body as the
+    /// back-office API defines it, written once: every attempt sends these bytes.
+    static func add(_ db: Database, topic: OutboxTopic, payload: some Encodable, key: String, payment: String?, dueAt: Date, now: Date) throws {
+        var entry = StoredOutboxEntry(id: nil, topic: topic.rawValue, payload: try BackOfficeJSON.text(payload), idempotencyKey: key,
                                       state: .due, attempts: 0, nextAttemptAt: dueAt.formatted(instant), lastError: nil,
                                       createdAt: now.formatted(instant), payment: payment)
         try entry.insert(db)

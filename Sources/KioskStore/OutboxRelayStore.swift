@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// An outbox entry as the relay sends it.

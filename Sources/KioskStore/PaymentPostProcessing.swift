@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// A payment as managers and customers see it (no card data: a method description only).
@@ -69,7 +70,7 @@ extension KioskStore {
                 """, arguments: [payment.account, creditID, id, payment.job, today, payment.amount, payment.amount, position])
             payment.state = .processed; payment.reason = nil; payment.message = nil
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "processed", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: PaymentState.processed.rawValue),
                            key: "\(kioskID):outcome:\(id):processed", payment: id, dueAt: now, now: now)
         }
     }
@@ -84,7 +85,7 @@ extension KioskStore {
             // A scheduled or waiting payment that was never sent must not be sent now.
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "rejected", "reason": reason, "message": message, "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: PaymentState.rejected.rawValue, reason: reason, message: message),
                            key: "\(kioskID):outcome:\(id):rejected:\(Int(now.timeIntervalSince1970))", payment: id, dueAt: now, now: now)
         }
     }
@@ -97,7 +98,7 @@ extension KioskStore {
             payment.state = .deleted; payment.waitingFor = nil
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
-            try Outbox.add(db, topic: .paymentOutcome, payload: ["payment": id, "state": "deleted", "by": "kiosk"],
+            try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: PaymentState.deleted.rawValue),
                            key: "\(kioskID):outcome:\(id):deleted", payment: id, dueAt: now, now: now)
         }
     }

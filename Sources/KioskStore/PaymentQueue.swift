@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// The rules that must hold at every moment, not only at submission (DOMAIN.md "Paying"):

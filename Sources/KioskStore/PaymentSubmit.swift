@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskCore
 
 /// How the customer pays.
@@ -153,19 +154,14 @@ struct PaymentWriter {
 
         // The payment itself, due now or on its day (start of that day in the branch's zone).
         let dueAt = state == .scheduled ? (s.payOn.map { stored.branch.startOfDay($0) } ?? s.now) : s.now
-        var payload: [String: Any] = [
-            "payment": id, "kiosk": s.kioskID, "account": s.account, "contact": s.contact, "amount": quote.total,
-            "currency": stored.currency, "state": state.rawValue, "created_at": created, "terms_sha256": s.termsSHA256.lowercased(),
-            "signature_binding": binding, "lines": quote.lines.map { ["id": $0.id, "amount": $0.amount] },
-            "method": cardOnFile.map { ["card_on_file": $0] as [String: Any] } ?? ["capture": cardCapture?.id ?? ""],
-            "method_description": description,
-        ]
-        if let job = s.request.job { payload["job"] = job }
-        if let payOn = s.payOn { payload["pay_on"] = payOn.description }
-        payload["signature"] = try Self.envelopeObject(signature.envelope)
-        if let cardCapture {
-            payload["card"] = try Self.envelopeObject(cardCapture.envelope)
-        }
+        let lines = quote.lines.map { PaymentBody.Line(id: $0.id, amount: $0.amount) }
+        let card = try cardCapture.map { try SealedEnvelope(json: $0.envelope) }
+        let payload = PaymentBody(
+            payment: id, kiosk: s.kioskID, account: s.account, job: s.request.job, contact: s.contact, amount: quote.total,
+            currency: stored.currency, state: state.rawValue, payOn: s.payOn?.description, createdAt: created, lines: lines,
+            method: cardOnFile.map { .cardOnFile($0) } ?? .capture(cardCapture?.id ?? ""), methodDescription: description,
+            card: card, signature: try SealedEnvelope(json: signature.envelope),
+            termsSHA256: s.termsSHA256.lowercased(), signatureBinding: binding)
         try Outbox.add(db, topic: .payment, payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
 
         // Notifications to store people, receipts to contacts: one entry per person.
@@ -174,24 +170,20 @@ struct PaymentWriter {
         let recipients = PaymentNotices.recipients(
             assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
             branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
-        let summary: [String: Any] = ["payment": id, "account": s.account, "amount": quote.total, "currency": stored.currency,
-                                      "state": state.rawValue, "created_at": created]
+        let summary = PaymentSummary(payment: id, account: s.account, amount: quote.total, currency: stored.currency,
+                                     state: state.rawValue, createdAt: created)
         for r in recipients {
-            var p = summary
-            switch r.who {
-            case .user(let u): p["to"] = ["user": u.id, "name": "\(u.firstName) \(u.lastName)", "email": u.email as Any, "cell": u.cell as Any]
-            case .address(let a): p["to"] = ["email": a]
+            let to: NotificationBody.Recipient = switch r.who {
+            case .user(let u): .user(id: u.id, name: "\(u.firstName) \(u.lastName)", email: u.email, cell: u.cell)
+            case .address(let a): .address(email: a)
             }
-            p["methods"] = r.methods
-            p["because"] = r.roles
+            let p = NotificationBody(summary: summary, to: to, methods: r.methods, because: r.roles)
             try Outbox.add(db, topic: .notification, payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
         }
         let receipts = PaymentNotices.receiptContacts(account.contacts, permissions: permissions)
         for c in receipts {
-            var p = summary
-            p["to"] = ["contact": c.id, "name": c.name, "email": c.email ?? ""]
-            p["lines"] = quote.lines.map { ["id": $0.id, "amount": $0.amount] }
-            p["method_description"] = description
+            let p = ReceiptBody(summary: summary, to: .init(contact: c.id, name: c.name, email: c.email ?? ""), lines: lines,
+                                methodDescription: description)
             try Outbox.add(db, topic: .receipt, payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
         }
         var audit = s.audit
@@ -218,10 +210,6 @@ struct PaymentWriter {
                                              usedByAPayment: try StoredPayment.filter(StoredPayment.column(for: kind) == id).fetchCount(db) > 0)
         if let problem = PaymentCaptureRule.problem(expected: kind, found: found, now: now) { throw PaymentRefusal(problem) }
         return capture
-    }
-
-    static func envelopeObject(_ text: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
     static func commitments(_ db: Database, account: String) throws -> [PaymentCommitment] {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskJSON
+import KioskBackOfficeContract
 import KioskCrypto
 import KioskSystem
 
@@ -94,15 +96,16 @@ struct OpenCapture: ParsableCommand {
         }
         let plaintext: Data
         do { plaintext = try CaptureOpener(privateKey: key).open(sealed) } catch { throw ToolError(error.description) }
-        let payload: Any
-        if let object = try? JSONSerialization.jsonObject(with: plaintext) { payload = object }
-        else { payload = ["raw_base64": plaintext.base64EncodedString()] }
-        let out: [String: Any] = [
-            "key_id": sealed.keyID.rawValue, "kind": sealed.context.kind.rawValue, "device": sealed.context.device,
-            "kiosk": sealed.context.kiosk, "captured_at": sealed.context.capturedAt, "payload": payload,
+        // A payload that is not JSON (never written by a kiosk) is shown as base64 rather than lost.
+        let payload = (try? BackOfficeJSON.decode(JSONValue.self, from: plaintext))
+            ?? .object(["raw_base64": .string(plaintext.base64EncodedString())])
+        let out: [String: JSONValue] = [
+            "key_id": .string(sealed.keyID.rawValue), "kind": .string(sealed.context.kind.rawValue), "device": .string(sealed.context.device),
+            "kiosk": .string(sealed.context.kiosk), "captured_at": .string(sealed.context.capturedAt), "payload": payload,
         ]
-        let json = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        StandardStreams.output(json + Data("\n".utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        StandardStreams.output(try encoder.encode(out) + Data("\n".utf8))
     }
 
     private func read(_ path: String, what: String) throws -> Data {

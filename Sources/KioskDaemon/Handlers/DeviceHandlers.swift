@@ -1,4 +1,5 @@
 import Foundation
+import KioskJSON
 import KioskDevices
 import KioskProtocol
 import KioskStore

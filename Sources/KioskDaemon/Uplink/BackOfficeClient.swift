@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KioskBackOfficeContract
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -85,9 +86,8 @@ final class BackOfficeClient: Sendable {
 
     /// The `detail` of a problem+json body, short, for `last_error`.
     private static func detail(_ body: Data) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let detail = object["detail"] as? String ?? object["title"] as? String else { return "" }
-        return ": " + String(detail.prefix(200))
+        guard let sentence = (try? BackOfficeJSON.decode(ProblemBody.self, from: body))?.sentence else { return "" }
+        return ": " + String(sentence.prefix(200))
     }
 
     private static func describe(_ error: Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import KioskBackOfficeContract
 import KioskCore
 import KioskProtocol
 import KioskStore
@@ -86,7 +87,9 @@ struct OutboxRelay: Service {
     private func deliver(_ entry: OutboxItem) async {
         let path: String
         var headers = ["Idempotency-Key": entry.idempotencyKey]
-        if entry.topic == "payment" { path = "payments" } else { path = "notifications"; headers["Kiosk-Topic"] = entry.topic }
+        if entry.topic == OutboxTopic.payment.rawValue { path = OutboxTopic.payment.path } else {
+            path = OutboxTopic.notification.path; headers[OutboxTopic.kioskTopicHeader] = entry.topic
+        }
         let outcome = await client.send(.POST, path, body: Data(entry.payload.utf8), headers: headers)
         do {
             switch outcome {
@@ -94,7 +97,7 @@ struct OutboxRelay: Service {
                 try await store.markOutboxDelivered(entry.id)
                 await status.contact()
                 logger.info("outbox entry delivered", metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempt": "\(entry.attempts)"])
-                if entry.topic == "payment", let payment = entry.payment { await applyStatus(body, payment: payment) }
+                if entry.topic == OutboxTopic.payment.rawValue, let payment = entry.payment { await applyStatus(body, payment: payment) }
             case .retry(let why) where entry.attempts < client.settings.maxAttempts:
                 let delay = client.settings.backoff(afterAttempt: entry.attempts)
                 try await store.markOutboxRetry(entry.id, next: Date().addingTimeInterval(delay), error: why)
@@ -125,11 +128,12 @@ struct OutboxRelay: Service {
     }
 
     private func applyStatus(_ body: Data, payment: String) async {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let state = object["status"] as? String, ["processed", "rejected", "deleted"].contains(state) else { return }
+        guard let answer = try? BackOfficeJSON.decode(PaymentStatusBody.self, from: body),
+              ["processed", "rejected", "deleted"].contains(answer.status) else { return }
+        let state = answer.status
         do {
-            if try await store.applyBackOfficeOutcome(payment: payment, status: state, reason: object["reason"] as? String,
-                                                      message: object["message"] as? String, now: Date()) {
+            if try await store.applyBackOfficeOutcome(payment: payment, status: state, reason: answer.reason,
+                                                      message: answer.message, now: Date()) {
                 logger.notice("payment outcome from the back office", metadata: ["payment": "\(payment)", "state": "\(state)"])
             }
         } catch {
@@ -143,7 +147,8 @@ struct OutboxRelay: Service {
     /// would. Returns what happened, for `sync.pull`.
     func pullSync() async -> SyncPullResult {
         let cursor = (try? await store.linkState("sync_cursor")) ?? "0"
-        switch await client.send(.GET, "sync?since=\(cursor)") {
+        let cursorHeader = SyncPull.cursorHeader.lowercased()
+        switch await client.send(.GET, SyncPull.path(since: cursor)) {
         case .answered(204, _, _):
             await status.contact(); await status.synced()
             return SyncPullResult(outcome: "up_to_date", cursor: Int(cursor) ?? 0, applied: nil, message: nil)
@@ -153,15 +158,15 @@ struct OutboxRelay: Service {
                 let document = try SyncDocument.decode(from: body)
                 let audit = AuditEntry(uid: 0, userName: "back office", role: "backoffice", action: "sync.pull", detail: "")
                 let outcome = try await store.apply(document, audit: audit)
-                if let next = headers["sync-cursor"] { try await store.setLinkState("sync_cursor", next) }
+                if let next = headers[cursorHeader] { try await store.setLinkState("sync_cursor", next) }
                 await status.synced()
                 logger.info("sync document pulled", metadata: ["as_of": "\(document.asOf)", "accounts_updated": "\(outcome.accounts.updated)"])
-                return SyncPullResult(outcome: "applied", cursor: Int(headers["sync-cursor"] ?? cursor) ?? 0,
+                return SyncPullResult(outcome: "applied", cursor: Int(headers[cursorHeader] ?? cursor) ?? 0,
                                       applied: outcome.accounts.inserted + outcome.accounts.updated, message: nil)
             } catch {
                 let text = (error as? StoreError)?.description ?? (error as? SyncDocumentError)?.description ?? "\(error)"
                 // An older document is not an error for the link: skip past it.
-                if case .olderDocument? = error as? StoreError, let next = headers["sync-cursor"] { try? await store.setLinkState("sync_cursor", next) }
+                if case .olderDocument? = error as? StoreError, let next = headers[cursorHeader] { try? await store.setLinkState("sync_cursor", next) }
                 logger.warning("pulled sync document refused", metadata: ["error": "\(text)"])
                 return SyncPullResult(outcome: "refused", cursor: Int(cursor) ?? 0, applied: nil, message: text)
             }
@@ -174,12 +179,10 @@ struct OutboxRelay: Service {
     private func heartbeat() async {
         let counts = (try? await store.outboxCounts()) ?? OutboxCounts()
         let list = await devices.list()
-        let body: [String: Any] = [
-            "kiosk": client.kioskID, "version": kioskdVersion,
-            "devices": list.map { ["id": $0.id, "driver": $0.driver, "state": $0.state.rawValue] },
-            "outbox": ["due": counts.due, "in_flight": counts.inFlight, "dead": counts.dead],
-        ]
-        guard let data = try? JSONSerialization.data(withJSONObject: body) else { return }
+        let body = HeartbeatBody(kiosk: client.kioskID, version: kioskdVersion,
+                                 devices: list.map { .init(id: $0.id, driver: $0.driver, state: $0.state.rawValue) },
+                                 outbox: .init(due: counts.due, inFlight: counts.inFlight, dead: counts.dead))
+        guard let data = try? BackOfficeJSON.encode(body) else { return }
         switch await client.send(.POST, "heartbeat", body: data) {
         case .answered: await status.contact()
         case .retry(let why), .refused(let why): await status.failed(why)

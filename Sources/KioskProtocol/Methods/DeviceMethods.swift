@@ -1,3 +1,5 @@
+import KioskJSON
+
 /// Devices: the list, the allow list, captures, events and emulation (PROTOCOL.md "Devices"),
 /// and the technicians' diagnostics.
 extension Methods {

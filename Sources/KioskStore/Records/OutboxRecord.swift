@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 
 /// Where an outbox entry is: due (at `next_attempt_at`), held (a waiting payment's), in
 /// flight (taken by the relay), delivered, or dead (a manager may retry it).
@@ -9,11 +10,8 @@ enum OutboxState: String, Codable, Sendable, DatabaseValueConvertible {
     case delivered, dead
 }
 
-/// What an entry tells the back office.
-enum OutboxTopic: String, Codable, Sendable, DatabaseValueConvertible {
-    case payment, notification, receipt
-    case paymentOutcome = "payment.outcome"
-}
+/// What an entry tells the back office: the contract's topics, stored by name.
+extension OutboxTopic: DatabaseValueConvertible {}
 
 /// A row of `outbox`: one thing the back office must hear, written in the same transaction as
 /// its cause, with an idempotency key fixed at creation that every retry sends.

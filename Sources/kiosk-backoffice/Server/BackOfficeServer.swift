@@ -1,4 +1,5 @@
 import Foundation
+import KioskBackOfficeContract
 import KioskCrypto
 import NIOCore
 import NIOHTTP1
@@ -122,32 +123,43 @@ struct BackOfficeServer: Sendable {
                 let fault = await faults.next()
                 if fault == .error500 { return .problem(500, "Injected failure", "the back office is failing on purpose (test)") }
                 let raw = String(decoding: body, as: UTF8.self)
-                guard let payload = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                guard (try? BackOfficeJSON.object(body)) != nil else {
                     return .problem(400, "Not JSON", "the body must be a JSON object")
                 }
                 var answer: (status: Int, body: String)
-                if parts[3] == "payments" {
-                    guard payload["payment"] is String, payload["amount"] is Int else {
-                        return .problem(400, "Not a payment", "payment and amount are required")
+                if parts[3] == OutboxTopic.payment.path {
+                    let payment: PaymentBody
+                    do { payment = try BackOfficeJSON.decode(PaymentBody.self, from: body) } catch {
+                        return .problem(400, "Not a payment", "\(error)")
                     }
-                    answer = try store.receivePayment(kiosk: kiosk, key: key, payload: payload, raw: raw,
-                                                      signatureOpened: open(payload["signature"]), cardOpened: payload["card"].map { open($0) })
+                    answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw,
+                                                      signatureOpened: open(payment.signature), cardOpened: payment.card.map { open($0) })
                 } else {
-                    let topic = head.headers.first(name: "Kiosk-Topic") ?? "notification"
-                    guard ["notification", "receipt", "payment.outcome"].contains(topic) else {
+                    let name = head.headers.first(name: OutboxTopic.kioskTopicHeader) ?? OutboxTopic.notification.rawValue
+                    guard let topic = OutboxTopic(rawValue: name), topic != .payment else {
                         return .problem(400, "Unknown topic", "Kiosk-Topic must be notification, receipt or payment.outcome")
                     }
-                    answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: topic, raw: raw)
-                    if topic == "payment.outcome", let id = payload["payment"] as? String, let state = payload["state"] as? String {
+                    var outcome: OutcomeBody?
+                    do {
+                        switch topic {
+                        case .notification: _ = try BackOfficeJSON.decode(NotificationBody.self, from: body)
+                        case .receipt: _ = try BackOfficeJSON.decode(ReceiptBody.self, from: body)
+                        case .paymentOutcome, .payment: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
+                        }
+                    } catch {
+                        return .problem(400, "Not a \(topic.rawValue)", "\(error)")
+                    }
+                    answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: topic.rawValue, raw: raw)
+                    if let outcome {
                         // The kiosk decided locally: mirror it, so both sides agree.
-                        _ = try store.decide(kiosk: kiosk, id: id, status: state, reason: payload["reason"] as? String, message: payload["message"] as? String)
+                        _ = try store.decide(kiosk: kiosk, id: outcome.payment, status: outcome.state, reason: outcome.reason, message: outcome.message)
                     }
                 }
                 var reply = Reply(status: answer.status, body: answer.body)
                 if fault == .slow { reply.delay = await faults.slowSeconds }
                 if fault == .drop { reply.drop = true }
                 return reply
-            case (.GET, let rest) where rest.count == 2 && rest[0] == "payments":
+            case (.GET, let rest) where rest.count == 2 && rest[0] == OutboxTopic.payment.path:
                 guard let body = try store.paymentStatus(kiosk: kiosk, id: rest[1]) else {
                     return .problem(404, "Unknown payment", "no payment \(rest[1].prefix(12)) from kiosk \(kiosk)")
                 }
@@ -155,7 +167,7 @@ struct BackOfficeServer: Sendable {
             case (.GET, ["sync"]):
                 let since = Int64(url?.queryItems?.first { $0.name == "since" }?.value ?? "0") ?? 0
                 guard let doc = try store.syncDocument(after: since) else { return Reply(status: 204, body: "") }
-                return Reply(status: 200, body: doc.body, headers: ["Sync-Cursor": "\(doc.cursor)"])
+                return Reply(status: 200, body: doc.body, headers: [SyncPull.cursorHeader: "\(doc.cursor)"])
             case (.POST, ["heartbeat"]):
                 try store.heartbeat(kiosk: kiosk, body: String(decoding: body, as: UTF8.self))
                 return Reply(status: 204, body: "")
@@ -169,8 +181,8 @@ struct BackOfficeServer: Sendable {
 
     /// Opens a sealed capture to prove it is readable by this back office; the plaintext is
     /// dropped at once (a real back office would charge the card here).
-    private func open(_ envelope: Any?) -> Bool {
-        guard let opener, let object = envelope, let data = try? JSONSerialization.data(withJSONObject: object),
+    private func open(_ envelope: SealedEnvelope) -> Bool {
+        guard let opener, let data = try? BackOfficeJSON.encode(envelope),
               let sealed = try? SealedCapture.decode(json: data) else { return false }
         return (try? opener.open(sealed)) != nil
     }
@@ -185,8 +197,7 @@ struct Reply: Sendable {
     var drop = false
 
     static func problem(_ status: Int, _ title: String, _ detail: String) -> Reply {
-        let object: [String: Any] = ["type": "about:blank", "title": title, "status": status, "detail": detail]
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let body = (try? BackOfficeJSON.text(ProblemBody(title: title, status: status, detail: detail))) ?? "{}"
         return Reply(status: status, body: body, contentType: "application/problem+json")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskBackOfficeContract
 import KioskSystem
 
 /// The reference back office's own SQLite: what it received (by idempotency key, with the
@@ -53,21 +54,21 @@ final class BackOfficeStore: Sendable {
 
     /// Records a payment and the answer for its key in one transaction; a replay (same key)
     /// returns the stored answer and changes nothing.
-    func receivePayment(kiosk: String, key: String, payload: [String: Any], raw: String,
+    func receivePayment(kiosk: String, key: String, payment: PaymentBody, raw: String,
                         signatureOpened: Bool, cardOpened: Bool?) throws -> (status: Int, body: String) {
         try pool.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key]) {
                 return (row["status_code"], row["body"])
             }
-            let id = payload["payment"] as? String ?? ""
+            let id = payment.payment
             // The same payment under another key (a kiosk bug) is answered with its status, not stored twice.
             let existing = try String.fetchOne(db, sql: "SELECT status FROM payment WHERE kiosk = ? AND id = ?", arguments: [kiosk, id])
             if existing == nil {
                 try db.execute(sql: """
                     INSERT INTO payment (kiosk, id, account, amount, currency, status, signature_opened, card_opened, payload, received_at)
                     VALUES (?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)
-                    """, arguments: [kiosk, id, payload["account"] as? String ?? "", payload["amount"] as? Int ?? 0,
-                                     payload["currency"] as? String ?? "", signatureOpened, cardOpened, raw, Self.now])
+                    """, arguments: [kiosk, id, payment.account, payment.amount,
+                                     payment.currency, signatureOpened, cardOpened, raw, Self.now])
             }
             let body = try Self.statusBody(db, kiosk: kiosk, id: id)
             try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, 'payment', 201, ?, ?)",
@@ -83,7 +84,7 @@ final class BackOfficeStore: Sendable {
             }
             try db.execute(sql: "INSERT INTO message (idempotency_key, kiosk, topic, payload, received_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [key, kiosk, topic, raw, Self.now])
-            let body = #"{"accepted":true}"#
+            let body = try BackOfficeJSON.text(AcceptedBody())
             try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, ?, 202, ?, ?)",
                            arguments: [key, kiosk, topic, body, Self.now])
             return (202, body)
@@ -101,10 +102,7 @@ final class BackOfficeStore: Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT status, reason, message FROM payment WHERE kiosk = ? AND id = ?", arguments: [kiosk, id]) else {
             return "{}"
         }
-        var object: [String: Any] = ["payment": id, "status": row["status"] as String]
-        if let reason = row["reason"] as String? { object["reason"] = reason }
-        if let message = row["message"] as String? { object["message"] = message }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return try BackOfficeJSON.text(PaymentStatusBody(payment: id, status: row["status"], reason: row["reason"], message: row["message"]))
     }
 
     /// An operator's decision. Only a received (or rejected) payment can change.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import KioskJSON
 import GRDB
+import KioskBackOfficeContract
 import KioskCrypto
 import KioskSystem
 
@@ -52,18 +54,17 @@ struct Payments: ParsableCommand {
         func run() throws {
             let store = try BackOfficeStore(path: db)
             for row in try store.payments() {
-                var object: [String: Any] = [:]
+                var object: [String: JSONValue] = [:]
                 for column in row.columnNames {
                     let value: DatabaseValue = row[column]
                     switch value.storage {
-                    case .int64(let n): object[column] = n
-                    case .string(let text): object[column] = text
-                    case .double(let d): object[column] = d
-                    default: object[column] = NSNull()
+                    case .int64(let n): object[column] = .integer(n)
+                    case .string(let text): object[column] = .string(text)
+                    case .double(let d): object[column] = .number(d)
+                    default: object[column] = .null
                     }
                 }
-                let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                emit(String(decoding: line, as: UTF8.self))
+                emit(try BackOfficeJSON.text(object))
             }
         }
     }
@@ -105,7 +106,7 @@ struct Sync: ParsableCommand {
         @Option(help: "The back office's SQLite file.") var db: String
         @Argument(help: "The sync document.") var file: String
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            guard let data = FileManager.default.contents(atPath: file), (try? SyncPull.document(data)) != nil else {
                 throw ToolError("\(file) is not a JSON object")
             }
             emit("\(try BackOfficeStore(path: db).publish(syncDocument: String(decoding: data, as: UTF8.self)))")
