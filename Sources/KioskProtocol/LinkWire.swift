@@ -27,11 +27,15 @@ public struct KioskStatus: Codable, Sendable, Equatable {
     }
     public struct Outbox: Codable, Sendable, Equatable {
         public var due: Int
+        /// Waiting payments' entries: neither due nor dead until the payment before them is decided.
+        public var held: Int
         public var inFlight: Int
         public var delivered: Int
         public var dead: Int
-        public init(due: Int, inFlight: Int, delivered: Int, dead: Int) { self.due = due; self.inFlight = inFlight; self.delivered = delivered; self.dead = dead }
-        enum CodingKeys: String, CodingKey { case due, inFlight = "in_flight", delivered, dead }
+        public init(due: Int, held: Int, inFlight: Int, delivered: Int, dead: Int) {
+            self.due = due; self.held = held; self.inFlight = inFlight; self.delivered = delivered; self.dead = dead
+        }
+        enum CodingKeys: String, CodingKey { case due, held, inFlight = "in_flight", delivered, dead }
     }
     public var kioskID: String
     public var version: String

@@ -15,7 +15,9 @@ public struct OutboxItem: Sendable, Equatable {
 
 /// How many entries are in each state.
 public struct OutboxCounts: Sendable, Equatable {
-    public var due = 0, inFlight = 0, delivered = 0, dead = 0
+    /// `held`: a waiting payment's entry, neither due nor dead (it is released when the
+    /// payment before it is decided).
+    public var due = 0, held = 0, inFlight = 0, delivered = 0, dead = 0
     public init() {}
 }
 
@@ -106,7 +108,9 @@ extension KioskStore {
                     case .due?: counts.due = n
                     case .inFlight?: counts.inFlight = n
                     case .delivered?: counts.delivered = n
-                    case .held?, .dead?, nil: counts.dead = n
+                    case .held?: counts.held = n
+                    case .dead?: counts.dead = n
+                    case nil: break  // the table's CHECK allows no other state
                     }
                 }
                 return counts

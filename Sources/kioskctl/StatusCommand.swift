@@ -22,7 +22,7 @@ struct Status: AsyncParsableCommand {
             } else {
                 Output.line("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
             }
-            Output.line("outbox: \(s.outbox.due) due, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
+            Output.line("outbox: \(s.outbox.due) due, \(s.outbox.held) held, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
                         + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
         }
     }

@@ -75,6 +75,22 @@ struct OutboxTests {
         }
     }
 
+    @Test("the counts keep held and dead apart: a waiting payment's held entry is not a dead one")
+    func heldIsNotDead() async throws {
+        let k = try await kiosk()
+        let b = try #require(try await k.store.takeDueOutboxEntry(now: day0))
+        try await k.store.markOutboxDead(b.id, error: "HTTP 422")
+        // Two held entries (as a waiting payment's are), written as the queue writes them.
+        try await k.store.pool.write { db in
+            try Outbox.add(db, topic: .payment, payload: ["n": "h1"], key: "h1", payment: nil, dueAt: day0, now: day0)
+            try Outbox.add(db, topic: .payment, payload: ["n": "h2"], key: "h2", payment: nil, dueAt: day0, now: day0)
+            try db.execute(sql: "UPDATE outbox SET state = 'held' WHERE idempotency_key IN ('h1', 'h2')")
+        }
+        var counts = OutboxCounts()
+        counts.due = 2; counts.held = 2; counts.dead = 1
+        #expect(try await k.store.outboxCounts() == counts)
+    }
+
     @Test("a delivered payment the back office has not settled is polled; a processed one is not")
     func awaitingOutcome() async throws {
         let k = try await K.Kiosk()

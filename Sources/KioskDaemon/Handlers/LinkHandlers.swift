@@ -21,7 +21,7 @@ struct LinkHandlers: Sendable {
                 backoffice: .init(configured: link.relay != nil, url: link.url,
                                   lastContactAt: await link.status.lastContactAt?.formatted(fmt),
                                   lastError: await link.status.lastError, lastSyncAt: await link.status.lastSyncAt?.formatted(fmt)),
-                outbox: .init(due: counts.due, inFlight: counts.inFlight, delivered: counts.delivered, dead: counts.dead),
+                outbox: .init(due: counts.due, held: counts.held, inFlight: counts.inFlight, delivered: counts.delivered, dead: counts.dead),
                 devices: await devices.list().count)
         }
         table.on(Methods.syncPull) { _, _ in
