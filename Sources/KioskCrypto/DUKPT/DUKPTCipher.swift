@@ -75,7 +75,7 @@ public enum DUKPTCipher {
 
     /// What tells TDES and AES apart here: the key lengths OpenSSL runs them with, the block
     /// size, and the shim's name for them. Every check and the C call are the same for both.
-    private struct Algorithm {
+    private struct Algorithm: Sendable {
         let keyRole: String
         let keyLengths: [Int]
         let blockSize: Int
@@ -128,11 +128,6 @@ public enum DUKPTCipher {
         }
     }
 
-    private static var tdes: Algorithm {
-        Algorithm(keyRole: "TDES key", keyLengths: [8, 16, 24], blockSize: tdesBlockSize, family: KIOSK_TDES)
-    }
-
-    private static var aes: Algorithm {
-        Algorithm(keyRole: "AES key", keyLengths: [16, 24, 32], blockSize: aesBlockSize, family: KIOSK_AES)
-    }
+    private static let tdes = Algorithm(keyRole: "TDES key", keyLengths: [8, 16, 24], blockSize: tdesBlockSize, family: KIOSK_TDES)
+    private static let aes = Algorithm(keyRole: "AES key", keyLengths: [16, 24, 32], blockSize: aesBlockSize, family: KIOSK_AES)
 }
