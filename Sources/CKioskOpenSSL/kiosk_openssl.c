@@ -41,10 +41,6 @@ static int run_cipher(const EVP_CIPHER *cipher, const uint8_t *key, const uint8_
 static int run_tdes(int cbc, const uint8_t *key, size_t key_len, const uint8_t *iv,
                     const uint8_t *in, size_t len, uint8_t *out, enum direction dir)
 {
-    if (key == NULL || in == NULL || out == NULL || (cbc && iv == NULL)
-        || len == 0 || len % 8 != 0) {
-        return KIOSK_OSSL_BAD_ARGUMENT;
-    }
     switch (key_len) {
     case 16:
         return run_cipher(cbc ? EVP_des_ede_cbc() : EVP_des_ede_ecb(), key, iv, in, len, out, dir);
@@ -65,13 +61,10 @@ static int run_tdes(int cbc, const uint8_t *key, size_t key_len, const uint8_t *
     }
 }
 
+// AES with key_len 16, 24 or 32.
 static int run_aes(int cbc, const uint8_t *key, size_t key_len, const uint8_t *iv,
                    const uint8_t *in, size_t len, uint8_t *out, enum direction dir)
 {
-    if (key == NULL || in == NULL || out == NULL || (cbc && iv == NULL)
-        || len == 0 || len % 16 != 0) {
-        return KIOSK_OSSL_BAD_ARGUMENT;
-    }
     const EVP_CIPHER *cipher;
     switch (key_len) {
     case 16: cipher = cbc ? EVP_aes_128_cbc() : EVP_aes_128_ecb(); break;
@@ -82,48 +75,22 @@ static int run_aes(int cbc, const uint8_t *key, size_t key_len, const uint8_t *i
     return run_cipher(cipher, key, iv, in, len, out, dir);
 }
 
-int kiosk_tdes_ecb_encrypt(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out)
+int kiosk_block_cipher(enum kiosk_cipher_family family, enum kiosk_cipher_mode mode, int encrypt,
+                       const uint8_t *key, size_t key_len, const uint8_t *iv,
+                       const uint8_t *in, size_t len, uint8_t *out)
 {
-    return run_tdes(0, key, key_len, NULL, in, 8, out, ENCRYPT);
-}
-
-int kiosk_tdes_ecb_decrypt(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out)
-{
-    return run_tdes(0, key, key_len, NULL, in, 8, out, DECRYPT);
-}
-
-int kiosk_tdes_cbc_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                           const uint8_t *in, size_t len, uint8_t *out)
-{
-    return run_tdes(1, key, key_len, iv, in, len, out, ENCRYPT);
-}
-
-int kiosk_tdes_cbc_decrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                           const uint8_t *in, size_t len, uint8_t *out)
-{
-    return run_tdes(1, key, key_len, iv, in, len, out, DECRYPT);
-}
-
-int kiosk_aes_ecb_encrypt(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out)
-{
-    return run_aes(0, key, key_len, NULL, in, 16, out, ENCRYPT);
-}
-
-int kiosk_aes_ecb_decrypt(const uint8_t *key, size_t key_len, const uint8_t *in, uint8_t *out)
-{
-    return run_aes(0, key, key_len, NULL, in, 16, out, DECRYPT);
-}
-
-int kiosk_aes_cbc_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                          const uint8_t *in, size_t len, uint8_t *out)
-{
-    return run_aes(1, key, key_len, iv, in, len, out, ENCRYPT);
-}
-
-int kiosk_aes_cbc_decrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                          const uint8_t *in, size_t len, uint8_t *out)
-{
-    return run_aes(1, key, key_len, iv, in, len, out, DECRYPT);
+    int cbc = mode == KIOSK_CBC;
+    size_t block = family == KIOSK_TDES ? 8 : 16;
+    if ((family != KIOSK_TDES && family != KIOSK_AES) || (mode != KIOSK_ECB && mode != KIOSK_CBC)
+        || key == NULL || in == NULL || out == NULL || (cbc && iv == NULL)
+        || len == 0 || len % block != 0) {
+        return KIOSK_OSSL_BAD_ARGUMENT;
+    }
+    // ECB takes no IV; OpenSSL ignores one, but pass none so nothing depends on that.
+    const uint8_t *used_iv = cbc ? iv : NULL;
+    enum direction dir = encrypt ? ENCRYPT : DECRYPT;
+    return family == KIOSK_TDES ? run_tdes(cbc, key, key_len, used_iv, in, len, out, dir)
+                                : run_aes(cbc, key, key_len, used_iv, in, len, out, dir);
 }
 
 void kiosk_cleanse(void *ptr, size_t len)

@@ -27,31 +27,27 @@ enum {
     KIOSK_OSSL_CIPHER_FAILED = -2,
 };
 
-/// TDES-EDE, ECB, one 8-byte block. key_len: 16 (two-key), 24 (three-key), or
-/// 8 (single DES, run as three-key TDES with K|K|K so no legacy provider is needed).
-int kiosk_tdes_ecb_encrypt(const uint8_t *key, size_t key_len,
-                           const uint8_t *in, uint8_t *out);
-int kiosk_tdes_ecb_decrypt(const uint8_t *key, size_t key_len,
-                           const uint8_t *in, uint8_t *out);
+/// The two block ciphers readers use.
+enum kiosk_cipher_family {
+    /// TDES-EDE: 8-byte blocks. key_len: 16 (two-key), 24 (three-key), or 8
+    /// (single DES, run as three-key TDES with K|K|K so no legacy provider is needed).
+    KIOSK_TDES = 0,
+    /// AES: 16-byte blocks. key_len: 16, 24 or 32.
+    KIOSK_AES = 1,
+};
 
-/// TDES-EDE, CBC, no padding. len must be a multiple of 8; iv is 8 bytes.
-/// key_len as for ECB.
-int kiosk_tdes_cbc_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                           const uint8_t *in, size_t len, uint8_t *out);
-int kiosk_tdes_cbc_decrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                           const uint8_t *in, size_t len, uint8_t *out);
+enum kiosk_cipher_mode {
+    /// Each block on its own; iv is ignored and may be NULL.
+    KIOSK_ECB = 0,
+    /// Chained from iv, which is one block long.
+    KIOSK_CBC = 1,
+};
 
-/// AES, ECB, one 16-byte block. key_len: 16, 24 or 32.
-int kiosk_aes_ecb_encrypt(const uint8_t *key, size_t key_len,
-                          const uint8_t *in, uint8_t *out);
-int kiosk_aes_ecb_decrypt(const uint8_t *key, size_t key_len,
-                          const uint8_t *in, uint8_t *out);
-
-/// AES, CBC, no padding. len must be a multiple of 16; iv is 16 bytes.
-int kiosk_aes_cbc_encrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                          const uint8_t *in, size_t len, uint8_t *out);
-int kiosk_aes_cbc_decrypt(const uint8_t *key, size_t key_len, const uint8_t *iv,
-                          const uint8_t *in, size_t len, uint8_t *out);
+/// Encrypts (encrypt != 0) or decrypts len bytes, no padding: len must be a
+/// non-zero multiple of the family's block size.
+int kiosk_block_cipher(enum kiosk_cipher_family family, enum kiosk_cipher_mode mode, int encrypt,
+                       const uint8_t *key, size_t key_len, const uint8_t *iv,
+                       const uint8_t *in, size_t len, uint8_t *out);
 
 /// Overwrites len bytes with zeros in a way the optimiser may not remove
 /// (OPENSSL_cleanse). For wiping keys and clear data held by Swift callers.

@@ -3,7 +3,7 @@ extension AESDUKPT {
     ///
     /// The initial key ID is the BDK ID (4 bytes) followed by the derivation ID (4 bytes). The KSN
     /// is not secret and prints as hex; the counter is judged when deriving (``DUKPT/CounterCheck``).
-    public struct KSN: Sendable, Hashable, CustomStringConvertible {
+    public struct KSN: DUKPTKeySerialNumber {
         /// An AES KSN is always 12 bytes.
         public static let byteCount = 12
         /// The initial key ID is the first 8 bytes.
@@ -15,15 +15,7 @@ extension AESDUKPT {
         public let bytes: [UInt8]
 
         public init(_ bytes: [UInt8]) throws(DUKPTError) {
-            guard bytes.count == Self.byteCount else {
-                throw .invalidKSNLength(expected: Self.byteCount, actual: bytes.count)
-            }
-            self.bytes = bytes
-        }
-
-        /// Parses 24 hex digits (spaces allowed).
-        public init(hex: String) throws(DUKPTError) {
-            try self.init(DUKPTHex.decode(hex, field: "KSN"))
+            self.bytes = try Self.checkedLength(bytes)
         }
 
         /// Builds the KSN of an initial key ID and a counter, e.g. for an emulated device.
@@ -42,9 +34,6 @@ extension AESDUKPT {
             bytes[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         }
 
-        /// Number of one-bits in the counter; more than ``maximumCounterOneBits`` means the KSN is bad.
-        public var counterOneBits: Int { counter.nonzeroBitCount }
-
         /// The same initial key with another counter.
         public func withCounter(_ counter: UInt32) -> KSN {
             KSN(unchecked: initialKeyID + Self.bigEndian(counter))
@@ -52,24 +41,17 @@ extension AESDUKPT {
 
         /// Throws unless a device could have produced this counter: non-zero, at most 16 one-bits.
         public func validateCounter() throws(DUKPTError) {
-            guard counter != 0 else { throw .counterZero }
-            guard counterOneBits <= Self.maximumCounterOneBits else {
-                throw .tooManyCounterBits(counter: counter, oneBits: counterOneBits, limit: Self.maximumCounterOneBits)
-            }
+            try Self.counterRule.validate(counter)
         }
 
         /// The KSN a device uses for its next transaction, skipping counters with more than 16
         /// one-bits. Throws ``DUKPTError/counterExhausted`` after the last usable counter (0xFFFF0000).
         public func next() throws(DUKPTError) -> KSN {
-            var next = UInt64(counter) + 1
-            while next.nonzeroBitCount > Self.maximumCounterOneBits {
-                next += next & (~next &+ 1)
-            }
-            guard next <= UInt64(UInt32.max) else { throw .counterExhausted }
-            return withCounter(UInt32(next))
+            withCounter(try Self.counterRule.counter(after: counter))
         }
 
-        public var description: String { DUKPTHex.encode(bytes) }
+        /// The whole 32-bit counter field is usable.
+        private static let counterRule = KSNCounterRule(maximumOneBits: maximumCounterOneBits, maximumCounter: .max)
 
         private init(unchecked bytes: [UInt8]) {
             self.bytes = bytes

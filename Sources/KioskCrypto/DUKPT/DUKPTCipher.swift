@@ -17,60 +17,44 @@ public enum DUKPTCipher {
     /// Encrypts one 8-byte block with TDES-EDE in ECB mode. `key` is 16 (two-key) or 24 (three-key)
     /// bytes, or 8 for single DES (run as K|K|K so OpenSSL's legacy provider is not needed).
     public static func tdesECBEncrypt(key: [UInt8], block: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkTDESKey(key)
-        try checkSingleBlock(block, size: tdesBlockSize)
-        return try run(key: key, iv: nil, data: block) { k, kl, _, i, _, o in kiosk_tdes_ecb_encrypt(k, kl, i, o) }
+        try tdes.ecb(.encrypt, key: key, block: block)
     }
 
     /// Decrypts one 8-byte block with TDES-EDE in ECB mode; key lengths as for encryption.
     public static func tdesECBDecrypt(key: [UInt8], block: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkTDESKey(key)
-        try checkSingleBlock(block, size: tdesBlockSize)
-        return try run(key: key, iv: nil, data: block) { k, kl, _, i, _, o in kiosk_tdes_ecb_decrypt(k, kl, i, o) }
+        try tdes.ecb(.decrypt, key: key, block: block)
     }
 
     /// TDES-EDE CBC encryption of whole 8-byte blocks. The IV defaults to zeros, as readers use.
     public static func tdesCBCEncrypt(key: [UInt8], iv: [UInt8] = zeroTDESIV, data: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkTDESKey(key)
-        try checkCBC(iv: iv, data: data, blockSize: tdesBlockSize)
-        return try run(key: key, iv: iv, data: data) { k, kl, v, i, n, o in kiosk_tdes_cbc_encrypt(k, kl, v, i, n, o) }
+        try tdes.cbc(.encrypt, key: key, iv: iv, data: data)
     }
 
     /// TDES-EDE CBC decryption of whole 8-byte blocks. The IV defaults to zeros, as readers use.
     public static func tdesCBCDecrypt(key: [UInt8], iv: [UInt8] = zeroTDESIV, data: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkTDESKey(key)
-        try checkCBC(iv: iv, data: data, blockSize: tdesBlockSize)
-        return try run(key: key, iv: iv, data: data) { k, kl, v, i, n, o in kiosk_tdes_cbc_decrypt(k, kl, v, i, n, o) }
+        try tdes.cbc(.decrypt, key: key, iv: iv, data: data)
     }
 
     // MARK: AES
 
     /// Encrypts one 16-byte block with AES in ECB mode; `key` is 16, 24 or 32 bytes.
     public static func aesECBEncrypt(key: [UInt8], block: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkAESKey(key)
-        try checkSingleBlock(block, size: aesBlockSize)
-        return try run(key: key, iv: nil, data: block) { k, kl, _, i, _, o in kiosk_aes_ecb_encrypt(k, kl, i, o) }
+        try aes.ecb(.encrypt, key: key, block: block)
     }
 
     /// Decrypts one 16-byte block with AES in ECB mode; `key` is 16, 24 or 32 bytes.
     public static func aesECBDecrypt(key: [UInt8], block: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkAESKey(key)
-        try checkSingleBlock(block, size: aesBlockSize)
-        return try run(key: key, iv: nil, data: block) { k, kl, _, i, _, o in kiosk_aes_ecb_decrypt(k, kl, i, o) }
+        try aes.ecb(.decrypt, key: key, block: block)
     }
 
     /// AES CBC encryption of whole 16-byte blocks. The IV defaults to zeros, as readers use.
     public static func aesCBCEncrypt(key: [UInt8], iv: [UInt8] = zeroAESIV, data: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkAESKey(key)
-        try checkCBC(iv: iv, data: data, blockSize: aesBlockSize)
-        return try run(key: key, iv: iv, data: data) { k, kl, v, i, n, o in kiosk_aes_cbc_encrypt(k, kl, v, i, n, o) }
+        try aes.cbc(.encrypt, key: key, iv: iv, data: data)
     }
 
     /// AES CBC decryption of whole 16-byte blocks. The IV defaults to zeros, as readers use.
     public static func aesCBCDecrypt(key: [UInt8], iv: [UInt8] = zeroAESIV, data: [UInt8]) throws(DUKPTError) -> [UInt8] {
-        try checkAESKey(key)
-        try checkCBC(iv: iv, data: data, blockSize: aesBlockSize)
-        return try run(key: key, iv: iv, data: data) { k, kl, v, i, n, o in kiosk_aes_cbc_decrypt(k, kl, v, i, n, o) }
+        try aes.cbc(.decrypt, key: key, iv: iv, data: data)
     }
 
     /// Eight zero bytes: the IV every supported reader uses for TDES-CBC.
@@ -85,53 +69,65 @@ public enum DUKPTCipher {
         return remainder == 0 ? data : data + [UInt8](repeating: 0, count: blockSize - remainder)
     }
 
-    // MARK: Checks and the C call
+    // MARK: The one path to the C shim
 
-    private static func checkTDESKey(_ key: [UInt8]) throws(DUKPTError) {
-        guard [8, 16, 24].contains(key.count) else {
-            throw .invalidKeyLength(role: "TDES key", expected: [8, 16, 24], actual: key.count)
+    private enum Direction { case encrypt, decrypt }
+
+    /// What tells TDES and AES apart here: the key lengths OpenSSL runs them with, the block
+    /// size, and the shim's name for them. Every check and the C call are the same for both.
+    private struct Algorithm: Sendable {
+        let keyRole: String
+        let keyLengths: [Int]
+        let blockSize: Int
+        let family: kiosk_cipher_family
+
+        /// One block, ECB.
+        func ecb(_ direction: Direction, key: [UInt8], block: [UInt8]) throws(DUKPTError) -> [UInt8] {
+            try checkKey(key)
+            guard !block.isEmpty else { throw .emptyData }
+            guard block.count == blockSize else { throw .invalidDataLength(length: block.count, blockSize: blockSize) }
+            return try run(KIOSK_ECB, direction, key: key, iv: nil, data: block)
         }
-    }
 
-    private static func checkAESKey(_ key: [UInt8]) throws(DUKPTError) {
-        guard [16, 24, 32].contains(key.count) else {
-            throw .invalidKeyLength(role: "AES key", expected: [16, 24, 32], actual: key.count)
+        /// Whole blocks, CBC from `iv`.
+        func cbc(_ direction: Direction, key: [UInt8], iv: [UInt8], data: [UInt8]) throws(DUKPTError) -> [UInt8] {
+            try checkKey(key)
+            guard iv.count == blockSize else { throw .invalidIVLength(expected: blockSize, actual: iv.count) }
+            guard !data.isEmpty else { throw .emptyData }
+            guard data.count % blockSize == 0 else { throw .invalidDataLength(length: data.count, blockSize: blockSize) }
+            return try run(KIOSK_CBC, direction, key: key, iv: iv, data: data)
         }
-    }
 
-    private static func checkSingleBlock(_ block: [UInt8], size: Int) throws(DUKPTError) {
-        guard !block.isEmpty else { throw .emptyData }
-        guard block.count == size else { throw .invalidDataLength(length: block.count, blockSize: size) }
-    }
+        private func checkKey(_ key: [UInt8]) throws(DUKPTError) {
+            guard keyLengths.contains(key.count) else {
+                throw .invalidKeyLength(role: keyRole, expected: keyLengths, actual: key.count)
+            }
+        }
 
-    private static func checkCBC(iv: [UInt8], data: [UInt8], blockSize: Int) throws(DUKPTError) {
-        guard iv.count == blockSize else { throw .invalidIVLength(expected: blockSize, actual: iv.count) }
-        guard !data.isEmpty else { throw .emptyData }
-        guard data.count % blockSize == 0 else { throw .invalidDataLength(length: data.count, blockSize: blockSize) }
-    }
-
-    /// key, key length, iv (or nil), input, input length, output → status.
-    private typealias Operation = (
-        UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?
-    ) -> Int32
-
-    /// Calls the shim with pointers into the arrays; all lengths were checked by the caller.
-    private static func run(key: [UInt8], iv: [UInt8]?, data: [UInt8], _ operation: Operation) throws(DUKPTError) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: data.count)
-        let ivBytes = iv ?? []
-        let status = key.withUnsafeBufferPointer { k in
-            ivBytes.withUnsafeBufferPointer { v in
-                data.withUnsafeBufferPointer { i in
-                    output.withUnsafeMutableBufferPointer { o in
-                        operation(k.baseAddress, k.count, iv == nil ? nil : v.baseAddress, i.baseAddress, i.count, o.baseAddress)
+        /// Calls the shim with pointers into the arrays; all lengths were checked before.
+        private func run(
+            _ mode: kiosk_cipher_mode, _ direction: Direction, key: [UInt8], iv: [UInt8]?, data: [UInt8]
+        ) throws(DUKPTError) -> [UInt8] {
+            var output = [UInt8](repeating: 0, count: data.count)
+            let ivBytes = iv ?? []
+            let status = key.withUnsafeBufferPointer { k in
+                ivBytes.withUnsafeBufferPointer { v in
+                    data.withUnsafeBufferPointer { i in
+                        output.withUnsafeMutableBufferPointer { o in
+                            kiosk_block_cipher(family, mode, direction == .encrypt ? 1 : 0, k.baseAddress, k.count,
+                                               iv == nil ? nil : v.baseAddress, i.baseAddress, i.count, o.baseAddress)
+                        }
                     }
                 }
             }
+            guard status == 0 else {
+                DUKPT.wipe(&output)
+                throw .cipherFailed(status: status)
+            }
+            return output
         }
-        guard status == 0 else {
-            DUKPT.wipe(&output)
-            throw .cipherFailed(status: status)
-        }
-        return output
     }
+
+    private static let tdes = Algorithm(keyRole: "TDES key", keyLengths: [8, 16, 24], blockSize: tdesBlockSize, family: KIOSK_TDES)
+    private static let aes = Algorithm(keyRole: "AES key", keyLengths: [16, 24, 32], blockSize: aesBlockSize, family: KIOSK_AES)
 }

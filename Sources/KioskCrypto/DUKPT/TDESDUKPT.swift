@@ -168,23 +168,29 @@ public enum TDESDUKPT {
     public static func encryptPINBlock(
         _ block: [UInt8], bdk: [UInt8], ksn: KSN, counterCheck: DUKPT.CounterCheck = .strict
     ) throws(DUKPTError) -> [UInt8] {
-        try checkSingleBlock(block)
-        var key = try workingKey(bdk: bdk, ksn: ksn, variant: .pin, counterCheck: counterCheck)
-        defer { DUKPT.wipe(&key) }
-        return try DUKPTCipher.tdesECBEncrypt(key: key, block: block)
+        try pinBlock(block, bdk: bdk, ksn: ksn, counterCheck: counterCheck, DUKPTCipher.tdesECBEncrypt)
     }
 
     /// Decrypts an 8-byte encrypted PIN block to the clear (still formatted) PIN block.
     public static func decryptPINBlock(
         _ block: [UInt8], bdk: [UInt8], ksn: KSN, counterCheck: DUKPT.CounterCheck = .strict
     ) throws(DUKPTError) -> [UInt8] {
-        try checkSingleBlock(block)
-        var key = try workingKey(bdk: bdk, ksn: ksn, variant: .pin, counterCheck: counterCheck)
-        defer { DUKPT.wipe(&key) }
-        return try DUKPTCipher.tdesECBDecrypt(key: key, block: block)
+        try pinBlock(block, bdk: bdk, ksn: ksn, counterCheck: counterCheck, DUKPTCipher.tdesECBDecrypt)
     }
 
     // MARK: Internals
+
+    /// Checks an 8-byte PIN block and runs `operation` (TDES-ECB one way or the other) on it under
+    /// the PIN variant of the KSN's key, which is wiped however `operation` ends.
+    private static func pinBlock(
+        _ block: [UInt8], bdk: [UInt8], ksn: KSN, counterCheck: DUKPT.CounterCheck,
+        _ operation: (_ key: [UInt8], _ block: [UInt8]) throws(DUKPTError) -> [UInt8]
+    ) throws(DUKPTError) -> [UInt8] {
+        try checkSingleBlock(block)
+        var key = try workingKey(bdk: bdk, ksn: ksn, variant: .pin, counterCheck: counterCheck)
+        defer { DUKPT.wipe(&key) }
+        return try operation(key, block)
+    }
 
     /// `C0C0C0C000000000C0C0C0C000000000`: separates the two halves of IPEK and key generation.
     private static let c0Mask: [UInt8] = [

@@ -4,7 +4,7 @@ extension TDESDUKPT {
     /// The KSN is not secret — readers send it in clear with every swipe — so it prints as hex.
     /// Any 10 bytes are accepted here (a reader's padding such as `FFFF…` is part of the KSN); the
     /// counter is judged when deriving, see ``DUKPT/CounterCheck``.
-    public struct KSN: Sendable, Hashable, CustomStringConvertible {
+    public struct KSN: DUKPTKeySerialNumber {
         /// A TDES KSN is always 10 bytes.
         public static let byteCount = 10
         /// The largest transaction counter (21 bits).
@@ -16,24 +16,13 @@ extension TDESDUKPT {
         public let bytes: [UInt8]
 
         public init(_ bytes: [UInt8]) throws(DUKPTError) {
-            guard bytes.count == Self.byteCount else {
-                throw .invalidKSNLength(expected: Self.byteCount, actual: bytes.count)
-            }
-            self.bytes = bytes
-        }
-
-        /// Parses 20 hex digits (spaces allowed), as readers print KSNs.
-        public init(hex: String) throws(DUKPTError) {
-            try self.init(DUKPTHex.decode(hex, field: "KSN"))
+            self.bytes = try Self.checkedLength(bytes)
         }
 
         /// The transaction counter (the rightmost 21 bits).
         public var counter: UInt32 {
             (UInt32(bytes[7] & 0x1F) << 16) | (UInt32(bytes[8]) << 8) | UInt32(bytes[9])
         }
-
-        /// Number of one-bits in the counter; more than ``maximumCounterOneBits`` means the KSN is bad.
-        public var counterOneBits: Int { counter.nonzeroBitCount }
 
         /// The same KSN with counter 0: what identifies the initial key (and which BDK to use).
         public var initialKSN: KSN { withCounterBits(0) }
@@ -48,25 +37,17 @@ extension TDESDUKPT {
 
         /// Throws unless a device could have produced this counter: non-zero, at most 10 one-bits.
         public func validateCounter() throws(DUKPTError) {
-            guard counter != 0 else { throw .counterZero }
-            guard counterOneBits <= Self.maximumCounterOneBits else {
-                throw .tooManyCounterBits(counter: counter, oneBits: counterOneBits, limit: Self.maximumCounterOneBits)
-            }
+            try Self.counterRule.validate(counter)
         }
 
         /// The KSN a device uses for its next transaction: counters with more than 10 one-bits are
         /// skipped the way X9.24-1 devices skip them. Throws ``DUKPTError/counterExhausted`` after
         /// the last usable counter (0x1FF800).
         public func next() throws(DUKPTError) -> KSN {
-            var next = UInt64(counter) + 1
-            while next.nonzeroBitCount > Self.maximumCounterOneBits {
-                next += next & (~next &+ 1)
-            }
-            guard next <= UInt64(Self.maximumCounter) else { throw .counterExhausted }
-            return withCounterBits(UInt32(next))
+            withCounterBits(try Self.counterRule.counter(after: counter))
         }
 
-        public var description: String { DUKPTHex.encode(bytes) }
+        private static let counterRule = KSNCounterRule(maximumOneBits: maximumCounterOneBits, maximumCounter: maximumCounter)
 
         private func withCounterBits(_ counter: UInt32) -> KSN {
             var copy = bytes

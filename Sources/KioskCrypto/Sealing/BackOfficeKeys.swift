@@ -59,19 +59,14 @@ public struct BackOfficePublicKey: Sendable, Equatable {
 
     /// Reads the public key file written by `kiosk-backoffice keygen`.
     public init(fileContents: Data) throws(SealingError) {
-        let file = try KeyFile.decode(fileContents, expecting: .publicKey)
-        guard let raw = Data(base64Encoded: file.key), raw.count == 32,
-              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw) else {
-            throw .malformedKeyFile("\"public_key\" must be 32 bytes of standard base64 (an X25519 public key)")
+        let (id, key) = try KeyFile.read(fileContents, kind: .publicKey) { raw in
+            try Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
         }
-        self.init(id: try KeyID(file.keyID), key: key)
+        self.init(id: id, key: key)
     }
 
     /// The file a technician installs on a kiosk (`kioskctl provision backoffice-key FILE`).
-    public var fileContents: Data {
-        KeyFile.encode(KeyFile(kind: KeyFile.Kind.publicKey.rawValue, version: 1, keyID: id.rawValue,
-                               kem: KeyFile.kemName, key: key.rawRepresentation.base64EncodedString()))
-    }
+    public var fileContents: Data { KeyFile.contents(kind: .publicKey, id: id, rawKey: key.rawRepresentation) }
 
     /// A short fingerprint a technician can compare with the back office's records.
     public var fingerprint: String {
@@ -98,25 +93,27 @@ public struct BackOfficePrivateKey: Sendable {
     public var publicKey: BackOfficePublicKey { BackOfficePublicKey(id: id, key: key.publicKey) }
 
     public init(fileContents: Data) throws(SealingError) {
-        let file = try KeyFile.decode(fileContents, expecting: .privateKey)
-        guard let raw = Data(base64Encoded: file.key), raw.count == 32,
-              let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw) else {
-            throw .malformedKeyFile("\"private_key\" must be 32 bytes of standard base64 (an X25519 private key)")
+        let (id, key) = try KeyFile.read(fileContents, kind: .privateKey) { raw in
+            try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)
         }
-        self.init(id: try KeyID(file.keyID), key: key)
+        self.init(id: id, key: key)
     }
 
     /// Write with mode 0600 and keep off the kiosk.
-    public var fileContents: Data {
-        KeyFile.encode(KeyFile(kind: KeyFile.Kind.privateKey.rawValue, version: 1, keyID: id.rawValue,
-                               kem: KeyFile.kemName, key: key.rawRepresentation.base64EncodedString()))
-    }
+    public var fileContents: Data { KeyFile.contents(kind: .privateKey, id: id, rawKey: key.rawRepresentation) }
 }
 
 /// The on-disk form of both key files: one small JSON object, so an integrator can read and
 /// write it with any JSON library.
 struct KeyFile: Codable {
-    enum Kind: String { case publicKey = "backoffice-public-key", privateKey = "backoffice-private-key" }
+    enum Kind: String {
+        case publicKey = "backoffice-public-key", privateKey = "backoffice-private-key"
+
+        /// How errors name the key: "public key" or "private key".
+        var name: String { self == .publicKey ? "public key" : "private key" }
+        /// The JSON field that holds the key.
+        var field: CodingKeys { self == .publicKey ? .publicKey : .privateKey }
+    }
     static let kemName = "X25519"
 
     var kind: String
@@ -159,12 +156,28 @@ struct KeyFile: Codable {
             throw .malformedKeyFile("\"kioskpay\" must be \"backoffice-public-key\" or \"backoffice-private-key\"")
         }
         guard found == kind else {
-            throw .wrongKeyFileKind(expected: kind == .publicKey ? "public key" : "private key",
-                                    found: found == .publicKey ? "public key" : "private key")
+            throw .wrongKeyFileKind(expected: kind.name, found: found.name)
         }
         guard file.version == 1 else { throw .malformedKeyFile("version \(file.version) is not supported (expected 1)") }
         guard file.kem == kemName else { throw .malformedKeyFile("\"kem\" must be \"\(kemName)\"") }
         return file
+    }
+
+    /// The id and the key of a file of `kind`; `makeKey` turns 32 raw bytes into the key type
+    /// and throws if they are not a valid key.
+    static func read<Key>(
+        _ data: Data, kind: Kind, makeKey: (Data) throws -> Key
+    ) throws(SealingError) -> (KeyID, Key) {
+        let file = try decode(data, expecting: kind)
+        guard let raw = Data(base64Encoded: file.key), raw.count == 32, let key = try? makeKey(raw) else {
+            throw .malformedKeyFile("\"\(kind.field.stringValue)\" must be 32 bytes of standard base64 (an \(kemName) \(kind.name))")
+        }
+        return (try KeyID(file.keyID), key)
+    }
+
+    /// The file of `kind` holding `rawKey` under `id`.
+    static func contents(kind: Kind, id: KeyID, rawKey: Data) -> Data {
+        encode(KeyFile(kind: kind.rawValue, version: 1, keyID: id.rawValue, kem: kemName, key: rawKey.base64EncodedString()))
     }
 
     static func encode(_ file: KeyFile) -> Data {

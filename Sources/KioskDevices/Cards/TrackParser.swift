@@ -383,28 +383,29 @@ public enum TrackParser {
             pos = nameEnd + 1
         }
 
-        // Expiry: a separator means absent, else YYMM.
-        var expiry: CardExpiry?
-        guard pos < end else { return .failure(.malformed(.expiry)) }
-        if r[pos] == separator {
-            pos += 1
-        } else {
-            guard pos + 4 <= end else { return .failure(.malformed(.expiry)) }
-            expiry = CardExpiry(yymm: slice(pos..<pos + 4))
-            if expiry == nil && !masked { return .failure(.malformed(.expiry)) }
-            pos += 4
+        // Expiry and service code are read by one rule: a separator means absent, else a fixed
+        // number of characters that must parse (a masked copy may hide them).
+        func optionalField<Value>(
+            _ field: TrackField, width: Int, _ parse: (UnsafeRawBufferPointer) -> Value?
+        ) throws(TrackParseError) -> Value? {
+            guard pos < end else { throw .malformed(field) }
+            if r[pos] == separator {
+                pos += 1
+                return nil
+            }
+            guard pos + width <= end else { throw .malformed(field) }
+            let value = parse(slice(pos..<pos + width))
+            if value == nil && !masked { throw .malformed(field) }
+            pos += width
+            return value
         }
-
-        // Service code: a separator means absent, else 3 digits.
-        var service: ServiceCode?
-        guard pos < end else { return .failure(.malformed(.serviceCode)) }
-        if r[pos] == separator {
-            pos += 1
-        } else {
-            guard pos + 3 <= end else { return .failure(.malformed(.serviceCode)) }
-            service = ServiceCode(ascii: slice(pos..<pos + 3))
-            if service == nil && !masked { return .failure(.malformed(.serviceCode)) }
-            pos += 3
+        let expiry: CardExpiry?
+        let service: ServiceCode?
+        do throws(TrackParseError) {
+            expiry = try optionalField(.expiry, width: 4) { CardExpiry(yymm: $0) }      // YYMM
+            service = try optionalField(.serviceCode, width: 3) { ServiceCode(ascii: $0) }  // 3 digits
+        } catch {
+            return .failure(error)
         }
 
         // Discretionary data: the rest (track 2: digits and the 4-bit control characters).

@@ -231,11 +231,7 @@ private struct Parser {
         case 0x6:
             globals.unit = item.unsignedValue
         case 0x7:
-            let value = item.unsignedValue
-            guard Int(value) <= limits.maxReportSize else {
-                throw .reportSizeTooLarge(offset: item.offset, value: value, limit: limits.maxReportSize)
-            }
-            globals.reportSize = Int(value)
+            globals.reportSize = try Self.bounded(item, by: limits.maxReportSize, else: HIDDescriptorError.reportSizeTooLarge)
         case 0x8:
             // ID 0 is reserved (it means "no ID") and the wire prefix is one byte.
             let value = item.unsignedValue
@@ -243,11 +239,7 @@ private struct Parser {
             globals.reportID = UInt8(value)
             sawReportID = true
         case 0x9:
-            let value = item.unsignedValue
-            guard Int(value) <= limits.maxReportCount else {
-                throw .reportCountTooLarge(offset: item.offset, value: value, limit: limits.maxReportCount)
-            }
-            globals.reportCount = Int(value)
+            globals.reportCount = try Self.bounded(item, by: limits.maxReportCount, else: HIDDescriptorError.reportCountTooLarge)
         case 0xA:
             // Push beyond the stack depth is an error, not a silent drop: the matching Pop would
             // otherwise restore the wrong table and every later field would be mis-described.
@@ -265,6 +257,16 @@ private struct Parser {
     }
 
     // MARK: Local items
+
+    /// A size or count item's value, refused above its limit: an attacker's descriptor must not
+    /// make us allocate for a report larger than any device sends.
+    static func bounded(
+        _ item: HIDItem, by limit: Int, else tooLarge: (_ offset: Int, _ value: UInt32, _ limit: Int) -> HIDDescriptorError
+    ) throws(HIDDescriptorError) -> Int {
+        let value = item.unsignedValue
+        guard Int(value) <= limit else { throw tooLarge(item.offset, value, limit) }
+        return Int(value)
+    }
 
     mutating func handleLocal(_ item: HIDItem) throws(HIDDescriptorError) {
         let value = item.unsignedValue
