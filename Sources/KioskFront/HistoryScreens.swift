@@ -45,11 +45,8 @@ extension FrontState {
 
     mutating func statementsKey(_ key: Key, _ model: inout StatementsModel) -> [Effect] {
         defer { if case .statements = screen { screen = .statements(model) } }
+        if let scroll = key.scrolled(model.scroll, last: max(0, model.rows.count - 1)) { model.scroll = scroll; return [] }
         switch key {
-        case .up: model.scroll = max(0, model.scroll - 1)
-        case .down: model.scroll = min(max(0, model.rows.count - 1), model.scroll + 1)
-        case .pageUp: model.scroll = max(0, model.scroll - 10)
-        case .pageDown: model.scroll = min(max(0, model.rows.count - 1), model.scroll + 10)
         case .escape: screen = .home
         case .enter, .char("l"), .char("L"):
             guard model.more, !model.busy else { return [] }
@@ -82,14 +79,8 @@ extension FrontState {
 
     mutating func historyKey(_ key: Key, _ model: inout HistoryModel) -> [Effect] {
         defer { if case .history = screen { screen = .history(model) } }
-        switch key {
-        case .up: model.scroll = max(0, model.scroll - 1)
-        case .down: model.scroll += 1
-        case .pageUp: model.scroll = max(0, model.scroll - 10)
-        case .pageDown: model.scroll += 10
-        case .escape: screen = .home
-        default: break
-        }
+        if let scroll = key.scrolled(model.scroll) { model.scroll = scroll }
+        if key == .escape { screen = .home }
         return []
     }
 

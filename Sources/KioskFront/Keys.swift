@@ -16,6 +16,18 @@ public enum Key: Equatable, Sendable {
         return nil
     }
 
+    /// Where a scrolling key moves a long text or list that starts at `offset` (a line at a
+    /// time, or ten), at most to `last` when the end is known; nil for any other key.
+    func scrolled(_ offset: Int, last: Int = .max) -> Int? {
+        switch self {
+        case .up: max(0, offset - 1)
+        case .down: min(last, offset + 1)
+        case .pageUp: max(0, offset - 10)
+        case .pageDown: min(last, offset + 10)
+        default: nil
+        }
+    }
+
     /// The letter pressed, lowercased, for menu shortcuts.
     var letter: Character? {
         if case .char(let c) = self, c.isLetter { return Character(c.lowercased()) }

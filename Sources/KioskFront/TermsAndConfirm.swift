@@ -5,11 +5,8 @@ import KioskProtocol
 extension FrontState {
     mutating func termsKey(_ key: Key, _ model: inout TermsModel) -> [Effect] {
         defer { if case .terms = screen { screen = .terms(model) } }
+        if let scroll = key.scrolled(model.scroll) { model.scroll = scroll; return [] }
         switch key {
-        case .up: model.scroll = max(0, model.scroll - 1)
-        case .down: model.scroll += 1
-        case .pageUp: model.scroll = max(0, model.scroll - 10)
-        case .pageDown: model.scroll += 10
         case .char(" "), .pick(0): model.agreed.toggle(); model.message = nil
         case .escape: screen = .home
         case .enter:

@@ -18,11 +18,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.withClient { client in
-                if json { Output.raw(try await client.callRaw(Methods.deviceList, EmptyParams())); return }
-                let list = try await client.call(Methods.deviceList, EmptyParams())
-                Output.line(Self.table(list.devices))
-            }
+            try await connection.show(Methods.deviceList, EmptyParams(), json: json) { [Self.table($0.devices)] }
         }
 
         static func table(_ devices: [DeviceInfo]) -> String {

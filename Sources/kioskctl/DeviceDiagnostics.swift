@@ -63,12 +63,8 @@ extension DeviceCommand {
         @Argument(help: "The device id.") var id: String
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
-            try await reportingFailures {
-                if json { Output.raw(try await DeviceCommand.rawCall(connection, Methods.deviceTest, DeviceIDParams(id: id))); return }
-                let result = try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    try await client.call(Methods.deviceTest, DeviceIDParams(id: id))
-                }
-                Output.line("\(result.device.id) (\(result.device.driver), \(result.device.state.rawValue)): \(result.verdict)")
+            try await connection.show(Methods.deviceTest, DeviceIDParams(id: id), json: json) { result in
+                ["\(result.device.id) (\(result.device.driver), \(result.device.state.rawValue)): \(result.verdict)"]
             }
         }
     }

@@ -62,6 +62,17 @@ extension ConnectionOptions {
     }
 }
 
+extension ConnectionOptions {
+    /// Calls `method` once and shows its result: with --json exactly as kioskd wrote it (for
+    /// scripts), else as the lines `text` makes of it (for people).
+    func show<M: RPCMethod>(_ method: M, _ params: M.Params, json: Bool, _ text: (M.Result) -> [String]) async throws {
+        try await withClient { client in
+            if json { Output.raw(try await client.callRaw(method, params)); return }
+            for line in text(try await client.call(method, params)) { Output.line(line) }
+        }
+    }
+}
+
 /// Runs `work`, turning any failure into one sentence on stderr and exit 1.
 private func reportFailures(_ work: () async throws -> Void) async throws {
     do {
@@ -103,17 +114,9 @@ struct Hello: AsyncParsableCommand {
     @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
     func run() async throws {
-        try await connection.withClient { client in
-            if json {
-                Output.raw(try await client.callRaw(Methods.hello, EmptyParams()))
-            } else {
-                let hello = try await client.hello()
-                Output.line("""
-                    \(hello.server) \(hello.version) (protocol \(hello.protocol))
-                    role: \(hello.role.rawValue)
-                    capabilities: \(hello.capabilities.joined(separator: ", "))
-                    """)
-            }
+        try await connection.show(Methods.hello, EmptyParams(), json: json) { hello in
+            ["\(hello.server) \(hello.version) (protocol \(hello.protocol))", "role: \(hello.role.rawValue)",
+             "capabilities: \(hello.capabilities.joined(separator: ", "))"]
         }
     }
 }

@@ -16,13 +16,9 @@ struct PaymentsCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.withClient { client in
-                let params = PaymentsListParams(state: state, account: account)
-                if json { Output.raw(try await client.callRaw(Methods.paymentsList, params)); return }
-                let list = try await client.call(Methods.paymentsList, params)
-                guard !list.payments.isEmpty else { Output.line("No payments\(state.map { " in state \($0)" } ?? "").") ; return }
-                Output.line("ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD")
-                for p in list.payments {
+            try await connection.show(Methods.paymentsList, PaymentsListParams(state: state, account: account), json: json) { list in
+                guard !list.payments.isEmpty else { return ["No payments\(state.map { " in state \($0)" } ?? "")."] }
+                return ["ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD"] + list.payments.map { p in
                     let job = p.job.map(String.init) ?? "-"
                     let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
                     let columns: [String] = [p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
@@ -33,7 +29,7 @@ struct PaymentsCommand: AsyncParsableCommand {
                     if let day = p.payOn { notes += "  (pay on \(day))" }
                     if let other = p.waitingFor { notes += "  (waiting for \(other))" }
                     if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
-                    Output.line(columns.joined(separator: " ") + notes)
+                    return columns.joined(separator: " ") + notes
                 }
             }
         }
@@ -110,13 +106,11 @@ struct OutboxCommand: AsyncParsableCommand {
         @Option(help: "due, held (a waiting payment's), in_flight, delivered or dead.") var state: String?
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
         func run() async throws {
-            try await connection.withClient { client in
-                if json { Output.raw(try await client.callRaw(Methods.outboxList, OutboxListParams(state: state))); return }
-                let list = try await client.call(Methods.outboxList, OutboxListParams(state: state))
-                guard !list.entries.isEmpty else { Output.line("The outbox is empty."); return }
-                for e in list.entries {
-                    Output.line("\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
-                        + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? ""))
+            try await connection.show(Methods.outboxList, OutboxListParams(state: state), json: json) { list in
+                guard !list.entries.isEmpty else { return ["The outbox is empty."] }
+                return list.entries.map { e in
+                    "\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
+                        + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? "")
                 }
             }
         }

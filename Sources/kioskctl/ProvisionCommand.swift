@@ -47,18 +47,17 @@ struct ProvisionCommand: AsyncParsableCommand {
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.withClient { client in
-                if json { Output.raw(try await client.callRaw(Methods.provisionStatus, EmptyParams())); return }
-                let status = try await client.call(Methods.provisionStatus, EmptyParams())
-                Output.line("Kiosk id: \(status.kioskID)")
+            try await connection.show(Methods.provisionStatus, EmptyParams(), json: json) { status in
+                var lines = ["Kiosk id: \(status.kioskID)"]
                 if let key = status.backofficeKey {
-                    Output.line("Captures are sealed to back-office key \(key.keyID) (fingerprint \(key.fingerprint)), installed \(key.installedAt ?? "?").")
+                    lines.append("Captures are sealed to back-office key \(key.keyID) (fingerprint \(key.fingerprint)), installed \(key.installedAt ?? "?").")
                 } else if let demo = status.demoKey {
-                    Output.line("DEMO: captures are sealed to the throwaway demo key \(demo.keyID). Install the store's key before taking real payments.")
+                    lines.append("DEMO: captures are sealed to the throwaway demo key \(demo.keyID). Install the store's key before taking real payments.")
                 } else {
-                    Output.line("No back-office key is installed: card and signature captures are refused. Run: kioskctl provision backoffice-key FILE")
+                    lines.append("No back-office key is installed: card and signature captures are refused. Run: kioskctl provision backoffice-key FILE")
                 }
-                if !status.retiredKeys.isEmpty { Output.line("Earlier keys: \(status.retiredKeys.joined(separator: ", "))") }
+                if !status.retiredKeys.isEmpty { lines.append("Earlier keys: \(status.retiredKeys.joined(separator: ", "))") }
+                return lines
             }
         }
     }

@@ -10,20 +10,21 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
     func run() async throws {
-        try await connection.withClient { client in
-            if json { Output.raw(try await client.callRaw(Methods.status, EmptyParams())); return }
-            let s = try await client.call(Methods.status, EmptyParams())
-            Output.line("kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)")
-            if s.backoffice.configured {
-                Output.line("back office: \(s.backoffice.url ?? "?")")
-                Output.line("  last contact: \(s.backoffice.lastContactAt ?? "never since start")"
-                            + (s.backoffice.lastSyncAt.map { ", last sync \($0)" } ?? ""))
-                if let error = s.backoffice.lastError { Output.line("  last error: \(error)") }
-            } else {
-                Output.line("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
-            }
-            Output.line("outbox: \(s.outbox.due) due, \(s.outbox.held) held, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
-                        + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
+        try await connection.show(Methods.status, EmptyParams(), json: json, Self.lines)
+    }
+
+    static func lines(_ s: KioskStatus) -> [String] {
+        var lines = ["kiosk \(s.kioskID), kioskd \(s.version), \(s.devices) device(s)"]
+        if s.backoffice.configured {
+            lines.append("back office: \(s.backoffice.url ?? "?")")
+            lines.append("  last contact: \(s.backoffice.lastContactAt ?? "never since start")"
+                         + (s.backoffice.lastSyncAt.map { ", last sync \($0)" } ?? ""))
+            if let error = s.backoffice.lastError { lines.append("  last error: \(error)") }
+        } else {
+            lines.append("back office: not configured (payments stay in the outbox; see [backoffice] in docs/CONFIGURATION.md)")
         }
+        lines.append("outbox: \(s.outbox.due) due, \(s.outbox.held) held, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
+                     + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
+        return lines
     }
 }
