@@ -32,9 +32,7 @@ public struct KioskStatus: Codable, Sendable, Equatable {
         public var inFlight: Int
         public var delivered: Int
         public var dead: Int
-        public init(due: Int, held: Int, inFlight: Int, delivered: Int, dead: Int) {
-            self.due = due; self.held = held; self.inFlight = inFlight; self.delivered = delivered; self.dead = dead
-        }
+        public init(due: Int, held: Int, inFlight: Int, delivered: Int, dead: Int) { self.due = due; self.held = held; self.inFlight = inFlight; self.delivered = delivered; self.dead = dead }
         enum CodingKeys: String, CodingKey { case due, held, inFlight = "in_flight", delivered, dead }
     }
     public var kioskID: String
