@@ -42,10 +42,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device id from `kioskctl device list`.") var id: String
 
         func run() async throws {
-            try await connection.withClient { client in
-                _ = try await client.call(Methods.deviceAllow, DeviceIDParams(id: id))
-                Output.line("Allowed \(id).")
-            }
+            try await connection.show(Methods.deviceAllow, DeviceIDParams(id: id), json: false) { _ in ["Allowed \(id)."] }
         }
     }
 
@@ -55,10 +52,7 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device id.") var id: String
 
         func run() async throws {
-            try await connection.withClient { client in
-                _ = try await client.call(Methods.deviceForget, DeviceIDParams(id: id))
-                Output.line("Forgot \(id).")
-            }
+            try await connection.show(Methods.deviceForget, DeviceIDParams(id: id), json: false) { _ in ["Forgot \(id)."] }
         }
     }
 

@@ -63,8 +63,8 @@ extension ConnectionOptions {
 }
 
 extension ConnectionOptions {
-    /// Calls `method` once and shows its result: with --json exactly as kioskd wrote it (for
-    /// scripts), else as the lines `text` makes of it (for people).
+    /// Calls `method` once and shows its result: with `json` exactly as kioskd wrote it (for
+    /// scripts), else as the lines `text` makes of it (for people; a change's one sentence).
     func show<M: RPCMethod>(_ method: M, _ params: M.Params, json: Bool, _ text: (M.Result) -> [String]) async throws {
         try await withClient { client in
             if json { Output.raw(try await client.callRaw(method, params)); return }

@@ -48,9 +48,9 @@ struct PaymentCommand: AsyncParsableCommand {
         @Flag(help: "Process a rejected payment even though another payment now covers some of its invoices (it would charge twice; audited).")
         var overlapOK = false
         func run() async throws {
-            try await connection.withClient { client in
-                let p = try await client.call(Methods.paymentProcess, PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil))
-                Output.line("Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account).")
+            let params = PaymentProcessParams(id: id, overlapOK: overlapOK ? true : nil)
+            try await connection.show(Methods.paymentProcess, params, json: false) { p in
+                ["Processed \(p.id): \(MoneyFormat.format(p.amount, currency: p.currency)) is now an unapplied credit on account \(p.account)."]
             }
         }
     }
@@ -65,9 +65,9 @@ struct PaymentCommand: AsyncParsableCommand {
             guard ["account", "payment"].contains(reason) else { throw ValidationError("--reason must be account or payment") }
         }
         func run() async throws {
-            try await connection.withClient { client in
-                let p = try await client.call(Methods.paymentReject, PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message))
-                Output.line("Rejected \(p.id); account \(p.account) will see it at the next sign-in.")
+            let params = PaymentRejectParams(id: id, reason: "\(reason)_issue_call", message: message)
+            try await connection.show(Methods.paymentReject, params, json: false) { p in
+                ["Rejected \(p.id); account \(p.account) will see it at the next sign-in."]
             }
         }
     }
@@ -77,10 +77,7 @@ struct PaymentCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The payment's temporary id.") var id: String
         func run() async throws {
-            try await connection.withClient { client in
-                let p = try await client.call(Methods.paymentDelete, PaymentIDParams(id: id))
-                Output.line("Deleted \(p.id).")
-            }
+            try await connection.show(Methods.paymentDelete, PaymentIDParams(id: id), json: false) { p in ["Deleted \(p.id)."] }
         }
     }
 }
@@ -94,10 +91,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The entry's id from `kioskctl outbox list --state dead`.") var id: Int64
         func run() async throws {
-            try await connection.withClient { client in
-                _ = try await client.call(Methods.outboxRetry, OutboxRetryParams(id: id))
-                Output.line("Entry \(id) is due again.")
-            }
+            try await connection.show(Methods.outboxRetry, OutboxRetryParams(id: id), json: false) { _ in ["Entry \(id) is due again."] }
         }
     }
     struct List: AsyncParsableCommand {
