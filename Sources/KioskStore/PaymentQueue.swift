@@ -91,7 +91,8 @@ enum PaymentQueue {
             for l in try StoredPaymentLine.filter(StoredPaymentLine.Columns.payment == p.id).fetchAll(db) {
                 lines[l.item, default: 0] += l.amount
             }
-            return PaymentCommitment(paymentID: p.id, job: p.job, state: p.state, amount: p.amount, lines: lines)
+            return PaymentCommitment(paymentID: p.id, job: p.job, state: p.state, amount: p.amount, lines: lines,
+                                     payOn: p.state.isDated ? p.payOn.flatMap(LocalDate.init) : nil)
         }
     }
 

@@ -26,7 +26,9 @@ struct MethodTableTests {
 
     /// The phrase a row's roles cell starts with, from the declaration.
     static func phrase(_ access: MethodAccess) -> String {
-        func with(_ p: ContactPermission?) -> String { p.map { " with `\($0.rawValue)`" } ?? "" }
+        func with(_ p: [ContactPermission]) -> String {
+            p.isEmpty ? "" : " with " + p.map { "`\($0.rawValue)`" }.joined(separator: " or ")
+        }
         switch (access.callers, access.session) {
         case (_, .customer(let p)): return "front signed in" + with(p) + "; staff"
         case (_, .signedIn(let p)): return "signed in" + with(p)

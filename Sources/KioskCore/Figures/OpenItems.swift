@@ -47,10 +47,7 @@ extension Figures {
     /// to pay. Most urgent first: by due date (none last), then date, number and id so the
     /// order is stable.
     public static func openItems(_ a: Account, scope: FigureScope, branch: Branch, today: LocalDate) -> OpenItems {
-        var memoCover = [String: Int]()
-        for item in a.items where item.kind == .creditMemo {
-            if let target = item.linkedInvoice { memoCover[target, default: 0] += item.openAmount }
-        }
+        let memoCover = Figures.memoCover(a)
 
         var invoices = [OpenInvoice]()
         var financeCharges = 0

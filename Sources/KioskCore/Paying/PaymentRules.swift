@@ -27,9 +27,11 @@ public struct PaymentCommitment: Sendable, Equatable {
     public var amount: Int
     /// Item id (or `finance_charges`, or `balance`) → amount.
     public var lines: [String: Int]
+    /// The day a scheduled or waiting payment runs.
+    public var payOn: LocalDate?
 
-    public init(paymentID: String, job: Int?, state: PaymentState, amount: Int, lines: [String: Int]) {
-        self.paymentID = paymentID; self.job = job; self.state = state; self.amount = amount; self.lines = lines
+    public init(paymentID: String, job: Int?, state: PaymentState, amount: Int, lines: [String: Int], payOn: LocalDate? = nil) {
+        self.paymentID = paymentID; self.job = job; self.state = state; self.amount = amount; self.lines = lines; self.payOn = payOn
     }
 
     /// The unapplied credit a payment processed at the kiosk leaves on the account until the

@@ -22,15 +22,15 @@ struct AccessGate: Sendable {
         switch method.access.session {
         case .none:
             return call(nil, nil)
-        case .signedIn(let permission):
-            let session = try await signedIn(connection, asked: asked, permission: permission)
+        case .signedIn(let permissions):
+            let session = try await signedIn(connection, asked: asked, permissions: permissions)
             return call(session, session.account)
-        case .customer(let permission):
+        case .customer(let permissions):
             // The front always acts as its session; staff for the account they name, or as
             // their own session when they name none (a technician walking the customer's path).
             let ownSession = asked == nil ? await sessions.hasSession(connection) : false
             if caller.role == .front || ownSession {
-                let session = try await signedIn(connection, asked: asked, permission: permission)
+                let session = try await signedIn(connection, asked: asked, permissions: permissions)
                 return call(session, session.account)
             }
             if asked == nil, M.Params.self is any NamesAccount.Type {
@@ -40,13 +40,13 @@ struct AccessGate: Sendable {
         }
     }
 
-    private func signedIn(_ connection: ConnectionID, asked: String?, permission: ContactPermission?) async throws -> Session {
+    private func signedIn(_ connection: ConnectionID, asked: String?, permissions: [ContactPermission]) async throws -> Session {
         let session = try await sessions.current(connection)
         if let asked, asked != session.account {
             throw RPCError.app(.permissionDenied, "permission denied: this session is for another account; sign out, then sign in to that account")
         }
-        if let permission, !session.allows(permission) {
-            throw RPCError.app(.permissionDenied, permission.refusal)
+        if let first = permissions.first, !permissions.contains(where: session.allows) {
+            throw RPCError.app(.permissionDenied, first.refusal)
         }
         return session
     }

@@ -49,12 +49,12 @@ public struct MethodAccess: Sendable, Equatable {
         /// Nothing: the method is not about a customer's account.
         case none
         /// About one account: the front only inside a signed-in session (for that account,
-        /// with `permission` when one is named); staff for the account they name, or for their
-        /// own session's account when they name none.
-        case customer(ContactPermission?)
+        /// with any one of `permissions` when some are named); staff for the account they
+        /// name, or for their own session's account when they name none.
+        case customer([ContactPermission])
         /// Only inside a signed-in session, whoever calls (a customer's own act: paying,
-        /// acknowledging a notice), with `permission` when one is named.
-        case signedIn(ContactPermission?)
+        /// acknowledging a notice), with any one of `permissions` when some are named.
+        case signedIn([ContactPermission])
     }
 
     public var callers: Callers
@@ -68,13 +68,14 @@ public struct MethodAccess: Sendable, Equatable {
     public static let staff = MethodAccess(callers: .staff)
     /// Technicians only.
     public static let technicians = MethodAccess(callers: .technicians)
-    /// A read or act on one customer's account (see ``Session/customer(_:)``).
-    public static func customer(_ permission: ContactPermission? = nil) -> MethodAccess {
-        MethodAccess(callers: .everyone, session: .customer(permission))
+    /// A read or act on one customer's account (see ``Session/customer(_:)``); a contact
+    /// needs one of `permissions` (none named: any signed-in contact).
+    public static func customer(_ permissions: ContactPermission...) -> MethodAccess {
+        MethodAccess(callers: .everyone, session: .customer(permissions))
     }
-    /// Inside a signed-in session only.
-    public static func signedIn(_ permission: ContactPermission? = nil) -> MethodAccess {
-        MethodAccess(callers: .everyone, session: .signedIn(permission))
+    /// Inside a signed-in session only, with one of `permissions` when some are named.
+    public static func signedIn(_ permissions: ContactPermission...) -> MethodAccess {
+        MethodAccess(callers: .everyone, session: .signedIn(permissions))
     }
 
     /// Whether `role` is admitted (sessions are checked after this, with the params).

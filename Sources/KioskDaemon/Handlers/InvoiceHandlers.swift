@@ -1,0 +1,72 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+
+/// `invoices.list` and `invoice.get`: the customer's invoices, open and closed, with what
+/// paid them (the back office's applications) and what is paying them (kiosk payments).
+struct InvoiceHandlers: Sendable {
+    let store: KioskStore
+    let now: @Sendable () -> Date
+
+    func register(in table: inout HandlerTable) {
+        table.on(Methods.invoicesList) { params, call in
+            if let search = params.search, !InvoicePage.searchLength.contains(search.count) {
+                throw RPCError.invalidParams("invalid params: params.search must be 1 to 40 characters of an invoice or PO number", path: "params.search")
+            }
+            guard InvoicePage.pages.contains(params.page ?? 0) else {
+                throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
+            }
+            let (stored, scope) = try await load(call.account, job: params.job)
+            let status = InvoiceStatus(rawValue: (params.status ?? .all).rawValue) ?? .all
+            let page = Figures.invoices(stored.account, scope: scope, today: stored.branch.today(at: now()), status: status,
+                                        search: params.search, page: params.page ?? 0, size: InvoicesListResult.pageSize)
+            let covers = Figures.covers(try await commitments(stored))
+            return InvoicesListResult(invoices: page.rows.map { row in
+                let i = row.item
+                return .init(id: i.id, number: i.number, job: i.job, date: i.date.description, dueDate: i.dueDate?.description,
+                             poNumber: i.poNumber, amount: i.amount, openAmount: i.openAmount, status: row.isOpen ? "open" : "closed",
+                             pastDue: row.pastDue, coveredBy: (covers[i.id] ?? []).map { .init(id: $0.paymentID, state: $0.state.rawValue) })
+            }, page: page.page, more: page.more, currency: stored.currency)
+        }
+        table.on(Methods.invoiceGet) { params, call in
+            let (stored, _) = try await load(call.account, job: nil)
+            // Only an id this account has is answered; the id sent is never repeated.
+            guard let row = Figures.invoice(stored.account, id: params.id, today: stored.branch.today(at: now())) else {
+                throw RPCError.app(.notFound, "this account has no invoice with that id")
+            }
+            let i = row.item
+            let covering = (Figures.covers(try await commitments(stored))[i.id] ?? []).map {
+                InvoiceDetail.Covering(id: $0.paymentID, state: $0.state.rawValue, amount: $0.lines[i.id] ?? 0, payOn: $0.payOn?.description)
+            }
+            let applied = Figures.applications(to: i.id, in: stored.account).map {
+                InvoiceDetail.Applied(payment: $0.payment.id, date: $0.payment.date.description, amount: $0.amount, method: $0.payment.method)
+            }
+            return InvoiceDetail(id: i.id, number: i.number, job: i.job, date: i.date.description, dueDate: i.dueDate?.description,
+                                 poNumber: i.poNumber, amount: i.amount, openAmount: i.openAmount, amountDue: row.amountDue,
+                                 pastDue: row.pastDue, status: row.isOpen ? "open" : "closed", lines: [], applied: applied,
+                                 coveredBy: covering, currency: stored.currency)
+        }
+    }
+
+    /// The account and its figure scope, refused as the other account reads refuse.
+    private func load(_ number: String?, job: Int?) async throws -> (StoredAccount, FigureScope) {
+        let stored: StoredAccount?
+        do { stored = try await store.account(number: number ?? "") } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+        }
+        guard let stored else { throw RPCError.app(.notFound, "no account with that number is on this kiosk") }
+        do { return (stored, try Figures.scope(for: stored.account, job: job)) } catch {
+            switch error {
+            case .noSuchJob: throw RPCError.app(.notFound, error.description)
+            case .noJobsOnAccount: throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.job")
+            }
+        }
+    }
+
+    private func commitments(_ stored: StoredAccount) async throws -> [PaymentCommitment] {
+        do { return try await store.commitments(account: stored.account.number) } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// `invoices.list` params: the invoice history, closed invoices included.
+public struct InvoicesListParams: Codable, Sendable, Equatable, NamesAccount {
+    public enum Status: String, Codable, Sendable, CaseIterable { case open, closed, all }
+    public var account: String?
+    public var job: Int?
+    /// Default `all`.
+    public var status: Status?
+    /// 1–40 characters of an invoice number or PO number, any case.
+    public var search: String?
+    /// 0-based, 25 invoices a page.
+    public var page: Int?
+    public init(account: String? = nil, job: Int? = nil, status: Status? = nil, search: String? = nil, page: Int? = nil) {
+        self.account = account; self.job = job; self.status = status; self.search = search; self.page = page
+    }
+}
+
+/// `invoices.list` result, newest first.
+public struct InvoicesListResult: Codable, Sendable, Equatable {
+    public static let pageSize = 25
+    public struct Row: Codable, Sendable, Equatable {
+        public var id: String
+        public var number: String
+        public var job: Int?
+        public var date: String
+        public var dueDate: String?
+        public var poNumber: String?
+        public var amount: Int
+        public var openAmount: Int
+        /// `open` or `closed` (nothing open on it any more).
+        public var status: String
+        public var pastDue: Bool
+        /// The kiosk payments covering it, as in `items.open` (`[]` when none).
+        public var coveredBy: [OpenItemsResult.Coverage]
+        enum CodingKeys: String, CodingKey {
+            case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount, openAmount = "open_amount"
+            case status, pastDue = "past_due", coveredBy = "covered_by"
+        }
+        public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?, amount: Int,
+                    openAmount: Int, status: String, pastDue: Bool, coveredBy: [OpenItemsResult.Coverage]) {
+            self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate; self.poNumber = poNumber
+            self.amount = amount; self.openAmount = openAmount; self.status = status; self.pastDue = pastDue; self.coveredBy = coveredBy
+        }
+    }
+    public var invoices: [Row]
+    public var page: Int
+    public var more: Bool
+    public var currency: String
+    public init(invoices: [Row], page: Int, more: Bool, currency: String) {
+        self.invoices = invoices; self.page = page; self.more = more; self.currency = currency
+    }
+}
+
+/// `invoice.get` params: one invoice of the account, open or closed.
+public struct InvoiceGetParams: Codable, Sendable, Equatable, NamesAccount {
+    public var account: String?
+    public var id: String
+    public init(account: String? = nil, id: String) { self.account = account; self.id = id }
+}
+
+/// `invoice.get` result: the invoice, what paid it, and what is paying it.
+public struct InvoiceDetail: Codable, Sendable, Equatable {
+    /// An invoice line as the sync sends it (none are sent today: `lines` is `[]`).
+    public struct Line: Codable, Sendable, Equatable {
+        public var name: String
+        public var amount: Int
+        public init(name: String, amount: Int) { self.name = name; self.amount = amount }
+    }
+    /// A back-office payment applied to it.
+    public struct Applied: Codable, Sendable, Equatable {
+        public var payment: String
+        public var date: String
+        /// The part applied to this invoice.
+        public var amount: Int
+        public var method: String
+        public init(payment: String, date: String, amount: Int, method: String) {
+            self.payment = payment; self.date = date; self.amount = amount; self.method = method
+        }
+    }
+    /// A kiosk payment covering it: its state, what it pays on this invoice, its day if dated.
+    public struct Covering: Codable, Sendable, Equatable {
+        public var id: String
+        public var state: String
+        public var amount: Int
+        public var payOn: String?
+        enum CodingKeys: String, CodingKey { case id, state, amount, payOn = "pay_on" }
+        public init(id: String, state: String, amount: Int, payOn: String?) {
+            self.id = id; self.state = state; self.amount = amount; self.payOn = payOn
+        }
+    }
+    public var id: String
+    public var number: String
+    public var job: Int?
+    public var date: String
+    public var dueDate: String?
+    public var poNumber: String?
+    public var amount: Int
+    public var openAmount: Int
+    public var amountDue: Int
+    public var pastDue: Bool
+    public var status: String
+    public var lines: [Line]
+    public var applied: [Applied]
+    public var coveredBy: [Covering]
+    public var currency: String
+    enum CodingKeys: String, CodingKey {
+        case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount, openAmount = "open_amount"
+        case amountDue = "amount_due", pastDue = "past_due", status, lines, applied, coveredBy = "covered_by", currency
+    }
+    public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?, amount: Int, openAmount: Int,
+                amountDue: Int, pastDue: Bool, status: String, lines: [Line], applied: [Applied], coveredBy: [Covering], currency: String) {
+        self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate; self.poNumber = poNumber
+        self.amount = amount; self.openAmount = openAmount; self.amountDue = amountDue; self.pastDue = pastDue; self.status = status
+        self.lines = lines; self.applied = applied; self.coveredBy = coveredBy; self.currency = currency
+    }
+}

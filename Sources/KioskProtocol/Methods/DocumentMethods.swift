@@ -1,0 +1,10 @@
+/// The customer's documents: invoices open and closed (PROTOCOL.md "Documents").
+extension Methods {
+    /// This area's methods, in the order `hello` lists them.
+    static let document: [any RPCMethod] = [
+        invoicesList, invoiceGet,
+    ]
+
+    public static let invoicesList = MethodDeclaration<InvoicesListParams, InvoicesListResult>("invoices.list", .customer(.viewOpenItems, .viewHistory))
+    public static let invoiceGet = MethodDeclaration<InvoiceGetParams, InvoiceDetail>("invoice.get", .customer(.viewOpenItems, .viewHistory))
+}

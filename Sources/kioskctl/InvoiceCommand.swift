@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `kioskctl invoices list ACCOUNT`: an account's invoice history, closed ones included.
+struct InvoicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "invoices", abstract: "An account's invoices, open and closed.",
+                                                    subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an account's invoices, newest first, 25 a page.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Option(help: ArgumentHelp("Only this job (0 is the master job).", valueName: "n")) var job: Int?
+        @Option(help: "open, closed or all (default all).") var status: InvoicesListParams.Status?
+        @Option(help: "Only invoices whose number or PO number contains this text.") var search: String?
+        @Option(help: "The page, from 0.") var page: Int?
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            let params = InvoicesListParams(account: account, job: job, status: status, search: search, page: page)
+            try await connection.show(Methods.invoicesList, params, json: json) { list in
+                guard !list.invoices.isEmpty else { return ["No invoices\(page.map { " on page \($0)" } ?? "")."] }
+                return ["INVOICE     DATE        DUE         JOB  AMOUNT          OPEN            STATUS"] + list.invoices.map { i in
+                    [i.number.padding(toLength: 11, withPad: " ", startingAt: 0), i.date, (i.dueDate ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
+                     (i.job.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
+                     MoneyFormat.format(i.amount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
+                     MoneyFormat.format(i.openAmount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
+                     i.status + (i.pastDue ? ", past due" : "") + (i.coveredBy.isEmpty ? "" : ", being paid by \(i.coveredBy.map(\.id).joined(separator: ", "))")]
+                        .joined(separator: " ")
+                } + (list.more ? ["More on page \(list.page + 1) (--page \(list.page + 1))."] : [])
+            }
+        }
+    }
+}
+
+/// `kioskctl invoice show ACCOUNT ID`: one invoice, what paid it and what is paying it.
+struct InvoiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "invoice", abstract: "One invoice of an account.",
+                                                    subcommands: [Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an invoice: amounts, due date, the payments applied to it and any payment covering it.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Argument(help: ArgumentHelp("The invoice's id (as `kioskctl invoices list --json` shows it).", valueName: "id")) var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await connection.show(Methods.invoiceGet, InvoiceGetParams(account: account, id: id), json: json, Self.lines)
+        }
+
+        static func lines(_ i: InvoiceDetail) -> [String] {
+            func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: i.currency) }
+            var lines = ["Invoice \(i.number) of \(i.date)" + (i.job.map { ", job \($0)" } ?? "") + (i.poNumber.map { ", PO \($0)" } ?? ""),
+                         "Amount \(money(i.amount)), open \(money(i.openAmount)), due \(money(i.amountDue))"
+                             + (i.dueDate.map { " by \($0)" } ?? "") + (i.pastDue ? " (past due)" : "") + "; \(i.status)"]
+            lines += i.applied.isEmpty ? ["No payment applied to it."]
+                : i.applied.map { "Paid \(money($0.amount)) on \($0.date) by payment \($0.payment) (\($0.method))" }
+            lines += i.coveredBy.map { "Being paid \(money($0.amount)) by kiosk payment \($0.id), \($0.state)" + ($0.payOn.map { " on \($0)" } ?? "") }
+            return lines
+        }
+    }
+}
+
+extension InvoicesListParams.Status: ExpressibleByArgument {}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// The invoice history and an invoice's detail through a real kioskd holding the demo data:
+/// kioskctl for staff, a front session for the customer.
+@Suite("Invoices over the socket", .serialized)
+struct InvoiceTests {
+    @Test("kioskctl lists closed invoices and shows the payment applied to one; an unknown id is one sentence, not echoed")
+    func kioskctlInvoices() throws {
+        let daemon = try DaemonProcess(label: "invoices", extraArguments: ["--demo"])
+        let closed = try daemon.kioskctl(["invoices", "list", "1001", "--status", "closed"])
+        #expect(closed.status == 0, "\(closed.stderr)")
+        #expect(closed.stdout.contains("39980") && closed.stdout.contains("closed") && !closed.stdout.contains("40117"), "\(closed.stdout)")
+        let smith = try daemon.kioskctl(["invoices", "list", "1001", "--search", "SMITH", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(smith.stdout.utf8)) as? [String: Any])
+        #expect((list["invoices"] as? [[String: Any]])?.compactMap { $0["number"] as? String } == ["40188", "40117", "39980"], "\(smith.stdout)")
+        #expect(list["more"] as? Bool == false && list["page"] as? Int == 0)
+
+        let shown = try daemon.kioskctl(["invoice", "show", "1001", "I-1001-0"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("Invoice 39980") && shown.stdout.contains("payment P-1001-1") && shown.stdout.contains("closed"), "\(shown.stdout)")
+        let json = try daemon.kioskctl(["invoice", "show", "1001", "I-1001-2", "--json"])
+        let detail = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(detail["status"] as? String == "open" && detail["past_due"] as? Bool == true && detail["amount_due"] as? Int == 76_540)
+        #expect((detail["applied"] as? [[String: Any]])?.first?["payment"] as? String == "P-1001-2")
+        #expect((detail["lines"] as? [Any])?.isEmpty == true && (detail["covered_by"] as? [Any])?.isEmpty == true)
+
+        let unknown = try daemon.kioskctl(["invoice", "show", "1001", "NOPE-4242"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no invoice with that id") && !unknown.stderr.contains("NOPE-4242"), "\(unknown.stderr)")
+        let badSearch = try daemon.kioskctl(["invoices", "list", "1001", "--search", String(repeating: "9", count: 41)])
+        #expect(badSearch.status != 0 && badSearch.stderr.contains("params.search must be 1 to 40"), "\(badSearch.stderr)")
+    }
+
+    @Test("a view-only contact sees the invoices of their own account only", .enabled(if: getuid() == 0))
+    func customerSession() throws {
+        let daemon = try DaemonProcess(label: "invoices-front", extraArguments: ["--demo"])
+        let front = try FrontClient(daemon)
+        let signIn = try front.call("session.begin", params: ["account": "1001", "contact": "C-1001-2", "pin": "7360"], id: 1)
+        #expect((signIn["result"] as? [String: Any])?["session"] != nil, "\(signIn)")
+        let detail = try front.call("invoice.get", params: ["id": "I-1001-0"], id: 2)
+        #expect(((detail["result"] as? [String: Any])?["applied"] as? [Any])?.count == 1, "\(detail)")
+        let list = try front.call("invoices.list", params: ["status": "open"], id: 3)
+        #expect(((list["result"] as? [String: Any])?["invoices"] as? [Any])?.count == 6, "\(list)")
+        let other = try front.call("invoice.get", params: ["account": "2001", "id": "I-2001-1"], id: 4)
+        #expect(((other["error"] as? [String: Any])?["data"] as? [String: Any])?["kind"] as? String == "permission_denied", "\(other)")
+    }
+}
