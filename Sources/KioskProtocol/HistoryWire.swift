@@ -117,3 +117,60 @@ public struct HistoryResult: Codable, Sendable, Equatable {
     public var currency: String
     public init(payments: [Row], currency: String) { self.payments = payments; self.currency = currency }
 }
+
+/// `payment.get` params: one payment as `history.list` shows it.
+public struct PaymentGetParams: Codable, Sendable, Equatable, NamesAccount {
+    public var account: String?
+    public var id: String
+    public init(account: String? = nil, id: String) { self.account = account; self.id = id }
+}
+
+/// `payment.get` result: the history row's members, plus where the money went.
+public struct PaymentDetail: Codable, Sendable, Equatable {
+    /// A back-office application of the payment to one item.
+    public struct Applied: Codable, Sendable, Equatable {
+        public var item: String
+        public var number: String?
+        public var kind: String?
+        public var amount: Int
+        public init(item: String, number: String?, kind: String?, amount: Int) {
+            self.item = item; self.number = number; self.kind = kind; self.amount = amount
+        }
+    }
+    /// A line chosen at the kiosk: an invoice id (with its number), `finance_charges` or `balance`.
+    public struct Line: Codable, Sendable, Equatable {
+        public var id: String
+        public var number: String?
+        public var amount: Int
+        public init(id: String, number: String?, amount: Int) { self.id = id; self.number = number; self.amount = amount }
+    }
+    public var row: HistoryResult.Row
+    public var currency: String
+    /// `[]` for a kiosk payment.
+    public var applied: [Applied]
+    /// `[]` for a back-office payment.
+    public var lines: [Line]
+
+    public init(row: HistoryResult.Row, currency: String, applied: [Applied], lines: [Line]) {
+        self.row = row; self.currency = currency; self.applied = applied; self.lines = lines
+    }
+
+    enum CodingKeys: String, CodingKey { case currency, applied, lines }
+
+    // The row's members sit beside the detail's, in one object, as PROTOCOL.md says.
+    public init(from decoder: any Decoder) throws {
+        row = try HistoryResult.Row(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        currency = try c.decode(String.self, forKey: .currency)
+        applied = try c.decode([Applied].self, forKey: .applied)
+        lines = try c.decode([Line].self, forKey: .lines)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try row.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(applied, forKey: .applied)
+        try c.encode(lines, forKey: .lines)
+    }
+}

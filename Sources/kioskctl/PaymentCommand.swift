@@ -39,7 +39,26 @@ struct PaymentsCommand: AsyncParsableCommand {
 /// `kioskctl payment process|reject|delete ID`: a manager's post-processing, audited.
 struct PaymentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "payment", abstract: "Process, reject or delete one payment (managers).",
-                                                    subcommands: [Process.self, Reject.self, Delete.self])
+                                                    subcommands: [Show.self, Process.self, Reject.self, Delete.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a payment: its state, and the invoices it was applied to or chosen for.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Argument(help: "The payment's id (a kiosk payment's temporary id, or the back office's).") var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+        func run() async throws {
+            try await connection.show(Methods.paymentGet, PaymentGetParams(account: account, id: id), json: json) { p in
+                func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: p.currency) }
+                let r = p.row
+                return ["Payment \(r.id) (\(r.source)) of \(r.date): \(money(r.amount)) by \(r.method), \(r.state)"
+                        + (r.payOn.map { ", pay on \($0)" } ?? "") + (r.waitingFor.map { ", waiting for \($0)" } ?? "")
+                        + (r.reason.map { " [\($0): \(r.message ?? "")]" } ?? "")]
+                    + p.applied.map { "  applied \(money($0.amount)) to \($0.kind ?? "item") \($0.number ?? $0.item)" }
+                    + p.lines.map { "  chosen \(money($0.amount)) for \($0.number.map { "invoice \($0)" } ?? $0.id)" }
+            }
+        }
+    }
 
     struct Process: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Process a payment: it becomes an unapplied credit on the account; its amount cannot change.")

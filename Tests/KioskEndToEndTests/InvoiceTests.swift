@@ -45,4 +45,41 @@ struct InvoiceTests {
         let other = try front.call("invoice.get", params: ["account": "2001", "id": "I-2001-1"], id: 4)
         #expect(((other["error"] as? [String: Any])?["data"] as? [String: Any])?["kind"] as? String == "permission_denied", "\(other)")
     }
+
+    @Test("a kiosk payment covers its invoice in invoice.get; payment.get shows its lines, or a back-office payment's applications")
+    func paymentDetail() throws {
+        let helper = PaymentTests()
+        let daemon = try helper.demo("payment-detail")
+        let client = try daemon.client()
+        _ = try client.call("session.begin", params: ["account": "3001", "pin": "1357"])
+        let terms = (try client.call("payment.options", id: 2).result["terms"] as? [String: Any])?["sha256"] as? String ?? ""
+        let paid = try MoneyRulesTests().pay(client, invoice: "I-3001-1", terms: terms, id: 3).result["id"] as? String ?? ""
+        #expect(!paid.isEmpty)
+
+        let invoice = try client.call("invoice.get", params: ["id": "I-3001-1"], id: 4).result
+        let covering = try #require((invoice["covered_by"] as? [[String: Any]])?.first, "\(invoice)")
+        #expect(covering["id"] as? String == paid && covering["state"] as? String == "pending" && (covering["amount"] as? Int ?? 0) > 0)
+
+        let detail = try client.call("payment.get", params: ["id": paid], id: 5).result
+        #expect(detail["source"] as? String == "kiosk" && detail["state"] as? String == "pending" && detail["currency"] as? String == "USD", "\(detail)")
+        let line = try #require((detail["lines"] as? [[String: Any]])?.first, "\(detail)")
+        #expect(line["id"] as? String == "I-3001-1" && line["number"] as? String != nil && (detail["applied"] as? [Any])?.isEmpty == true)
+
+        // A back-office payment of another account, as staff name it: where the money went.
+        let office = try client.call("payment.get", params: ["account": "1001", "id": "P-1001-1"], id: 6).result
+        let applied = try #require((office["applied"] as? [[String: Any]])?.first, "\(office)")
+        #expect(office["source"] as? String == "backoffice" && (office["lines"] as? [Any])?.isEmpty == true)
+        #expect(applied["item"] as? String == "I-1001-0" && applied["number"] as? String == "39980" && applied["kind"] as? String == "invoice"
+                && applied["amount"] as? Int == 210_000)
+
+        let shown = try daemon.kioskctl(["payment", "show", "1001", "P-1001-1"])
+        #expect(shown.status == 0 && shown.stdout.contains("applied") && shown.stdout.contains("invoice 39980"), "\(shown.stdout)\(shown.stderr)")
+
+        // Deleted: gone for the customer's history, still reachable by staff naming the account.
+        #expect(try daemon.kioskctl(["payment", "delete", paid]).status == 0)
+        let staff = try client.call("payment.get", params: ["account": "3001", "id": paid], id: 7).result
+        #expect(staff["state"] as? String == "deleted", "\(staff)")
+        let unknown = try client.call("payment.get", params: ["id": "P-1001-1"], id: 8)
+        #expect(unknown.errorKind == "not_found", "another account's payment is not found in this session: \(unknown)")
+    }
 }

@@ -22,6 +22,19 @@ struct HistoryHandlers: Sendable {
             let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
         }
+        table.on(Methods.paymentGet) { params, call in
+            let (stored, _) = try await load(call.account ?? "", job: nil)
+            let kiosk: PaymentRecord?
+            do { kiosk = try await store.payment(id: params.id) } catch {
+                throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+            }
+            // Only a payment of this account is answered; the id sent is never repeated.
+            guard let detail = Self.detail(stored.account, kiosk: kiosk, id: params.id, staff: call.caller.role != .front,
+                                           currency: stored.currency) else {
+                throw RPCError.app(.notFound, "this account has no payment with that id")
+            }
+            return detail
+        }
         table.on(Methods.historyList) { params, call in
             let account = call.account ?? ""
             let (stored, job) = try await load(account, job: params.job)
@@ -72,18 +85,38 @@ struct HistoryHandlers: Sendable {
     /// (every state but deleted). A payment processed here stays listed, as processed, until
     /// the back office's history carries it (same id): then only the back office's row is.
     static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String) -> HistoryResult {
-        let processed = account.payments.filter { job == nil || $0.job == job }.map {
-            HistoryResult.Row(id: $0.id, source: "backoffice", date: $0.date.description, job: $0.job, amount: $0.amount,
-                              method: $0.method, state: PaymentState.processed.rawValue, pending: false)
-        }
+        let processed = account.payments.filter { job == nil || $0.job == job }.map(row)
         let carried = Set(account.payments.map(\.id))
-        let taken = kiosk.filter { !$0.state.isHidden && !carried.contains($0.id) && (job == nil || $0.job == job) }.map {
-            HistoryResult.Row(id: $0.id, source: "kiosk", date: $0.createdAt, job: $0.job, amount: $0.amount, method: $0.methodDescription,
-                              state: $0.state.rawValue, pending: $0.state == .pending,
-                              payOn: $0.state.isDated ? $0.payOn : nil,
-                              reason: $0.state == .rejected ? $0.reason : nil, message: $0.state == .rejected ? $0.message : nil,
-                              waitingFor: $0.state == .waiting ? $0.waitingFor : nil)
-        }
+        let taken = kiosk.filter { !$0.state.isHidden && !carried.contains($0.id) && (job == nil || $0.job == job) }.map(row)
         return HistoryResult(payments: (taken + processed).sorted { $0.date > $1.date }, currency: currency)
+    }
+
+    /// A back-office payment's history row.
+    static func row(_ p: ProcessedPayment) -> HistoryResult.Row {
+        HistoryResult.Row(id: p.id, source: "backoffice", date: p.date.description, job: p.job, amount: p.amount,
+                          method: p.method, state: PaymentState.processed.rawValue, pending: false)
+    }
+
+    /// A kiosk payment's history row, in its real state.
+    static func row(_ p: PaymentRecord) -> HistoryResult.Row {
+        HistoryResult.Row(id: p.id, source: "kiosk", date: p.createdAt, job: p.job, amount: p.amount, method: p.methodDescription,
+                          state: p.state.rawValue, pending: p.state == .pending,
+                          payOn: p.state.isDated ? p.payOn : nil,
+                          reason: p.state == .rejected ? p.reason : nil, message: p.state == .rejected ? p.message : nil,
+                          waitingFor: p.state == .waiting ? p.waitingFor : nil)
+    }
+
+    /// `payment.get`: the row `history.list` shows for `id`, with the back office's
+    /// applications or the kiosk's chosen lines. Staff also reach a deleted kiosk payment.
+    static func detail(_ account: Account, kiosk: PaymentRecord?, id: String, staff: Bool, currency: String) -> PaymentDetail? {
+        let items = Dictionary(account.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if let p = account.payments.first(where: { $0.id == id }) {
+            return PaymentDetail(row: row(p), currency: currency, applied: p.applied.map {
+                .init(item: $0.item, number: items[$0.item]?.number, kind: items[$0.item]?.kind.rawValue, amount: $0.amount)
+            }, lines: [])
+        }
+        guard let p = kiosk, p.id == id, p.account == account.number, staff || !p.state.isHidden else { return nil }
+        return PaymentDetail(row: row(p), currency: currency, applied: [],
+                             lines: p.lines.map { .init(id: $0.id, number: items[$0.id]?.number, amount: $0.amount) })
     }
 }
