@@ -16,31 +16,49 @@ public struct InvoicesListParams: Codable, Sendable, Equatable, NamesAccount {
     }
 }
 
+/// What every view of one invoice says about it (a list row, the detail), written flat
+/// beside the view's own members.
+public struct InvoiceFacts: Codable, Sendable, Equatable {
+    public var id: String
+    public var number: String
+    public var job: Int?
+    public var date: String
+    public var dueDate: String?
+    public var poNumber: String?
+    public var amount: Int
+    public var openAmount: Int
+    /// `open` or `closed` (nothing open on it any more).
+    public var status: String
+    /// Open and due before today.
+    public var pastDue: Bool
+    enum CodingKeys: String, CodingKey {
+        case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount, openAmount = "open_amount"
+        case status, pastDue = "past_due"
+    }
+    public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?, amount: Int,
+                openAmount: Int, status: String, pastDue: Bool) {
+        self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate; self.poNumber = poNumber
+        self.amount = amount; self.openAmount = openAmount; self.status = status; self.pastDue = pastDue
+    }
+}
+
 /// `invoices.list` result, newest first.
 public struct InvoicesListResult: Codable, Sendable, Equatable {
     public static let pageSize = 25
     public struct Row: Codable, Sendable, Equatable {
-        public var id: String
-        public var number: String
-        public var job: Int?
-        public var date: String
-        public var dueDate: String?
-        public var poNumber: String?
-        public var amount: Int
-        public var openAmount: Int
-        /// `open` or `closed` (nothing open on it any more).
-        public var status: String
-        public var pastDue: Bool
+        public var invoice: InvoiceFacts
         /// The kiosk payments covering it, as in `items.open` (`[]` when none).
         public var coveredBy: [OpenItemsResult.Coverage]
-        enum CodingKeys: String, CodingKey {
-            case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount, openAmount = "open_amount"
-            case status, pastDue = "past_due", coveredBy = "covered_by"
+        enum CodingKeys: String, CodingKey { case coveredBy = "covered_by" }
+        public init(invoice: InvoiceFacts, coveredBy: [OpenItemsResult.Coverage]) { self.invoice = invoice; self.coveredBy = coveredBy }
+        public init(from decoder: any Decoder) throws {
+            invoice = try InvoiceFacts(from: decoder)
+            coveredBy = try decoder.container(keyedBy: CodingKeys.self).decode([OpenItemsResult.Coverage].self, forKey: .coveredBy)
         }
-        public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?, amount: Int,
-                    openAmount: Int, status: String, pastDue: Bool, coveredBy: [OpenItemsResult.Coverage]) {
-            self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate; self.poNumber = poNumber
-            self.amount = amount; self.openAmount = openAmount; self.status = status; self.pastDue = pastDue; self.coveredBy = coveredBy
+        public func encode(to encoder: any Encoder) throws {
+            try invoice.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(coveredBy, forKey: .coveredBy)
         }
     }
     public var invoices: [Row]
@@ -89,29 +107,33 @@ public struct InvoiceDetail: Codable, Sendable, Equatable {
             self.id = id; self.state = state; self.amount = amount; self.payOn = payOn
         }
     }
-    public var id: String
-    public var number: String
-    public var job: Int?
-    public var date: String
-    public var dueDate: String?
-    public var poNumber: String?
-    public var amount: Int
-    public var openAmount: Int
+    public var invoice: InvoiceFacts
     public var amountDue: Int
-    public var pastDue: Bool
-    public var status: String
     public var lines: [Line]
     public var applied: [Applied]
     public var coveredBy: [Covering]
     public var currency: String
-    enum CodingKeys: String, CodingKey {
-        case id, number, job, date, dueDate = "due_date", poNumber = "po_number", amount, openAmount = "open_amount"
-        case amountDue = "amount_due", pastDue = "past_due", status, lines, applied, coveredBy = "covered_by", currency
+    enum CodingKeys: String, CodingKey { case amountDue = "amount_due", lines, applied, coveredBy = "covered_by", currency }
+    public init(invoice: InvoiceFacts, amountDue: Int, lines: [Line], applied: [Applied], coveredBy: [Covering], currency: String) {
+        self.invoice = invoice; self.amountDue = amountDue; self.lines = lines; self.applied = applied; self.coveredBy = coveredBy
+        self.currency = currency
     }
-    public init(id: String, number: String, job: Int?, date: String, dueDate: String?, poNumber: String?, amount: Int, openAmount: Int,
-                amountDue: Int, pastDue: Bool, status: String, lines: [Line], applied: [Applied], coveredBy: [Covering], currency: String) {
-        self.id = id; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate; self.poNumber = poNumber
-        self.amount = amount; self.openAmount = openAmount; self.amountDue = amountDue; self.pastDue = pastDue; self.status = status
-        self.lines = lines; self.applied = applied; self.coveredBy = coveredBy; self.currency = currency
+    public init(from decoder: any Decoder) throws {
+        invoice = try InvoiceFacts(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        amountDue = try c.decode(Int.self, forKey: .amountDue)
+        lines = try c.decode([Line].self, forKey: .lines)
+        applied = try c.decode([Applied].self, forKey: .applied)
+        coveredBy = try c.decode([Covering].self, forKey: .coveredBy)
+        currency = try c.decode(String.self, forKey: .currency)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        try invoice.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(amountDue, forKey: .amountDue)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(applied, forKey: .applied)
+        try c.encode(coveredBy, forKey: .coveredBy)
+        try c.encode(currency, forKey: .currency)
     }
 }

@@ -22,12 +22,13 @@ struct InvoicesCommand: AsyncParsableCommand {
             let params = InvoicesListParams(account: account, job: job, status: status, search: search, page: page)
             try await connection.show(Methods.invoicesList, params, json: json) { list in
                 guard !list.invoices.isEmpty else { return ["No invoices\(page.map { " on page \($0)" } ?? "")."] }
-                return ["INVOICE     DATE        DUE         JOB  AMOUNT          OPEN            STATUS"] + list.invoices.map { i in
-                    [i.number.padding(toLength: 11, withPad: " ", startingAt: 0), i.date, (i.dueDate ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
+                return ["INVOICE     DATE        DUE         JOB  AMOUNT          OPEN            STATUS"] + list.invoices.map { row in
+                    let i = row.invoice
+                    return [i.number.padding(toLength: 11, withPad: " ", startingAt: 0), i.date, (i.dueDate ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
                      (i.job.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
                      MoneyFormat.format(i.amount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
                      MoneyFormat.format(i.openAmount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
-                     i.status + (i.pastDue ? ", past due" : "") + (i.coveredBy.isEmpty ? "" : ", being paid by \(i.coveredBy.map(\.id).joined(separator: ", "))")]
+                     i.status + (i.pastDue ? ", past due" : "") + (row.coveredBy.isEmpty ? "" : ", being paid by \(row.coveredBy.map(\.id).joined(separator: ", "))")]
                         .joined(separator: " ")
                 } + (list.more ? ["More on page \(list.page + 1) (--page \(list.page + 1))."] : [])
             }
@@ -51,14 +52,15 @@ struct InvoiceCommand: AsyncParsableCommand {
             try await connection.show(Methods.invoiceGet, InvoiceGetParams(account: account, id: id), json: json, Self.lines)
         }
 
-        static func lines(_ i: InvoiceDetail) -> [String] {
-            func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: i.currency) }
+        static func lines(_ d: InvoiceDetail) -> [String] {
+            func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: d.currency) }
+            let i = d.invoice
             var lines = ["Invoice \(i.number) of \(i.date)" + (i.job.map { ", job \($0)" } ?? "") + (i.poNumber.map { ", PO \($0)" } ?? ""),
-                         "Amount \(money(i.amount)), open \(money(i.openAmount)), due \(money(i.amountDue))"
+                         "Amount \(money(i.amount)), open \(money(i.openAmount)), due \(money(d.amountDue))"
                              + (i.dueDate.map { " by \($0)" } ?? "") + (i.pastDue ? " (past due)" : "") + "; \(i.status)"]
-            lines += i.applied.isEmpty ? ["No payment applied to it."]
-                : i.applied.map { "Paid \(money($0.amount)) on \($0.date) by payment \($0.payment) (\($0.method))" }
-            lines += i.coveredBy.map { "Being paid \(money($0.amount)) by kiosk payment \($0.id), \($0.state)" + ($0.payOn.map { " on \($0)" } ?? "") }
+            lines += d.applied.isEmpty ? ["No payment applied to it."]
+                : d.applied.map { "Paid \(money($0.amount)) on \($0.date) by payment \($0.payment) (\($0.method))" }
+            lines += d.coveredBy.map { "Being paid \(money($0.amount)) by kiosk payment \($0.id), \($0.state)" + ($0.payOn.map { " on \($0)" } ?? "") }
             return lines
         }
     }

@@ -23,10 +23,7 @@ struct InvoiceHandlers: Sendable {
                                         search: params.search, page: params.page ?? 0, size: InvoicesListResult.pageSize)
             let covers = Figures.covers(try await commitments(stored))
             return InvoicesListResult(invoices: page.rows.map { row in
-                let i = row.item
-                return .init(id: i.id, number: i.number, job: i.job, date: i.date.description, dueDate: i.dueDate?.description,
-                             poNumber: i.poNumber, amount: i.amount, openAmount: i.openAmount, status: row.isOpen ? "open" : "closed",
-                             pastDue: row.pastDue, coveredBy: (covers[i.id] ?? []).map { .init(id: $0.paymentID, state: $0.state.rawValue) })
+                .init(invoice: Self.facts(row), coveredBy: (covers[row.item.id] ?? []).map { .init(id: $0.paymentID, state: $0.state.rawValue) })
             }, page: page.page, more: page.more, currency: stored.currency)
         }
         table.on(Methods.invoiceGet) { params, call in
@@ -42,11 +39,16 @@ struct InvoiceHandlers: Sendable {
             let applied = Figures.applications(to: i.id, in: stored.account).map {
                 InvoiceDetail.Applied(payment: $0.payment.id, date: $0.payment.date.description, amount: $0.amount, method: $0.payment.method)
             }
-            return InvoiceDetail(id: i.id, number: i.number, job: i.job, date: i.date.description, dueDate: i.dueDate?.description,
-                                 poNumber: i.poNumber, amount: i.amount, openAmount: i.openAmount, amountDue: row.amountDue,
-                                 pastDue: row.pastDue, status: row.isOpen ? "open" : "closed", lines: [], applied: applied,
-                                 coveredBy: covering, currency: stored.currency)
+            return InvoiceDetail(invoice: Self.facts(row), amountDue: row.amountDue, lines: [], applied: applied, coveredBy: covering,
+                                 currency: stored.currency)
         }
+    }
+
+    static func facts(_ row: InvoiceRow) -> InvoiceFacts {
+        let i = row.item
+        return InvoiceFacts(id: i.id, number: i.number, job: i.job, date: i.date.description, dueDate: i.dueDate?.description,
+                            poNumber: i.poNumber, amount: i.amount, openAmount: i.openAmount, status: row.isOpen ? "open" : "closed",
+                            pastDue: row.pastDue)
     }
 
     /// The account and its figure scope, refused as the other account reads refuse.
