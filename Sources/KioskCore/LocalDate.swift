@@ -85,6 +85,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return LocalDate(instant: moved, in: calendar.timeZone)
     }
 
+    /// Whole days from `earlier` to this day (negative when `earlier` is later).
+    public func days(since earlier: LocalDate) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func date(_ d: LocalDate) -> Date { calendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day))! }
+        return calendar.dateComponents([.day], from: date(earlier), to: date(self)).day ?? 0
+    }
+
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)

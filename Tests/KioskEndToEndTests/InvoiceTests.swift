@@ -82,4 +82,23 @@ struct InvoiceTests {
         let unknown = try client.call("payment.get", params: ["id": "P-1001-1"], id: 8)
         #expect(unknown.errorKind == "not_found", "another account's payment is not found in this session: \(unknown)")
     }
+
+    @Test("the current statement through kioskd: its amount due is the balances' total; kioskctl shows the aging")
+    func currentStatement() throws {
+        let daemon = try DaemonProcess(label: "statement", extraArguments: ["--demo"])
+        let client = try daemon.client()
+        for job in [nil, 1, 2] as [Int?] {
+            var params: [String: Any] = ["account": "1001"]
+            if let job { params["job"] = job }
+            let statement = try client.call("statement.current", params: params, id: 1)
+            let balances = try client.call("account.balances", params: params, id: 2)
+            #expect(statement.error == nil, "\(statement)")
+            #expect(statement.result["amount_due"] as? Int == balances.result["total"] as? Int, "job \(String(describing: job))")
+            #expect((statement.result["aging"] as? [String: Any])?.keys.sorted() == ["1_30", "31_60", "61_90", "current", "over_90"])
+        }
+        let shown = try daemon.kioskctl(["statement", "current", "1001", "--job", "1"])
+        #expect(shown.status == 0 && shown.stdout.contains("amount due") && shown.stdout.contains("Open charges:"), "\(shown.stdout)\(shown.stderr)")
+        let noJob = try daemon.kioskctl(["statement", "current", "1001", "--job", "9"])
+        #expect(noJob.status != 0 && noJob.stderr.contains("job"), "\(noJob.stderr)")
+    }
 }

@@ -67,7 +67,7 @@ extension Figures {
     }
 
     /// Due date (none last), date, number (``InvoiceNumberOrder``), then id.
-    static func payOrder(_ x: OpenInvoice, _ y: OpenInvoice) -> Bool {
+    static func payOrder<Charge: PayOrdered>(_ x: Charge, _ y: Charge) -> Bool {
         switch (x.dueDate, y.dueDate) {
         case let (a?, b?) where a != b: return a < b
         case (.some, .none): return true
@@ -82,3 +82,14 @@ extension Figures {
         }
     }
 }
+
+/// What the pay order compares: an open invoice line, or an open charge as a statement lists it.
+protocol PayOrdered {
+    var dueDate: LocalDate? { get }
+    var date: LocalDate { get }
+    var number: String { get }
+    var id: String { get }
+}
+
+extension OpenInvoice: PayOrdered {}
+extension Item: PayOrdered {}

@@ -37,6 +37,11 @@ public struct PaymentCommitment: Sendable, Equatable {
     /// The unapplied credit a payment processed at the kiosk leaves on the account until the
     /// back office's data replaces it.
     public static func kioskCreditID(_ payment: String) -> String { "KIOSK-\(payment)" }
+
+    /// The kiosk payment a credit item stands for, when it is one (``kioskCreditID(_:)``).
+    public static func kioskPayment(creditID: String) -> String? {
+        creditID.hasPrefix("KIOSK-") ? String(creditID.dropFirst("KIOSK-".count)) : nil
+    }
 }
 
 /// Which payments compete for "one pending payment per account (per job)".

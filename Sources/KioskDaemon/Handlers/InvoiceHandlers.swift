@@ -4,7 +4,8 @@ import KioskProtocol
 import KioskStore
 
 /// `invoices.list` and `invoice.get`: the customer's invoices, open and closed, with what
-/// paid them (the back office's applications) and what is paying them (kiosk payments).
+/// paid them (the back office's applications) and what is paying them (kiosk payments);
+/// `statement.current`, the statement as of today.
 struct InvoiceHandlers: Sendable {
     let store: KioskStore
     let now: @Sendable () -> Date
@@ -26,6 +27,7 @@ struct InvoiceHandlers: Sendable {
                 .init(invoice: Self.facts(row), coveredBy: (covers[row.item.id] ?? []).map { .init(id: $0.paymentID, state: $0.state.rawValue) })
             }, page: page.page, more: page.more, currency: stored.currency)
         }
+        table.on(Methods.statementCurrent) { params, call in try await currentStatement(params, call: call) }
         table.on(Methods.invoiceGet) { params, call in
             let (stored, _) = try await load(call.account, job: nil)
             // Only an id this account has is answered; the id sent is never repeated.
@@ -42,6 +44,25 @@ struct InvoiceHandlers: Sendable {
             return InvoiceDetail(invoice: Self.facts(row), amountDue: row.amountDue, lines: [], applied: applied, coveredBy: covering,
                                  currency: stored.currency)
         }
+    }
+
+    /// `statement.current`: built now, as of today at the account's branch.
+    func currentStatement(_ params: CurrentStatementParams, call: Call) async throws -> CurrentStatementResult {
+        let (stored, scope) = try await load(call.account, job: params.job)
+        let s = Figures.currentStatement(stored.account, scope: scope, branch: stored.branch, today: stored.branch.today(at: now()))
+        return CurrentStatementResult(
+            scope: scope.wireName, job: scope.job, date: s.date.description,
+            lastStatement: s.lastStatement.map { .init(number: $0.number, issuedAt: $0.issuedAt.description) },
+            items: s.items.map {
+                .init(id: $0.item.id, kind: $0.item.kind.rawValue, number: $0.item.number, date: $0.item.date.description,
+                      dueDate: $0.item.dueDate?.description, poNumber: $0.item.poNumber, openAmount: $0.item.openAmount,
+                      daysPastDue: $0.daysPastDue, bucket: $0.bucket.rawValue)
+            },
+            aging: .init(current: s.aging[.current] ?? 0, days1to30: s.aging[.days1to30] ?? 0, days31to60: s.aging[.days31to60] ?? 0,
+                         days61to90: s.aging[.days61to90] ?? 0, over90: s.aging[.over90] ?? 0),
+            activity: s.activity.map { .init(date: $0.date.description, kind: $0.kind, id: $0.id, number: $0.number, amount: $0.amount) },
+            activityTotals: .init(charges: s.charges, payments: s.payments, credits: s.credits),
+            credits: s.openCredits, amountDue: s.amountDue, currency: stored.currency)
     }
 
     static func facts(_ row: InvoiceRow) -> InvoiceFacts {

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `kioskctl statement current ACCOUNT`: the statement as of today, built on request.
+struct StatementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "statement", abstract: "An account's statements.",
+                                                    subcommands: [Current.self])
+
+    struct Current: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the current statement: open charges aged, activity since the last statement, amount due.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Option(help: ArgumentHelp("One job of a job-billed account (0 is the master job).", valueName: "n")) var job: Int?
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await connection.show(Methods.statementCurrent, CurrentStatementParams(account: account, job: job), json: json, Self.lines)
+        }
+
+        static func lines(_ s: CurrentStatementResult) -> [String] {
+            func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: s.currency) }
+            let a = s.aging
+            var lines = ["Statement of \(s.date)" + (s.job.map { ", job \($0)" } ?? " (\(s.scope))")
+                         + (s.lastStatement.map { "; last statement \($0.number) of \($0.issuedAt)" } ?? "; no statement before"),
+                         "Current \(money(a.current))  1–30 \(money(a.days1to30))  31–60 \(money(a.days31to60))  61–90 \(money(a.days61to90))  over 90 \(money(a.over90))",
+                         "Credits \(money(s.credits)); amount due \(money(s.amountDue))",
+                         "Open charges:"]
+            lines += s.items.map { "  \($0.kind) \($0.number)  \(money($0.openAmount))" + ($0.daysPastDue > 0 ? "  \($0.daysPastDue) days past due" : "") }
+            lines.append("Since the last statement: charges \(money(s.activityTotals.charges)), payments \(money(s.activityTotals.payments)), credits \(money(s.activityTotals.credits))")
+            lines += s.activity.map { "  \($0.date)  \($0.kind) \($0.number)  \(money($0.amount))" }
+            return lines
+        }
+    }
+}
