@@ -60,6 +60,10 @@ struct WireTrustTests {
         "outbox.retry": (["id": 1], []),
         "sync.pull": ([:], []),
         "status": ([:], []),
+        "invoices.list": (["account": "1001"], ["account", "status", "search"]),
+        "invoice.get": (["account": "1001", "id": "I-1001-1"], ["account", "id"]),
+        "payment.get": (["account": "1001", "id": "P-1001-1"], ["account", "id"]),
+        "statement.current": (["account": "1001"], ["account"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
