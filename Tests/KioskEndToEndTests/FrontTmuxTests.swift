@@ -50,7 +50,11 @@ struct FrontTmuxTests {
         try front.keys("1")
         try front.waitFor("Selected total")  // the invoices screen (home names 40117 too)
         try front.keys("Space", "Down", "Space")
-        let selected = try front.waitFor("[x] 40188")
+        try front.waitFor("[x] 40188")
+        // The running total follows the quote's reply, a frame after the tick: wait for it
+        // rather than read the frame that drew the tick (under load they are seconds apart).
+        let selected = try front.waitFor("$5,661.25")
+        #expect(selected.contains("[x] 40188"))
         #expect(selected.contains("[x] 40117") && selected.contains("PAST DUE"))
         #expect(selected.contains("Finance charges (required, paid first)"))
         #expect(selected.contains("$5,661.25"), "running total: 4,823.50 + 765.40 + 72.35 finance charges")
