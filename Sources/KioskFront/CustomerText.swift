@@ -55,6 +55,17 @@ public enum CustomerText {
         }
     }
 
+    /// An item's kind as a customer reads it ("credit_memo": "Credit memo").
+    public static func itemKind(_ kind: String) -> String {
+        switch kind {
+        case "payment": return "Payment"
+        case "": return "Item"
+        default:
+            let words = kind.replacingOccurrences(of: "_", with: " ")
+            return words.prefix(1).uppercased() + words.dropFirst()
+        }
+    }
+
     /// A payment method as the back office or the kiosk wrote it ("check", "CARD ENDING IN
     /// 4242"): capitalised, otherwise as written.
     public static func method(_ text: String) -> String {

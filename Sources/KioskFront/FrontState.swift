@@ -106,6 +106,8 @@ public struct FrontState: Sendable, Equatable {
         case .statements(var model): effects += statementsKey(key, &model)
         case .credits(var model): effects += creditsKey(key, &model)
         case .history(var model): effects += historyKey(key, &model)
+        case .invoiceHistory(var model): effects += invoiceHistoryKey(key, &model)
+        case .invoice, .payment, .currentStatement: effects += documentKey(key)
         }
         return effects
     }

@@ -21,6 +21,8 @@ public struct CreditsModel: Sendable, Equatable {
 
 public struct HistoryModel: Sendable, Equatable {
     public var result: HistoryResult?
+    /// The payment under the cursor (Enter opens it); the list scrolls to keep it in view.
+    public var cursor = 0
     public var scroll = 0
     public var message: String?
     public init() {}
@@ -48,6 +50,8 @@ extension FrontState {
         if let scroll = key.scrolled(model.scroll, last: max(0, model.rows.count - 1)) { model.scroll = scroll; return [] }
         switch key {
         case .escape: screen = .home
+        case .char("c"), .char("C"):
+            return openCurrentStatement(back: .statements(model))
         case .enter, .char("l"), .char("L"):
             guard model.more, !model.busy else { return [] }
             model.busy = true
@@ -79,8 +83,16 @@ extension FrontState {
 
     mutating func historyKey(_ key: Key, _ model: inout HistoryModel) -> [Effect] {
         defer { if case .history = screen { screen = .history(model) } }
-        if let scroll = key.scrolled(model.scroll) { model.scroll = scroll }
-        if key == .escape { screen = .home }
+        let rows = model.result?.payments.count ?? 0
+        switch key {
+        case .pick(let row) where row < rows: model.cursor = row
+        case .enter:
+            guard let payments = model.result?.payments, model.cursor < payments.count else { return [] }
+            return openPayment(payments[model.cursor].id, back: .history(model))
+        case .escape: screen = .home
+        default:
+            if let cursor = key.scrolled(model.cursor, last: max(0, rows - 1)) { model.cursor = cursor }
+        }
         return []
     }
 

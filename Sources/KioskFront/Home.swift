@@ -3,13 +3,15 @@ import KioskProtocol
 
 /// Home: the account at a glance, the job selector, and the menu to everything else.
 extension FrontState {
-    /// The home menu: key, label, and the permission it needs (nil: anyone signed in).
-    static let homeMenu: [(key: Character, label: String, permission: String?)] = [
-        ("1", "Pay invoices", "pay"),
-        ("2", "Account details", nil),
-        ("3", "Statements", "view_statements"),
-        ("4", "Credits", "view_credits"),
-        ("5", "Payment history", "view_history"),
+    /// The home menu: key, label, and the permissions that open it (any one; none: anyone
+    /// signed in).
+    static let homeMenu: [(key: Character, label: String, permissions: [String])] = [
+        ("1", "Pay invoices", ["pay"]),
+        ("2", "Account details", []),
+        ("3", "Statements", ["view_statements"]),
+        ("4", "Credits", ["view_credits"]),
+        ("5", "Payment history", ["view_history"]),
+        ("6", "Invoices, open and paid", ["view_open_items", "view_history"]),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -26,9 +28,9 @@ extension FrontState {
     }
 
     /// A menu item may be opened: the permission, and for paying, nothing blocking it.
-    func menuOffered(_ key: Character, _ permission: String?) -> Bool {
+    func menuOffered(_ key: Character, _ permissions: [String]) -> Bool {
         guard let session else { return false }
-        if let permission, !session.may(permission) { return false }
+        if !permissions.isEmpty, !permissions.contains(where: session.may) { return false }
         return key != "1" || session.payBlock == nil
     }
 
@@ -55,10 +57,10 @@ extension FrontState {
             return [send(.acknowledge, Methods.paymentAcknowledge, PaymentIDParams(id: notice.payment))]
         default:
             let choice: Character?
-            if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
+            if case .function(let n) = key, (1...Self.homeMenu.count).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
             guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
             // Not offered (no permission, or paying cannot succeed: home says why): nothing happens.
-            guard menuOffered(item.key, item.permission) else { return [] }
+            guard menuOffered(item.key, item.permissions) else { return [] }
             return openMenu(item.key)
         }
     }
@@ -83,6 +85,8 @@ extension FrontState {
         case "2":
             screen = .details
             return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
+        case "6":
+            return openInvoiceHistory()
         default:
             return openHistoryMenu(key)
         }
@@ -170,6 +174,8 @@ extension FrontState {
             return submitReply(result)
         case .statements, .credits, .history:
             return historyReply(purpose, result)
+        case .invoiceHistory, .invoiceDetail, .paymentDetail, .currentStatement:
+            return documentReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:

@@ -15,6 +15,9 @@ extension FrontState {
         case .char(" "): toggle(&model, row: model.cursor)
         case .pick(let row) where row < rows: model.cursor = row; toggle(&model, row: row)
         case .enter: model.showingSummary.toggle()
+        case .char("d"), .char("D"):
+            guard let invoices = model.items?.invoices, model.cursor < invoices.count else { return [] }
+            return openInvoice(invoices[model.cursor].id, back: .invoices(model))
         case .escape:
             if model.showingSummary { model.showingSummary = false } else { screen = .home }
         case .function(5), .char("p"), .char("P"):

@@ -1,11 +1,13 @@
 /// Statements, credits and payment history: scrollable lists with a total or a "Load more".
 extension Layout {
-    /// Rows of a list between `first` and the message line, starting at `scroll`.
-    private mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int, amountRight: Int = 70) {
+    /// Rows of a list between `first` and the message line, starting at `scroll`; a line
+    /// with a `key` is a click target.
+    mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int, amountRight: Int = 70,
+                       keys: [Int: Key] = [:]) {
         let visible = bottom - first - 1
         let start = max(0, min(scroll, lines.count - visible))
         for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
-            canvas.put(first + i, 2, line.text, line.style)
+            canvas.put(first + i, 2, line.text, line.style, key: keys[start + i])
             if let amount = line.amount { canvas.put(first + i, amountRight - amount.count, amount, line.style) }
         }
         if lines.count > visible { canvas.put(top, width - 26, "(↑↓ PgUp PgDn to scroll)", .dim) }
@@ -13,19 +15,20 @@ extension Layout {
 
     mutating func statements(_ model: StatementsModel) {
         canvas.put(top, 2, "Statements  \(state.session?.jobName ?? "")", .strong)
+        // The current statement is built now, as of today; the rows below are past ones.
+        canvas.put(top + 1, 2, "[C] Current statement, as of today", .strong, key: .char("c"))
         if model.rows.isEmpty {
-            canvas.put(top + 2, 2, model.busy ? "Loading…" : "No statements yet.", .dim)
+            canvas.put(top + 3, 2, model.busy ? "Loading…" : "No past statements yet.", .dim)
         } else {
             var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
-            for (i, row) in model.rows.enumerated() {
-                let label = i == 0 ? "Current statement" : "Statement"
+            for row in model.rows {
                 let job = row.job.map { "  Job \($0)" } ?? ""
-                lines.append(("\(label) \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, i == 0 ? .strong : .normal))
+                lines.append(("Statement \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, .normal))
             }
-            list(lines, first: top + 2, scroll: model.scroll)
+            list(lines, first: top + 3, scroll: model.scroll)
         }
         message(model.message)
-        var keys: [(label: String, key: Key)] = [("Esc Back", .escape)]
+        var keys: [(label: String, key: Key)] = [("C Current statement", .char("c")), ("Esc Back", .escape)]
         if model.more { keys.insert(("Enter Load more", .enter), at: 0) }
         buttons(keys)
     }
@@ -41,9 +44,8 @@ extension Layout {
         }
         if let result = model.result {
             figure(top + 2, 2, "\(result.count) credit\(result.count == 1 ? "" : "s"), total", state.format.money(result.total, result.currency), right: 70, .strong)
-            let names = ["credit_memo": "Credit memo", "credit_adjustment": "Credit adjustment", "payment": "Unapplied payment"]
             let lines = result.credits.map { row -> (text: String, amount: String?, style: Canvas.Style) in
-                ("\((names[row.kind] ?? row.kind).padding(toLength: 18, withPad: " ", startingAt: 0)) \(row.number.padding(toLength: 10, withPad: " ", startingAt: 0)) \(state.format.date(row.date))",
+                ("\((row.kind == "payment" ? "Unapplied payment" : CustomerText.itemKind(row.kind)).padding(toLength: 18, withPad: " ", startingAt: 0)) \(row.number.padding(toLength: 10, withPad: " ", startingAt: 0)) \(state.format.date(row.date))",
                  state.format.money(row.remaining, result.currency), .normal)
             }
             if lines.isEmpty { canvas.put(top + 4, 2, "No open credits of this kind.", .dim) }
@@ -61,12 +63,17 @@ extension Layout {
             canvas.put(top + 1, 2, "Date          Paid with             Status", .dim)
             canvas.put(top + 1, 72, "Amount", .dim)
             var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
-            for row in result.payments {
+            var keys: [Int: Key] = [:]
+            var cursorLine = 0
+            for (index, row) in result.payments.enumerated() {
+                if index == model.cursor { cursorLine = lines.count }
+                keys[lines.count] = .pick(index)
                 let when = state.format.date(row.date)
                 let method = CustomerText.method(row.method)
                 let status = CustomerText.status(state: row.state, payOn: row.payOn, waitingFor: row.waitingFor, state.format)
                 let text = "\(pad(when, 13)) \(pad(method, 21)) \(status.prefix(26))"
-                let style: Canvas.Style = row.state == "rejected" ? .error : (row.state == "processed" ? .normal : .strong)
+                let style: Canvas.Style = index == model.cursor ? .selected
+                    : row.state == "rejected" ? .error : (row.state == "processed" ? .normal : .strong)
                 lines.append((text, state.format.money(row.amount, result.currency), style))
                 // A rejection's reason and the store's message, under it.
                 if row.state == "rejected" {
@@ -76,12 +83,14 @@ extension Layout {
                 }
             }
             if lines.isEmpty { canvas.put(top + 2, 2, "No payments yet.", .dim) }
-            list(lines, first: top + 2, scroll: model.scroll, amountRight: 78)
+            // The cursor's payment stays in view, its detail lines with it.
+            let visible = bottom - (top + 2) - 1
+            list(lines, first: top + 2, scroll: max(0, cursorLine - visible + 3), amountRight: 78, keys: keys)
         } else if model.message == nil {
             canvas.put(top + 2, 2, "Loading…", .dim)
         }
         message(model.message)
-        buttons([("↑↓ Scroll", .down), ("Esc Back", .escape)])
+        buttons([("↑↓ Choose", .down), ("Enter Details", .enter), ("Esc Back", .escape)])
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -50,7 +50,9 @@ extension Layout {
         }
         figure(bottom - 1, 40, "Selected total", money(model.runningTotal), right: 70, .strong)
         message(model.busy ? "Checking the total…" : model.problems.joined(separator: " "))
-        buttons([("Space Select", .char(" ")), ("Enter Summary", .enter), ("P Pay selected", .char("p")), ("Esc Back", .escape)])
+        var keys: [(label: String, key: Key)] = [("Space Select", .char(" ")), ("Enter Summary", .enter)]
+        if state.mayReadInvoices { keys.append(("D Details", .char("d"))) }
+        buttons(keys + [("P Pay selected", .char("p")), ("Esc Back", .escape)])
     }
 
     /// An invoice's summary in `summaryRows` rows from `row`: a rule naming it, then two

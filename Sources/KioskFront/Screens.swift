@@ -17,6 +17,11 @@ public enum Screen: Sendable, Equatable {
     case statements(StatementsModel)
     case credits(CreditsModel)
     case history(HistoryModel)
+    case invoiceHistory(InvoiceHistoryModel)
+    // The pages below remember the screen they were opened from (Esc goes back to it).
+    indirect case invoice(InvoiceDetailModel)
+    indirect case payment(PaymentDetailModel)
+    indirect case currentStatement(CurrentStatementModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -36,6 +41,10 @@ public enum Screen: Sendable, Equatable {
         case .statements: "statements"
         case .credits: "credits"
         case .history: "history"
+        case .invoiceHistory: "invoice-history"
+        case .invoice: "invoice"
+        case .payment: "payment"
+        case .currentStatement: "current-statement"
         }
     }
 }

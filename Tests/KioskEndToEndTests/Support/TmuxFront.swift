@@ -86,6 +86,19 @@ final class TmuxFront {
         throw Failure("the front did not show \"\(text)\" within \(Int(timeout)) s; the screen was:\n\(last)")
     }
 
+    /// Waits until the screen no longer shows `text` (a reply has redrawn it); returns that screen.
+    @discardableResult
+    func waitForGone(_ text: String, timeout: TimeInterval = 15) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if !last.contains(text) { return last }
+            usleep(50_000)
+        }
+        throw Failure("the front still showed \"\(text)\" after \(Int(timeout)) s; the screen was:\n\(last)")
+    }
+
     /// Waits until the screen shows one of `texts` (the same screen on either side of a
     /// midnight, say); returns that screen.
     @discardableResult
