@@ -22,10 +22,10 @@ struct DemoDay: Hashable {
         DemoStore.document(today: today, now: Instant(Date())).accounts.first { $0.number == "1001" }!
     }
 
-    /// "Current statement S-1001-202611-J": the newest month's statements (one per job).
-    var currentStatement: String {
+    /// "Statement S-1001-202611-J": the newest month's past statements (one per job).
+    var newestStatement: String {
         let newest = account.statements.max { $0.issuedAt < $1.issuedAt }!
-        return "Current statement " + newest.number.prefix { $0 != "J" } + "J"
+        return "Statement " + newest.number.prefix { $0 != "J" } + "J"
     }
 
     /// The day the newest statements were issued, as the statements screen writes it.
