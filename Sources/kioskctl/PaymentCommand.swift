@@ -38,8 +38,8 @@ struct PaymentsCommand: AsyncParsableCommand {
 
 /// `kioskctl payment process|reject|delete ID`: a manager's post-processing, audited.
 struct PaymentCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "payment", abstract: "Process, reject or delete one payment (managers).",
-                                                    subcommands: [Show.self, Process.self, Reject.self, Delete.self])
+    static let configuration = CommandConfiguration(commandName: "payment", abstract: "Show, process, reject, delete, reschedule or cancel one payment (managers).",
+                                                    subcommands: [Show.self, Process.self, Reject.self, Delete.self, Reschedule.self, Cancel.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a payment: its state, and the invoices it was applied to or chosen for.")
@@ -97,6 +97,39 @@ struct PaymentCommand: AsyncParsableCommand {
         @Argument(help: "The payment's temporary id.") var id: String
         func run() async throws {
             try await connection.show(Methods.paymentDelete, PaymentIDParams(id: id), json: false) { p in ["Deleted \(p.id)."] }
+        }
+    }
+}
+
+extension PaymentCommand {
+    struct Reschedule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a scheduled or waiting payment to another day (today … a year ahead, in the branch's zone; audited).",
+            discussion: "Today makes it pending at once unless another payment of its scope is pending (then it waits).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The payment's temporary id.") var id: String
+        @Argument(help: ArgumentHelp("The new day, YYYY-MM-DD.", valueName: "date")) var date: String
+        func validate() throws {
+            // The daemon checks the range in the branch's zone; a shape error is caught here.
+            guard date.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else { throw ValidationError("the date must be YYYY-MM-DD, for example 2026-12-24") }
+        }
+        func run() async throws {
+            try await connection.show(Methods.paymentReschedule, PaymentRescheduleParams(id: id, payOn: date), json: false) { p in
+                switch p.state {
+                case "scheduled": ["Rescheduled \(p.id): it runs on \(p.payOn ?? date)."]
+                case "waiting": ["Rescheduled \(p.id) to today: it waits for \(p.waitingFor ?? "the pending payment of its scope")."]
+                default: ["Rescheduled \(p.id) to today: it is now \(p.state)."]
+                }
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a scheduled or waiting payment before its day: it is never sent (audited).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The payment's temporary id.") var id: String
+        func run() async throws {
+            try await connection.show(Methods.paymentCancel, PaymentIDParams(id: id), json: false) { p in ["Cancelled \(p.id); it will not be sent."] }
         }
     }
 }
