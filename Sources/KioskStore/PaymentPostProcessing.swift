@@ -141,9 +141,28 @@ extension KioskStore {
     /// Scheduled payments whose day has come (in their branch's zone) become pending, or wait
     /// while another payment of their scope is pending; waiting ones whose blocker is gone run.
     @discardableResult
-    public func promoteDueScheduledPayments(now: Date) async throws(StoreError) -> [String] {
+    public func promoteDueScheduledPayments(now: Date) async throws(StoreError) -> [PaymentPromotion] {
         do { return try await pool.write { db in try PaymentQueue.settle(db, now: now) } }
         catch { throw KioskStore.translate(error, path: path) }
+    }
+
+    /// When the next scheduled payment's day begins (the earliest, each in its branch's zone),
+    /// or nil when none is scheduled: the scheduler wakes then rather than on its next poll.
+    public func nextScheduledStart() async throws(StoreError) -> Date? {
+        do {
+            return try await pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT p.pay_on AS pay_on, a.branch AS branch
+                    FROM payment p JOIN account a ON a.number = p.account
+                    WHERE p.state = ? AND p.pay_on IS NOT NULL
+                    """, arguments: [PaymentState.scheduled.rawValue])
+                let loader = AccountLoader(db: db)
+                return try rows.compactMap { row -> Date? in
+                    guard let day = LocalDate(row["pay_on"] as String), let branch = try loader.loadBranch(id: row["branch"]) else { return nil }
+                    return branch.startOfDay(day)
+                }.min()
+            }
+        } catch { throw KioskStore.translate(error, path: path) }
     }
 
     /// The never-sent outbox entry of a scheduled or waiting payment: it must not go out.

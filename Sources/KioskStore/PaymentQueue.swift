@@ -3,6 +3,15 @@ import GRDB
 import KioskBackOfficeContract
 import KioskCore
 
+/// A payment that became pending: the day it was for (scheduled ones) and the day it ran.
+public struct PaymentPromotion: Sendable, Equatable {
+    public var id: String
+    public var payOn: LocalDate?
+    public var ranOn: LocalDate
+    /// Its day had passed: the kiosk was off, or its clock behind, when the day began.
+    public var late: Bool
+}
+
 /// The rules that must hold at every moment, not only at submission (DOMAIN.md "Paying"):
 /// one pending payment per account (per job), and never two payments for one invoice.
 ///
@@ -13,10 +22,14 @@ enum PaymentQueue {
     /// Payments whose day has come (pay_on ≤ today in their branch's zone) or that wait, in
     /// the order they run: oldest `pay_on`, then oldest `created_at` (whole seconds; ties go
     /// to the one written first, by rowid). Each becomes pending if
-    /// no payment of its scope is pending, else waiting for that one. Returns the ids that
+    /// no payment of its scope is pending, else waiting for that one. Returns the payments that
     /// became pending.
+    ///
+    /// A payment that becomes pending after its day (the kiosk was off, or its clock behind,
+    /// when the day began) runs once, late, and says so: the audit log records the day it was
+    /// for and the day it ran, in the same transaction.
     @discardableResult
-    static func settle(_ db: Database, now: Date, account: String? = nil) throws -> [String] {
+    static func settle(_ db: Database, now: Date, account: String? = nil) throws -> [PaymentPromotion] {
         typealias O = StoredOutboxEntry.Columns
         typealias P = StoredPayment.Columns
         let stamp = now.formatted(Outbox.instant)
@@ -46,7 +59,7 @@ enum PaymentQueue {
         for (p, _) in payments where p.state == .pending {
             pending[p.account, default: []].append(PaymentCommitment(paymentID: p.id, job: p.job, state: .pending, amount: p.amount, lines: [:]))
         }
-        var promoted: [String] = []
+        var promoted: [PaymentPromotion] = []
         for (stored, branch) in payments where stored.state != .pending {
             var p = stored
             guard let today = try today(branch) else { continue }
@@ -68,7 +81,14 @@ enum PaymentQueue {
                     WHERE payment = ? AND topic = ? AND state IN (?, ?) AND attempts = 0
                     """, arguments: [OutboxState.due, stamp, PaymentState.pending, p.id, OutboxTopic.payment, OutboxState.due, OutboxState.held])
                 pending[p.account, default: []].append(PaymentCommitment(paymentID: p.id, job: p.job, state: .pending, amount: p.amount, lines: [:]))
-                promoted.append(p.id)
+                // Late: its day passed before it could run (a waiting one ran late for another
+                // reason, the payment it waited for, and that is not news).
+                let late = stored.state == .scheduled ? p.payOn.flatMap(LocalDate.init).flatMap { $0 < today ? $0 : nil } : nil
+                if let late {
+                    try AuditEntry(at: now, uid: 0, userName: "kioskd", role: "daemon", action: "payment.ran_late",
+                                   detail: "payment \(p.id) for \(late) ran on \(today)").insert(db)
+                }
+                promoted.append(PaymentPromotion(id: p.id, payOn: p.payOn.flatMap(LocalDate.init), ranOn: today, late: late != nil))
             }
         }
         return promoted

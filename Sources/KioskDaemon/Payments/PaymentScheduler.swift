@@ -1,27 +1,57 @@
 import Foundation
 import KioskStore
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
-/// Makes scheduled payments pending on their day (in their branch's zone): at start-up, then
-/// every `interval`. Their outbox entries were written at submit with that day as the next
-/// attempt time, so the relay sends them then without any further write.
+/// Makes scheduled payments pending on their day (in their branch's zone): at start-up, when
+/// the next scheduled day begins, and at least every `interval` (so a payment scheduled for
+/// today's end while it slept, or a wall clock set forward, which the sleep's monotonic clock
+/// does not see, is noticed within it; a check is one read of the payment table). Their outbox
+/// entries were written at submit with that day as the next attempt time, so the relay sends
+/// them then without any further write. A payment whose day passed while the kiosk was off
+/// runs once, at start-up, and is logged and audited as late.
 struct PaymentScheduler: Service {
     let store: KioskStore
     let logger: Logger
-    var interval: Duration = .seconds(30)
+    var interval: Duration = .seconds(5)
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                var wait = interval
                 do throws(StoreError) {
                     let promoted = try await store.promoteDueScheduledPayments(now: Date())
-                    if !promoted.isEmpty { logger.notice("scheduled payments are now pending", metadata: ["payments": "\(promoted.joined(separator: ","))"]) }
+                    for p in promoted where p.late {
+                        logger.notice("a scheduled payment ran late: its day passed while the kiosk was off or its clock was behind",
+                                      metadata: ["payment": "\(p.id)", "pay_on": "\(p.payOn?.description ?? "")", "ran_on": "\(p.ranOn)"])
+                    }
+                    if !promoted.isEmpty { logger.notice("scheduled payments are now pending", metadata: ["payments": "\(promoted.map(\.id).joined(separator: ","))"]) }
+                    if let next = try await store.nextScheduledStart() {
+                        // A moment after the day begins, so that "today" is that day.
+                        let seconds = next.timeIntervalSinceNow + 0.25
+                        if seconds > 0, seconds < 5 { wait = .milliseconds(max(250, Int(seconds * 1000))) }
+                    }
                 } catch {
                     logger.warning("scheduled payments could not be checked", metadata: ["error": "\(error.description)"])
                 }
-                try await Task.sleep(for: interval)
+                try await Self.sleep(min(wait, interval))
             }
+        }
+    }
+
+    /// A sleep on NIO's event loop timer (the daemon's own clock for timeouts), ended early by
+    /// cancellation (a graceful shutdown). Not `Task.sleep`: Dispatch's timers never fire when
+    /// libfaketime moves the wall clock, and the scheduler's tests move it across midnights.
+    static func sleep(_ duration: Duration) async throws {
+        let (seconds, attoseconds) = duration.components
+        let timer = MultiThreadedEventLoopGroup.singleton.next()
+            .scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {}
+        try await withTaskCancellationHandler {
+            try await timer.futureResult.get()
+        } onCancel: {
+            timer.cancel()
         }
     }
 }
