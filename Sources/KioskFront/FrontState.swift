@@ -108,6 +108,8 @@ public struct FrontState: Sendable, Equatable {
         case .history(var model): effects += historyKey(key, &model)
         case .invoiceHistory(var model): effects += invoiceHistoryKey(key, &model)
         case .invoice, .payment, .currentStatement: effects += documentKey(key)
+        case .payDay(var model): effects += payDayKey(key, &model)
+        case .scheduled(var model): effects += scheduledKey(key, &model)
         }
         return effects
     }

@@ -12,6 +12,7 @@ extension FrontState {
         ("4", "Credits", ["view_credits"]),
         ("5", "Payment history", ["view_history"]),
         ("6", "Invoices, open and paid", ["view_open_items", "view_history"]),
+        ("7", "Scheduled payments", ["view_history"]),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -87,6 +88,8 @@ extension FrontState {
             return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
         case "6":
             return openInvoiceHistory()
+        case "7":
+            return openScheduled()
         default:
             return openHistoryMenu(key)
         }
@@ -176,6 +179,8 @@ extension FrontState {
             return historyReply(purpose, result)
         case .invoiceHistory, .invoiceDetail, .paymentDetail, .currentStatement:
             return documentReply(purpose, result)
+        case .scheduled, .reschedule, .cancelScheduled:
+            return schedulingReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:

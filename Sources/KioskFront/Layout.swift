@@ -48,6 +48,8 @@ public struct Layout {
         case .invoice(let model): invoice(model)
         case .payment(let model): payment(model)
         case .currentStatement(let model): currentStatement(model)
+        case .payDay(let model): payDay(model)
+        case .scheduled(let model): scheduled(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

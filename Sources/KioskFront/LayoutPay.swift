@@ -158,13 +158,18 @@ extension Layout {
         figure(top + 2, 4, "Total", money(draft.total), right: 60, .strong)
         figure(top + 3, 4, "Paid with", draft.methodDescription, right: 60)
         if let job = state.session?.jobName, !job.isEmpty { figure(top + 4, 4, "For", job, right: 60) }
+        let when = state.draft.payOn.map { "On " + state.format.date($0) } ?? "Today"
+        figure(top + 5, 4, "When", when, right: 60, state.draft.payOn == nil ? .normal : .strong)
         if !draft.invoiceNumbers.isEmpty {
             let list = wrap("Invoices: " + draft.invoiceNumbers.joined(separator: ", ") + ((draft.includeFinanceCharges ?? false) ? ", finance charges" : ""), width: 56)
-            for (i, line) in list.prefix(6).enumerated() { canvas.put(top + 6 + i, 4, line) }
+            for (i, line) in list.prefix(6).enumerated() { canvas.put(top + 7 + i, 4, line) }
         }
-        canvas.center(bottom - 1, "Press Enter to pay now", .strong)
+        let later = state.draft.payOn != nil
+        canvas.center(bottom - 1, later ? "Press Enter to schedule this payment" : "Press Enter to pay now", .strong)
         message(model.message)
-        buttons([("Enter Pay now", .enter), ("Esc Cancel", .escape)])
+        var keys: [(label: String, key: Key)] = [(later ? "Enter Schedule" : "Enter Pay now", .enter)]
+        if state.payWindow != nil { keys.append(("D Pay on another day", .char("d"))) }
+        buttons(keys + [("Esc Cancel", .escape)])
     }
 
     mutating func done(_ model: DoneModel) {

@@ -16,6 +16,8 @@ public struct PaymentDraft: Sendable, Equatable {
     public var methodDescription: String = ""
     public var signature: String?
     public var termsSHA256: String?
+    /// The day it is for (`YYYY-MM-DD`, the branch's); nil: today.
+    public var payOn: String?
 
     public init() {}
 
@@ -23,7 +25,7 @@ public struct PaymentDraft: Sendable, Equatable {
         guard let signature, let termsSHA256, cardOnFile != nil || cardCapture != nil else { return nil }
         return PaymentSubmitParams(job: job, invoices: invoices, includeFinanceCharges: includeFinanceCharges, amount: amount,
                                    method: .init(cardOnFile: cardOnFile, capture: cardCapture),
-                                   signature: signature, termsSHA256: termsSHA256)
+                                   signature: signature, termsSHA256: termsSHA256, payOn: payOn)
     }
 }
 

@@ -22,6 +22,8 @@ public enum Screen: Sendable, Equatable {
     indirect case invoice(InvoiceDetailModel)
     indirect case payment(PaymentDetailModel)
     indirect case currentStatement(CurrentStatementModel)
+    indirect case payDay(PayDayModel)
+    case scheduled(ScheduledModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -45,6 +47,8 @@ public enum Screen: Sendable, Equatable {
         case .invoice: "invoice"
         case .payment: "payment"
         case .currentStatement: "current-statement"
+        case .payDay: "pay-day"
+        case .scheduled: "scheduled"
         }
     }
 }

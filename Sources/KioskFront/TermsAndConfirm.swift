@@ -22,6 +22,8 @@ extension FrontState {
         defer { if case .confirm = screen { screen = .confirm(model) } }
         switch key {
         case .escape: screen = .home
+        case .char("d"), .char("D"):
+            return openPayDay(.payment, from: draft.payOn, back: .confirm(model))
         case .enter, .function(10):
             guard let params = draft.submitParams else {
                 model.message = "Something is missing from this payment. Press Esc and start again."

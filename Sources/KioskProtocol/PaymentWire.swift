@@ -38,14 +38,22 @@ public struct PaymentOptions: Codable, Sendable, Equatable {
         public var amount: Int
         public init(id: String, amount: Int) { self.id = id; self.amount = amount }
     }
+    /// The days a payment may be made for: today and the last day ahead (a year), both the
+    /// branch's days. Absent from daemons before issue 14.
+    public var payWindow: PayWindow?
+    public struct PayWindow: Codable, Sendable, Equatable {
+        public var today: String
+        public var latest: String
+        public init(today: String, latest: String) { self.today = today; self.latest = latest }
+    }
     public init(receivablesType: String, currency: String, cardsOnFile: [CardOnFile], terms: Terms, acceptsOnlinePayments: Bool,
-                pendingPayment: PendingPayment? = nil) {
+                pendingPayment: PendingPayment? = nil, payWindow: PayWindow? = nil) {
         self.receivablesType = receivablesType; self.currency = currency; self.cardsOnFile = cardsOnFile; self.terms = terms
-        self.acceptsOnlinePayments = acceptsOnlinePayments; self.pendingPayment = pendingPayment
+        self.acceptsOnlinePayments = acceptsOnlinePayments; self.pendingPayment = pendingPayment; self.payWindow = payWindow
     }
     enum CodingKeys: String, CodingKey {
         case receivablesType = "receivables_type", currency, cardsOnFile = "cards_on_file", terms
-        case acceptsOnlinePayments = "accepts_online_payments", pendingPayment = "pending_payment"
+        case acceptsOnlinePayments = "accepts_online_payments", pendingPayment = "pending_payment", payWindow = "pay_window"
     }
 }
 

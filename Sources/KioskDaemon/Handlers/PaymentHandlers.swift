@@ -35,6 +35,8 @@ struct PaymentHandlers: Sendable {
             var result = try options(stored, job: params.job)
             let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
             result.pendingPayment = PaymentScope.pendingBlocker(for: params.job, among: commitments).map { .init(id: $0.paymentID, amount: $0.amount) }
+            let today = stored.branch.today(at: now())
+            result.payWindow = .init(today: today.description, latest: today.adding(days: PaymentSchedule.daysAhead).description)
             return result
         }
         serve(Methods.paymentQuote) { params, call in

@@ -1,0 +1,81 @@
+import Foundation
+import KioskProtocol
+
+/// The month calendar a day is chosen on, and the list of payments made for a later day.
+extension Layout {
+    mutating func payDay(_ model: PayDayModel) {
+        let title = if case .reschedule(let id) = model.purpose { "Move payment \(id) to another day" } else { "When should this payment be made?" }
+        canvas.put(top, 2, title, .strong)
+        canvas.put(top, 50, "Today: \(state.format.date(model.today.text))", .dim)
+        let month = model.cursor.firstOfMonth
+        let names = Self.monthAndWeekdays(month, locale: state.format.identifier)
+        canvas.put(top + 2, 10, "◀ ", month > model.today.firstOfMonth ? .strong : .dim, key: .pageUp)
+        canvas.put(top + 2, 12, names.month.padding(toLength: 20, withPad: " ", startingAt: 0), .strong)
+        canvas.put(top + 2, 33, " ▶", month < model.latest.firstOfMonth ? .strong : .dim, key: .pageDown)
+        for (i, name) in names.weekdays.enumerated() { canvas.put(top + 3, 8 + i * 5, String(name.prefix(3))) }
+        var day = month
+        var row = top + 4
+        while day.month == month.month {
+            let column = 8 + day.weekday * 5
+            let offered = day >= model.today && day <= model.latest
+            let text = String(format: "%3d", day.day) + (day == model.today ? "*" : " ")
+            let style: Canvas.Style = day == model.cursor ? .selected : (offered ? .normal : .dim)
+            canvas.put(row, column - 1, text, style)
+            if day.weekday == 6 { row += 1 }
+            day = day.adding(days: 1)
+        }
+        let chosen = model.cursor == model.today ? "Today, \(state.format.date(model.cursor.text))" : state.format.date(model.cursor.text)
+        canvas.put(top + 11, 2, "Chosen: ", .strong)
+        canvas.put(top + 11, 10, chosen, .selected)
+        canvas.put(top + 13, 2, "←→ a day   ↑↓ a week   PgUp PgDn a month   T today   digits: a day of the month", .dim)
+        canvas.put(top + 14, 2, "* is today. Days before today and more than a year ahead cannot be chosen.", .dim)
+        message(model.message)
+        buttons([("Enter Choose this day", .enter), ("T Today", .char("t")), ("Esc Back", .escape)])
+    }
+
+    mutating func scheduled(_ model: ScheduledModel) {
+        canvas.put(top, 2, "Scheduled payments  \(state.session?.jobName ?? "")", .strong)
+        guard let rows = model.rows else {
+            canvas.put(top + 2, 2, model.message == nil ? "Loading…" : "", .dim)
+            message(model.message)
+            buttons([("Esc Back", .escape)])
+            return
+        }
+        if rows.isEmpty {
+            canvas.put(top + 2, 2, "You have no payments scheduled for a later day.", .dim)
+        } else {
+            canvas.put(top + 1, 2, "Payment  Day             Paid with                Status", .dim)
+            canvas.put(top + 1, 72, "Amount", .dim)
+        }
+        for (i, row) in rows.prefix(bottom - top - 3).enumerated() {
+            let day = row.payOn.map(state.format.date) ?? ""
+            let status = row.state == "waiting" ? "Waiting for \(row.waitingFor ?? "another payment")" : "Scheduled"
+            let text = pad(row.id, 8) + " " + pad(day, 15) + " " + pad(CustomerText.method(row.method), 24) + " " + pad(status, 20)
+            let style: Canvas.Style = i == model.cursor ? .selected : .normal
+            canvas.put(top + 2 + i, 2, pad(text, 76), style, key: .pick(i))
+            canvas.put(top + 2 + i, 78 - money(row.amount).count, money(row.amount), style)
+        }
+        message(model.message)
+        var keys: [(label: String, key: Key)] = []
+        if !rows.isEmpty { keys += [("R Move to another day", .char("r")), ("C Cancel it", .char("c")), ("Enter Details", .enter)] }
+        buttons(keys + [("Esc Back", .escape)])
+    }
+
+    /// "December 2026" and the weekdays' short names from Monday, in the kiosk's locale.
+    static func monthAndWeekdays(_ day: CalendarDay, locale identifier: String) -> (month: String, weekdays: [String]) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: identifier)
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.setLocalizedDateFormatFromTemplate("LLLLyyyy")
+        let date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: 1)) ?? Date(timeIntervalSince1970: 0)
+        let sundayFirst = formatter.shortStandaloneWeekdaySymbols ?? ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        return (formatter.string(from: date), Array(sundayFirst.dropFirst()) + [sundayFirst[0]])
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        String(text.prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+}
