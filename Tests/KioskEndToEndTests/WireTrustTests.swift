@@ -64,10 +64,12 @@ struct WireTrustTests {
         "invoice.get": (["account": "1001", "id": "I-1001-1"], ["account", "id"]),
         "payment.get": (["account": "1001", "id": "P-1001-1"], ["account", "id"]),
         "statement.current": (["account": "1001"], ["account"]),
+        "calendar.month": (["account": "1001", "year": 2026, "month": 12], ["account"]),
+        "calendar.day": (["account": "1001", "date": "2026-12-24"], ["account", "date"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
-    static let numberParams = ["job", "page", "amount", "size", "offset", "id"]
+    static let numberParams = ["job", "page", "amount", "size", "offset", "id", "year", "month"]
 
     static let pans = ["4111111111111111", "5500005555555559", "378282246310005", "601100099990"]
     static let cards = [DeviceTests.track1, DeviceTests.track2, "%B5500005555555559^DOE/JOHN^2812101?", ";378282246310005=2812101?"]

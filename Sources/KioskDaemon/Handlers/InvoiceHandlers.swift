@@ -72,8 +72,9 @@ struct InvoiceHandlers: Sendable {
                             pastDue: row.pastDue)
     }
 
-    /// The account and its figure scope, refused as the other account reads refuse.
-    private func load(_ number: String?, job: Int?) async throws -> (StoredAccount, FigureScope) {
+    /// The account and its figure scope, refused as the other account reads refuse (the
+    /// calendar reads load the same way).
+    func load(_ number: String?, job: Int?) async throws -> (StoredAccount, FigureScope) {
         let stored: StoredAccount?
         do { stored = try await store.account(number: number ?? "") } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
