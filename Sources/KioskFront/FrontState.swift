@@ -110,6 +110,7 @@ public struct FrontState: Sendable, Equatable {
         case .invoice, .payment, .currentStatement: effects += documentKey(key)
         case .payDay(var model): effects += payDayKey(key, &model)
         case .scheduled(var model): effects += scheduledKey(key, &model)
+        case .calendar(var model): effects += calendarKey(key, &model)
         }
         return effects
     }

@@ -13,6 +13,7 @@ extension FrontState {
         ("5", "Payment history", ["view_history"]),
         ("6", "Invoices, open and paid", ["view_open_items", "view_history"]),
         ("7", "Scheduled payments", ["view_history"]),
+        ("8", "Payments calendar", ["pay", "view_history"]),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -90,6 +91,8 @@ extension FrontState {
             return openInvoiceHistory()
         case "7":
             return openScheduled()
+        case "8":
+            return openCalendar()
         default:
             return openHistoryMenu(key)
         }
@@ -181,6 +184,8 @@ extension FrontState {
             return documentReply(purpose, result)
         case .scheduled, .reschedule, .cancelScheduled:
             return schedulingReply(purpose, result)
+        case .calendarMonth, .calendarDay:
+            return calendarReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:

@@ -7,23 +7,7 @@ extension Layout {
         let title = if case .reschedule(let id) = model.purpose { "Move payment \(id) to another day" } else { "When should this payment be made?" }
         canvas.put(top, 2, title, .strong)
         canvas.put(top, 50, "Today: \(state.format.date(model.today.text))", .dim)
-        let month = model.cursor.firstOfMonth
-        let names = Self.monthAndWeekdays(month, locale: state.format.identifier)
-        canvas.put(top + 2, 10, "◀ ", month > model.today.firstOfMonth ? .strong : .dim, key: .pageUp)
-        canvas.put(top + 2, 12, names.month.padding(toLength: 20, withPad: " ", startingAt: 0), .strong)
-        canvas.put(top + 2, 33, " ▶", month < model.latest.firstOfMonth ? .strong : .dim, key: .pageDown)
-        for (i, name) in names.weekdays.enumerated() { canvas.put(top + 3, 8 + i * 5, String(name.prefix(3))) }
-        var day = month
-        var row = top + 4
-        while day.month == month.month {
-            let column = 8 + day.weekday * 5
-            let offered = day >= model.today && day <= model.latest
-            let text = String(format: "%3d", day.day) + (day == model.today ? "*" : " ")
-            let style: Canvas.Style = day == model.cursor ? .selected : (offered ? .normal : .dim)
-            canvas.put(row, column - 1, text, style)
-            if day.weekday == 6 { row += 1 }
-            day = day.adding(days: 1)
-        }
+        monthGrid(row: top + 2, column: 8, cursor: model.cursor, today: model.today, earliest: model.today, latest: model.latest)
         let chosen = model.cursor == model.today ? "Today, \(state.format.date(model.cursor.text))" : state.format.date(model.cursor.text)
         canvas.put(top + 11, 2, "Chosen: ", .strong)
         canvas.put(top + 11, 10, chosen, .selected)
@@ -59,6 +43,31 @@ extension Layout {
         var keys: [(label: String, key: Key)] = []
         if !rows.isEmpty { keys += [("R Move to another day", .char("r")), ("C Cancel it", .char("c")), ("Enter Details", .enter)] }
         buttons(keys + [("Esc Back", .escape)])
+    }
+
+    /// A month of days from Monday at (`row`, `column`): the month's name with ◀ ▶, the
+    /// weekdays, then the weeks. `today` is starred, days outside `earliest`…`latest` dimmed,
+    /// days in `marked` strong, the cursor selected.
+    mutating func monthGrid(row: Int, column: Int, cursor: CalendarDay, today: CalendarDay, earliest: CalendarDay?, latest: CalendarDay?,
+                            marked: Set<CalendarDay> = []) {
+        let month = cursor.firstOfMonth
+        let names = Self.monthAndWeekdays(month, locale: state.format.identifier)
+        let before = earliest.map { month > $0.firstOfMonth } ?? true, after = latest.map { month < $0.firstOfMonth } ?? true
+        canvas.put(row, column + 2, "◀ ", before ? .strong : .dim, key: .pageUp)
+        canvas.put(row, column + 4, names.month.padding(toLength: 20, withPad: " ", startingAt: 0), .strong)
+        canvas.put(row, column + 25, " ▶", after ? .strong : .dim, key: .pageDown)
+        for (i, name) in names.weekdays.enumerated() { canvas.put(row + 1, column + i * 5, String(name.prefix(3))) }
+        var day = month
+        var line = row + 2
+        while day.month == month.month {
+            let x = column + day.weekday * 5
+            let offered = (earliest.map { day >= $0 } ?? true) && (latest.map { day <= $0 } ?? true)
+            let text = String(format: "%3d", day.day) + (day == today ? "*" : (marked.contains(day) ? "•" : " "))
+            let style: Canvas.Style = day == cursor ? .selected : (marked.contains(day) ? .strong : (offered ? .normal : .dim))
+            canvas.put(line, x - 1, text, style)
+            if day.weekday == 6 { line += 1 }
+            day = day.adding(days: 1)
+        }
     }
 
     /// "December 2026" and the weekdays' short names from Monday, in the kiosk's locale.

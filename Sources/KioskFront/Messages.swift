@@ -7,7 +7,7 @@ public enum Purpose: String, Sendable, Equatable {
     case captureCard, captureSignature, captureFinish, captureCancel, emulate, submit, signOut, keepAlive, acknowledge
     case statements, credits, history
     case invoiceHistory, invoiceDetail, paymentDetail, currentStatement
-    case scheduled, reschedule, cancelScheduled
+    case scheduled, reschedule, cancelScheduled, calendarMonth, calendarDay
     /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
     /// pending payment blocks it (history).
     case payCheck, pendingPayment

@@ -24,6 +24,7 @@ public enum Screen: Sendable, Equatable {
     indirect case currentStatement(CurrentStatementModel)
     indirect case payDay(PayDayModel)
     case scheduled(ScheduledModel)
+    case calendar(CalendarModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -49,6 +50,7 @@ public enum Screen: Sendable, Equatable {
         case .currentStatement: "current-statement"
         case .payDay: "pay-day"
         case .scheduled: "scheduled"
+        case .calendar: "calendar"
         }
     }
 }

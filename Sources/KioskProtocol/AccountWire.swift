@@ -69,11 +69,14 @@ public struct AccountInfo: Codable, Sendable, Equatable {
     /// Payments the store rejected that the customer has not acknowledged yet (reason and
     /// message shown until `payment.acknowledge`). Absent when there are none.
     public var rejectedPayments: [RejectionNotice]?
+    /// Today at the account's branch (`YYYY-MM-DD`, its zone): the day a front's calendars
+    /// start from, so a front never guesses the branch's day. Absent from older daemons.
+    public var today: String?
 
     enum CodingKeys: String, CodingKey {
         case number, name, company, address, city, region, postalCode = "postal_code", country, phone
         case receivablesType = "receivables_type", billingType = "billing_type", jobs, representative, links, branch, currency
-        case rejectedPayments = "rejected_payments"
+        case rejectedPayments = "rejected_payments", today
     }
 
     public init(number: String, name: String, company: String?, address: [String], city: String?, region: String?,

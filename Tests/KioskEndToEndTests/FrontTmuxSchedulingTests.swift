@@ -6,7 +6,7 @@ import Testing
 /// the confirm screen's calendar, see it under "Scheduled payments", move it, cancel it.
 @Suite("kiosk-front scheduling in tmux", .serialized)
 struct FrontTmuxSchedulingTests {
-    @Test("schedule a payment for next week, see it listed, move it a day, cancel it; kioskctl agrees at each step")
+    @Test("schedule a payment for next week, see it on the calendar and listed, move it a day, cancel it; kioskctl agrees at each step")
     func scheduleMoveCancel() throws {
         let daemon = try DaemonProcess(label: "front-schedule", extraArguments: ["--demo"])
         defer { daemon.stop() }
@@ -48,6 +48,17 @@ struct FrontTmuxSchedulingTests {
 
         try front.keys("Enter")
         try front.signInAsPat()
+        try front.waitFor("[8] Payments calendar")
+        // The calendar: a week from today has it.
+        try front.keys("8")
+        try front.waitFor("No payments on this day.")
+        try front.keys("Down")
+        try front.waitFor("1 scheduled")
+        try front.keys("Enter")
+        let onCalendar = try front.waitFor("Payment \(id)")
+        #expect(onCalendar.contains("for invoice 40188") && onCalendar.contains("finance charges"), "\(onCalendar)")
+        try front.saveScreen("calendar")
+        try front.keys("Escape", "Escape")
         try front.waitFor("[7] Scheduled payments")
         try front.keys("7")
         try front.waitFor(id)

@@ -135,4 +135,41 @@ struct SchedulingScreensTests {
         let cancel = try #require(sent(state.update(.key(.char("c")), now: 4)))
         #expect(cancel.method == "payment.cancel" && cancel.params["id"] as? String == "K7XQ2M")
     }
+
+    @Test("the payments calendar: today's month asked, days with payments marked, a day's payments on Enter, months by PgDn")
+    func paymentsCalendar() throws {
+        var state = atConfirm()
+        state.screen = .home
+        state.session?.info = AccountInfo(number: "1001", name: "Pat Doe", company: nil, address: [], city: nil, region: nil, postalCode: nil,
+                                          country: nil, phone: nil, receivablesType: "open_item", billingType: "account", jobs: [],
+                                          representative: nil, links: .init(erp: nil, accounting: nil, gateway: nil), branch: "B1", currency: "USD")
+        state.session?.info?.today = "2026-12-02"
+        let asked = try #require(sent(state.update(.key(.char("8")), now: 1)))
+        #expect(asked.method == "calendar.month" && asked.params["year"] as? Int == 2026 && asked.params["month"] as? Int == 12)
+        let month = CalendarMonthResult(year: 2026, month: 12, days: [.init(date: "2026-12-09", scheduled: .init(count: 1, total: 93_275),
+                                                                            autopay: .init(count: 0, total: 0))], currency: "USD")
+        _ = state.update(.reply(.calendarMonth, generation: state.generation, .success(try JSONEncoder().encode(month))), now: 1)
+        #expect(text(state).contains("No payments on this day."))
+        #expect(state.update(.key(.enter), now: 1).isEmpty)
+        #expect(text(state).contains("No payments on that day."))
+        _ = state.update(.key(.left), now: 1)
+        #expect(text(state).contains("Dec 2, 2026"), "days before today are not shown")
+        _ = state.update(.key(.down), now: 1)
+        let tallies = text(state)
+        #expect(tallies.contains("1 scheduled") && tallies.contains("$932.75") && tallies.contains("  9•"), "\(tallies)")
+        let day = try #require(sent(state.update(.key(.enter), now: 2)))
+        #expect(day.method == "calendar.day" && day.params["date"] as? String == "2026-12-09")
+        let breakdown = CalendarDayResult(date: "2026-12-09", scheduled: .init(count: 1, total: 93_275), autopay: .init(count: 0, total: 0),
+                                          payments: [.init(kind: "scheduled", id: "K7XQ2M", state: "scheduled", job: 2, amount: 93_275,
+                                                           methodDescription: "CARD ENDING IN 4242", rule: nil,
+                                                           lines: [.init(id: "I-1001-3", number: "40231", amount: 93_275)])],
+                                          currency: "USD")
+        _ = state.update(.reply(.calendarDay, generation: state.generation, .success(try JSONEncoder().encode(breakdown))), now: 2)
+        #expect(text(state).contains("Payment K7XQ2M") && text(state).contains("for invoice 40231"))
+        let next = try #require(sent(state.update(.key(.pageDown), now: 3)))
+        #expect(next.params["month"] as? Int == 1 && next.params["year"] as? Int == 2027)
+        // The December reply arriving late is dropped: January is on show.
+        _ = state.update(.reply(.calendarMonth, generation: state.generation, .success(try JSONEncoder().encode(month))), now: 3)
+        #expect(text(state).contains("Loading…"))
+    }
 }

@@ -40,7 +40,7 @@ struct AccountHandlers: Sendable {
     }
 
     func info(account: String?, job: Int?) async throws -> AccountInfo {
-        let (stored, _, _) = try await load(account, job: job)
+        let (stored, _, today) = try await load(account, job: job)
         let a = stored.account
         let representative = stored.representative.map { user in
             AccountInfo.Representative(firstName: user.firstName, lastName: user.lastName,
@@ -56,6 +56,7 @@ struct AccountHandlers: Sendable {
             branch: a.branch, currency: stored.currency)
         let notices = await SessionRegistry.rejectionNotices(store, account: a.number)
         if !notices.isEmpty { info.rejectedPayments = notices }
+        info.today = today.description
         return info
     }
 
