@@ -64,6 +64,15 @@ struct WireTrustTests {
         "invoice.get": (["account": "1001", "id": "I-1001-1"], ["account", "id"]),
         "payment.get": (["account": "1001", "id": "P-1001-1"], ["account", "id"]),
         "statement.current": (["account": "1001"], ["account"]),
+        "contacts.list": (["account": "1001"], ["account"]),
+        "contact.unlock": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.revoke": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.restore": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.set_profile": (["account": "1001", "contact": "C-1001-2", "profile": "view"], ["account", "contact", "profile"]),
+        "contact.set_pin": (["account": "1001", "contact": "C-1001-2", "pin": "1111"], ["account", "contact", "pin"]),
+        // The new PIN breaks a rule, so no old PIN sent here is ever counted against the session.
+        "pin.change": (["old_pin": "0000", "new_pin": "1111"], ["old_pin", "new_pin"]),
+        "profiles.list": ([:], []),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
