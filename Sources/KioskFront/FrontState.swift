@@ -106,6 +106,7 @@ public struct FrontState: Sendable, Equatable {
         case .statements(var model): effects += statementsKey(key, &model)
         case .credits(var model): effects += creditsKey(key, &model)
         case .history(var model): effects += historyKey(key, &model)
+        case .pinChange(var model): effects += pinChangeKey(key, &model)
         }
         return effects
     }

@@ -17,6 +17,7 @@ public enum Screen: Sendable, Equatable {
     case statements(StatementsModel)
     case credits(CreditsModel)
     case history(HistoryModel)
+    case pinChange(PINChangeModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -36,6 +37,7 @@ public enum Screen: Sendable, Equatable {
         case .statements: "statements"
         case .credits: "credits"
         case .history: "history"
+        case .pinChange: "pin change"
         }
     }
 }
