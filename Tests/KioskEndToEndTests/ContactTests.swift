@@ -130,6 +130,16 @@ struct ContactTests {
         #expect(bad.errorCode == -32602 && bad.errorData["path"] as? String == "params.contact", "\(bad)")
         let missing = try daemon.client().call("contact.set_profile", params: ["account": "1001", "contact": "C-1001-2"])
         #expect(missing.errorCode == -32602 && missing.errorData["path"] as? String == "params.profile", "\(missing)")
+        let long = try daemon.client().call("contacts.list", params: ["account": String(repeating: "9", count: 65)])
+        #expect(long.errorCode == -32602 && long.errorData["path"] as? String == "params.account" && long.errorMessage.contains("1 to 64"), "\(long)")
+        let number = try daemon.client().call("contact.set_pin", params: ["account": "1001", "contact": "C-1001-2", "pin": 582914])
+        #expect(number.errorCode == -32602 && number.errorData["path"] as? String == "params.pin" && !number.errorMessage.contains("582914"), "\(number)")
+        let noAccount = try Self.ctl(daemon, ["contacts", "list", "9999"])
+        #expect(noAccount.status != 0 && noAccount.stderr.contains("no account with that number"), "\(noAccount)")
+        let oldMissing = try front.call("pin.change", params: ["new_pin": "582914"], id: 30)
+        #expect(oldMissing.errorCode == -32602 && oldMissing.errorData["path"] as? String == "params.old_pin", "\(oldMissing)")
+        let oldEmpty = try front.call("pin.change", params: ["old_pin": "", "new_pin": "582914"], id: 31)
+        #expect(oldEmpty.errorCode == -32602 && oldEmpty.errorData["path"] as? String == "params.old_pin", "\(oldEmpty)")
     }
 
     @Test("revoking ends the contact's open session at once; a new profile applies from the next request")
@@ -177,7 +187,10 @@ struct ContactTests {
         #expect(jamie?["revoked"] as? Bool == true && jamie?["pending_sync"] as? Bool == false, "\(String(describing: jamie))")
         // The first document as of A or later (here exactly A) rules: it restores Jamie, the back
         // office's decision.
-        #expect(try root.call("sync.apply", params: Self.demo(asOf: a), id: 4).error == nil)
+        // (as_of is the acknowledgment's own text: a Date round trip may move it a millisecond)
+        var atA = try Self.demo(asOf: a)
+        atA["as_of"] = acknowledged
+        #expect(try root.call("sync.apply", params: atA, id: 4).error == nil)
         jamie = try Self.contacts(daemon)["C-1001-2"]
         #expect(jamie?["revoked"] as? Bool == false && jamie?["pending_sync"] as? Bool == false, "\(String(describing: jamie))")
         #expect(try Self.sql(daemon, "SELECT count(*) FROM kiosk_change") == "0")
