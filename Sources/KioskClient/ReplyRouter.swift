@@ -85,9 +85,10 @@ struct LenientError: Decodable {
     var path: String?
     var attemptsLeft: Int?
     var retryAfter: Int?
+    var reason: String?
 
     enum CodingKeys: String, CodingKey { case code, message, data }
-    enum DataKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after" }
+    enum DataKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", reason }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -98,12 +99,13 @@ struct LenientError: Decodable {
             path = (try? data.decodeIfPresent(String.self, forKey: .path)) ?? nil
             attemptsLeft = (try? data.decodeIfPresent(Int.self, forKey: .attemptsLeft)) ?? nil
             retryAfter = (try? data.decodeIfPresent(Int.self, forKey: .retryAfter)) ?? nil
+            reason = (try? data.decodeIfPresent(String.self, forKey: .reason)) ?? nil
         }
     }
 
     var rpcError: RPCError {
-        let empty = kind == nil && path == nil && attemptsLeft == nil && retryAfter == nil
+        let empty = kind == nil && path == nil && attemptsLeft == nil && retryAfter == nil && reason == nil
         return RPCError(code: code, message: message,
-                        data: empty ? nil : RPCError.Data(kind: kind, path: path, attemptsLeft: attemptsLeft, retryAfter: retryAfter))
+                        data: empty ? nil : RPCError.Data(kind: kind, path: path, attemptsLeft: attemptsLeft, retryAfter: retryAfter, reason: reason))
     }
 }

@@ -30,6 +30,7 @@ public struct RequestRouter: Sendable {
         HistoryHandlers(store: store).register(in: &table)
         InvoiceHandlers(store: store, now: now).register(in: &table)
         CalendarHandlers(store: store, now: now).register(in: &table)
+        PeopleHandlers(store: store, sessions: sessions, kioskID: devices.vault.kioskID, now: now).register(in: &table)
         SyncHandler(store: store, logger: logger).register(in: &table)
         DeviceHandlers(devices: devices, logger: logger).register(in: &table)
         PaymentHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now)

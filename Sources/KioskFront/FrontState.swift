@@ -111,6 +111,7 @@ public struct FrontState: Sendable, Equatable {
         case .payDay(var model): effects += payDayKey(key, &model)
         case .scheduled(var model): effects += scheduledKey(key, &model)
         case .calendar(var model): effects += calendarKey(key, &model)
+        case .pinChange(var model): effects += pinChangeKey(key, &model)
         }
         return effects
     }

@@ -14,6 +14,7 @@ extension FrontState {
         ("6", "Invoices, open and paid", ["view_open_items", "view_history"]),
         ("7", "Scheduled payments", ["view_history"]),
         ("8", "Payments calendar", ["pay", "view_history"]),
+        ("9", "Change my PIN", []),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -84,6 +85,9 @@ extension FrontState {
             }
             screen = .invoices(InvoicesModel())
             return [send(.openItems, Methods.itemsOpen, AccountParams(account: nil, job: session.job))]
+        case "9":
+            screen = .pinChange(PINChangeModel())
+            return []
         case "2":
             screen = .details
             return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
@@ -188,6 +192,8 @@ extension FrontState {
             return calendarReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
+        case .pinChange:
+            return pinChangeReply(result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

@@ -51,6 +51,7 @@ public struct Layout {
         case .payDay(let model): payDay(model)
         case .scheduled(let model): scheduled(model)
         case .calendar(let model): calendar(model)
+        case .pinChange(let model): pinChange(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

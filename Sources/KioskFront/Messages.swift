@@ -11,6 +11,8 @@ public enum Purpose: String, Sendable, Equatable {
     /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
     /// pending payment blocks it (history).
     case payCheck, pendingPayment
+    /// The customer changes their own PIN (`pin.change`).
+    case pinChange
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply
@@ -36,12 +38,15 @@ public struct Failure: Sendable, Equatable, Error {
     public var message: String
     public var attemptsLeft: Int?
     public var retryAfter: Int?
+    /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`).
+    public var reason: String?
     /// The connection went away: the "service unavailable" screen handles it.
     public var connectionLost: Bool
 
-    public init(kind: String? = nil, message: String, attemptsLeft: Int? = nil, retryAfter: Int? = nil, connectionLost: Bool = false) {
+    public init(kind: String? = nil, message: String, attemptsLeft: Int? = nil, retryAfter: Int? = nil, reason: String? = nil,
+                connectionLost: Bool = false) {
         self.kind = kind; self.message = message; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
-        self.connectionLost = connectionLost
+        self.reason = reason; self.connectionLost = connectionLost
     }
 }
 

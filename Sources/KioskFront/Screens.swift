@@ -25,6 +25,7 @@ public enum Screen: Sendable, Equatable {
     indirect case payDay(PayDayModel)
     case scheduled(ScheduledModel)
     case calendar(CalendarModel)
+    case pinChange(PINChangeModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -51,6 +52,7 @@ public enum Screen: Sendable, Equatable {
         case .payDay: "pay-day"
         case .scheduled: "scheduled"
         case .calendar: "calendar"
+        case .pinChange: "pin change"
         }
     }
 }

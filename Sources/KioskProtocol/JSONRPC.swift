@@ -106,6 +106,8 @@ public enum ErrorKind: String, Codable, Sendable, CaseIterable {
     case paymentsDisabled = "payments_disabled"
     case storageUnavailable = "storage_unavailable"
     case busy
+    /// A PIN set or changed here breaks the rules (DOMAIN.md); `data.reason` says which.
+    case invalidPIN = "invalid_pin"
 
     /// Each kind has its own code in the application range −32000…−32099.
     public var code: Int {
@@ -122,6 +124,7 @@ public enum ErrorKind: String, Codable, Sendable, CaseIterable {
         case .paymentsDisabled: return -32010
         case .storageUnavailable: return -32011
         case .busy: return -32012
+        case .invalidPIN: return -32013
         }
     }
 }
@@ -141,12 +144,16 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
         /// invoices, and those invoices (item ids).
         public var payments: [String]?
         public var invoices: [String]?
+        /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`).
+        public var reason: String?
         public init(kind: ErrorKind? = nil, path: String? = nil, attemptsLeft: Int? = nil, retryAfter: Int? = nil,
-                    payments: [String]? = nil, invoices: [String]? = nil) {
+                    payments: [String]? = nil, invoices: [String]? = nil, reason: String? = nil) {
             self.kind = kind; self.path = path; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
-            self.payments = payments; self.invoices = invoices
+            self.payments = payments; self.invoices = invoices; self.reason = reason
         }
-        enum CodingKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", payments, invoices }
+        enum CodingKeys: String, CodingKey {
+            case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", payments, invoices, reason
+        }
     }
     public var code: Int
     public var message: String

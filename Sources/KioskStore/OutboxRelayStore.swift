@@ -71,8 +71,16 @@ extension KioskStore {
         } catch { throw KioskStore.translate(error, path: path) }
     }
 
-    public func markOutboxDelivered(_ id: Int64) async throws(StoreError) {
-        try await outboxUpdate(id) { $0.state = .delivered; $0.lastError = nil }
+    /// The back office has the entry (2xx): a kiosk change it carried is acknowledged now, in
+    /// the same transaction (SYNC.md "Changes made at the kiosk").
+    public func markOutboxDelivered(_ id: Int64, at now: Date = Date()) async throws(StoreError) {
+        do {
+            try await pool.write { db in
+                guard var entry = try StoredOutboxEntry.fetchOne(db, key: id) else { return }
+                try entry.updateChanges(db) { $0.state = .delivered; $0.lastError = nil }
+                try KioskChanges.acknowledge(db, entry: id, at: now)
+            }
+        } catch { throw KioskStore.translate(error, path: path) }
     }
 
     public func markOutboxRetry(_ id: Int64, next: Date, error: String) async throws(StoreError) {

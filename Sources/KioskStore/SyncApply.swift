@@ -44,6 +44,9 @@ extension KioskStore {
                 }
                 var outcome = SyncOutcome()
                 try SyncWriter(db: db, document: document).write(into: &outcome)
+                // Changes made here that the back office has not caught up with go back on top,
+                // in this transaction (SYNC.md "Changes made at the kiosk").
+                let changes = try KioskChanges.reapply(db, after: document, now: Date())
                 try db.execute(sql: """
                     INSERT INTO sync_state (id, as_of, currency, receivables_manager, applied_at) VALUES (1, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, currency = excluded.currency,
@@ -53,6 +56,9 @@ extension KioskStore {
                                      Instant(Date()).description])
                 if var audit {
                     audit.detail = "as_of=\(document.asOf) accounts: \(outcome.accounts.inserted) inserted, \(outcome.accounts.updated) updated, \(outcome.accounts.unchanged) unchanged"
+                    if changes != KioskChangeOutcome() {
+                        audit.detail += "; kiosk changes: \(changes.reapplied) kept, \(changes.superseded) superseded, \(changes.dropped) dropped"
+                    }
                     try audit.insert(db)
                 }
                 return outcome

@@ -48,6 +48,13 @@ struct ContractTests {
             ("Problem", try json([ProblemBody(title: "Unknown payment", status: 404, detail: "no payment K7M2QX"),
                                   ProblemBody(title: "Unauthorized", status: 401, detail: nil)])),
             ("Accepted", try json([AcceptedBody()])),
+            ("ContactChange", try json([
+                ContactChangeBody(change: "set_pin", account: "1001", contact: "C1", revoked: false, profile: "P1",
+                                  pinHash: "$pbkdf2-sha256$i=210000$c2FsdA$a2V5", madeAt: "2026-11-26T10:00:00Z", by: "manager"),
+                ContactChangeBody(change: "revoke", account: "1001", contact: "C2", revoked: true, madeAt: "2026-11-26T10:00:00Z", by: "technician"),
+                ContactChangeBody(change: "pin_change", account: "1001", contact: "C1", pinHash: "$pbkdf2-sha256$i=210000$c2FsdA$a2V5",
+                                  madeAt: "2026-11-26T10:00:00Z", by: "contact"),
+            ])),
         ]
     }
 
@@ -90,7 +97,7 @@ struct ContractTests {
             #expect(try BackOfficeJSON.decode(T.self, from: BackOfficeJSON.encode(value)) == value)
         }
         let all = try Self.samples()
-        #expect(all.count == 8)
+        #expect(all.count == 9)
         try same(PaymentBody(payment: "K7M2QX", kiosk: "k", account: "1001", job: nil, contact: "C1", amount: 1, currency: "USD", state: "pending",
                              payOn: nil, createdAt: "2026-11-26T10:00:00Z", lines: Self.lines, method: .cardOnFile("K1"), methodDescription: "x",
                              card: nil, signature: Self.envelope, termsSHA256: "ab", signatureBinding: "b"))
@@ -100,6 +107,7 @@ struct ContractTests {
         try same(OutcomeBody(payment: "K7M2QX", state: "deleted"))
         try same(HeartbeatBody(kiosk: "k", version: "1", devices: [], outbox: .init(due: 0, inFlight: 1, dead: 0)))
         try same(PaymentStatusBody(payment: "K7M2QX", status: "processed"))
+        try same(ContactChangeBody(change: "set_profile", account: "1001", contact: "C1", profile: "P2", madeAt: "2026-11-26T10:00:00Z", by: "manager"))
     }
 
     @Test("the wire's fixed spellings: a user with no email or cell is sent with nulls, keys sorted, slashes unescaped")
@@ -122,6 +130,10 @@ struct ContractTests {
         let schemaLine = try #require(lines[header...].first { $0.contains("schema:") })
         let schema = try YAMLSubset.flow(String(schemaLine.split(separator: ":", maxSplits: 1)[1]))
         #expect(schema["enum"]?.items.compactMap(\.text) == OutboxTopic.allCases.compactMap(\.kioskTopic))
+        // Every topic's path is one the YAML defines with a POST.
+        for topic in OutboxTopic.allCases {
+            #expect(text.contains("  /v1/kiosks/{kiosk}/\(topic.path):\n    post:\n"), "\(topic.rawValue) goes to …/\(topic.path)")
+        }
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.payment.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.notification.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/sync:\n") && text.contains("\(SyncPull.cursorHeader): { schema: { type: integer } }"))

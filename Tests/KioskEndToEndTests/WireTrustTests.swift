@@ -66,6 +66,15 @@ struct WireTrustTests {
         "statement.current": (["account": "1001"], ["account"]),
         "calendar.month": (["account": "1001", "year": 2026, "month": 12], ["account"]),
         "calendar.day": (["account": "1001", "date": "2026-12-24"], ["account", "date"]),
+        "contacts.list": (["account": "1001"], ["account"]),
+        "contact.unlock": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.revoke": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.restore": (["account": "1001", "contact": "C-1001-2"], ["account", "contact"]),
+        "contact.set_profile": (["account": "1001", "contact": "C-1001-2", "profile": "view"], ["account", "contact", "profile"]),
+        "contact.set_pin": (["account": "1001", "contact": "C-1001-2", "pin": "1111"], ["account", "contact", "pin"]),
+        // The new PIN breaks a rule, so no old PIN sent here is ever counted against the session.
+        "pin.change": (["old_pin": "0000", "new_pin": "1111"], ["old_pin", "new_pin"]),
+        "profiles.list": ([:], []),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

@@ -41,7 +41,7 @@ struct AccessGate: Sendable {
     }
 
     private func signedIn(_ connection: ConnectionID, asked: String?, permissions: [ContactPermission]) async throws -> Session {
-        let session = try await sessions.current(connection)
+        let session = try await sessions.currentAsStored(connection)
         if let asked, asked != session.account {
             throw RPCError.app(.permissionDenied, "permission denied: this session is for another account; sign out, then sign in to that account")
         }

@@ -7,7 +7,9 @@ import KioskStore
 struct Session: Sendable {
     let token: String
     let account: String
-    let contact: SignInContact
+    /// As stored at the start of the current request (``SessionRegistry/currentAsStored(_:)``):
+    /// a profile changed by a manager applies from the next request.
+    var contact: SignInContact
     let started: ContinuousClock.Instant
     var lastActivity: ContinuousClock.Instant
 

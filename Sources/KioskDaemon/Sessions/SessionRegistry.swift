@@ -62,6 +62,38 @@ public actor SessionRegistry {
         return session
     }
 
+    /// As ``current(_:)``, with the contact read again from the store: a contact revoked (or
+    /// gone) since sign-in ends the session now (`session_expired`), and a changed profile gives
+    /// its permissions from this request on. Fails closed when the store cannot be read.
+    func currentAsStored(_ connection: ConnectionID) async throws -> Session {
+        var session = try current(connection)
+        let contacts: [SignInContact]?
+        do { contacts = try await store.signInContacts(account: session.account) } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk cannot check your sign-in right now; please ask staff (\(error.description))")
+        }
+        guard let contact = contacts?.first(where: { $0.id == session.contact.id }), !contact.revoked else {
+            if sessions[connection]?.token == session.token { sessions[connection] = nil }
+            logger.info("session ended: the contact can no longer sign in", metadata: ["account": "\(session.account)", "contact": "\(session.contact.id)"])
+            throw RPCError.app(.sessionExpired, "your session ended because your access to this account changed; please see the store")
+        }
+        session.contact = contact
+        if sessions[connection]?.token == session.token { sessions[connection]?.contact = contact }
+        return session
+    }
+
+    /// Checks a signed-in contact's PIN as a sign-in would (locks respected, a wrong one counted
+    /// durably first); reaching the lock ends the session (`locked_out`).
+    func checkOwnPIN(_ pin: String, session: Session, connection: ConnectionID) async throws {
+        let attempt = SignInAttempt(store: store, policy: policy, now: now())
+        do {
+            _ = try await attempt.check(SessionBeginParams(account: session.account, pin: pin, contact: session.contact.id))
+        } catch let error as RPCError where error.kind == .lockedOut {
+            if sessions[connection]?.token == session.token { sessions[connection] = nil }
+            logger.info("session ended: locked out while changing the PIN", metadata: ["account": "\(session.account)", "contact": "\(session.contact.id)"])
+            throw error
+        }
+    }
+
     func hasSession(_ connection: ConnectionID) -> Bool { sessions[connection] != nil }
 
     func end(_ connection: ConnectionID) {

@@ -85,11 +85,11 @@ struct OutboxRelay: Service {
     }
 
     private func deliver(_ entry: OutboxItem) async {
-        let path: String
         var headers = ["Idempotency-Key": entry.idempotencyKey]
-        if entry.topic == OutboxTopic.payment.rawValue { path = OutboxTopic.payment.path } else {
-            path = OutboxTopic.notification.path; headers[OutboxTopic.kioskTopicHeader] = entry.topic
-        }
+        // Each topic has its path; the topics sharing …/notifications name themselves in a header.
+        let topic = OutboxTopic(rawValue: entry.topic) ?? .notification
+        let path = topic.path
+        if topic.kioskTopic != nil { headers[OutboxTopic.kioskTopicHeader] = entry.topic }
         let outcome = await client.send(.POST, path, body: Data(entry.payload.utf8), headers: headers)
         do {
             switch outcome {

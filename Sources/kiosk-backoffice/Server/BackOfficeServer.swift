@@ -103,7 +103,7 @@ struct BackOfficeServer: Sendable {
         try await outbound.write(.end(nil))
     }
 
-    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|notifications|sync|heartbeat).
+    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|notifications|contacts|sync|heartbeat).
     func handle(_ head: HTTPRequestHead, body: Data) async -> Reply {
         guard head.headers.first(name: "Authorization") == "Bearer \(token)" else {
             return .problem(401, "Unauthorized", "send Authorization: Bearer <token>")
@@ -116,7 +116,7 @@ struct BackOfficeServer: Sendable {
         let kiosk = parts[2]
         do {
             switch (head.method, Array(parts.dropFirst(3))) {
-            case (.POST, ["payments"]), (.POST, ["notifications"]):
+            case (.POST, ["payments"]), (.POST, ["notifications"]), (.POST, ["contacts"]):
                 guard let key = head.headers.first(name: "Idempotency-Key"), (1...200).contains(key.count) else {
                     return .problem(400, "Missing Idempotency-Key", "every POST needs an Idempotency-Key header")
                 }
@@ -134,9 +134,14 @@ struct BackOfficeServer: Sendable {
                     }
                     answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw,
                                                       signatureOpened: open(payment.signature), cardOpened: payment.card.map { open($0) })
+                } else if parts[3] == OutboxTopic.contact.path {
+                    do { _ = try BackOfficeJSON.decode(ContactChangeBody.self, from: body) } catch {
+                        return .problem(400, "Not a contact change", "\(error)")
+                    }
+                    answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: OutboxTopic.contact.rawValue, raw: raw)
                 } else {
                     let name = head.headers.first(name: OutboxTopic.kioskTopicHeader) ?? OutboxTopic.notification.rawValue
-                    guard let topic = OutboxTopic(rawValue: name), topic != .payment else {
+                    guard let topic = OutboxTopic(rawValue: name), topic.kioskTopic != nil else {
                         return .problem(400, "Unknown topic", "Kiosk-Topic must be notification, receipt or payment.outcome")
                     }
                     var outcome: OutcomeBody?
@@ -144,7 +149,7 @@ struct BackOfficeServer: Sendable {
                         switch topic {
                         case .notification: _ = try BackOfficeJSON.decode(NotificationBody.self, from: body)
                         case .receipt: _ = try BackOfficeJSON.decode(ReceiptBody.self, from: body)
-                        case .paymentOutcome, .payment: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
+                        case .paymentOutcome, .payment, .contact: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
                         }
                     } catch {
                         return .problem(400, "Not a \(topic.rawValue)", "\(error)")
