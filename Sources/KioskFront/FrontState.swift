@@ -106,6 +106,9 @@ public struct FrontState: Sendable, Equatable {
         case .statements(var model): effects += statementsKey(key, &model)
         case .credits(var model): effects += creditsKey(key, &model)
         case .history(var model): effects += historyKey(key, &model)
+        case .methods(var model): effects += methodsKey(key, &model)
+        case .saveMethod(var model): effects += saveMethodKey(key, &model)
+        case .bankEntry(var model): effects += bankEntryKey(key, &model)
         }
         return effects
     }

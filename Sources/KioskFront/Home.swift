@@ -10,6 +10,7 @@ extension FrontState {
         ("3", "Statements", "view_statements"),
         ("4", "Credits", "view_credits"),
         ("5", "Payment history", "view_history"),
+        ("6", "Payment methods", "pay"),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -55,7 +56,7 @@ extension FrontState {
             return [send(.acknowledge, Methods.paymentAcknowledge, PaymentIDParams(id: notice.payment))]
         default:
             let choice: Character?
-            if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
+            if case .function(let n) = key, (1...6).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
             guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
             // Not offered (no permission, or paying cannot succeed: home says why): nothing happens.
             guard menuOffered(item.key, item.permission) else { return [] }
@@ -80,6 +81,8 @@ extension FrontState {
             }
             screen = .invoices(InvoicesModel())
             return [send(.openItems, Methods.itemsOpen, AccountParams(account: nil, job: session.job))]
+        case "6":
+            return openMethods()
         case "2":
             screen = .details
             return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
@@ -88,9 +91,9 @@ extension FrontState {
         }
     }
 
-    /// Cards the customer may use for `job`: the account's and the job's own.
+    /// Cards and bank accounts the customer may use for `job`: the account's and the job's own.
     func cards(for job: Int?) -> [PaymentOptions.CardOnFile] {
-        let all = session?.options?.cardsOnFile ?? []
+        let all = (session?.options?.cardsOnFile ?? []) + (session?.options?.bankAccountsOnFile ?? [])
         let usable = all.filter { $0.job == nil || $0.job == job }
         return usable.sorted { $0.isDefault && !$1.isDefault }
     }
@@ -172,6 +175,8 @@ extension FrontState {
             return historyReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
+        case .methods, .methodChange, .saveMethod, .captureBank:
+            return methodsReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

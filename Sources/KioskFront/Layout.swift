@@ -44,6 +44,9 @@ public struct Layout {
         case .statements(let model): statements(model)
         case .credits(let model): credits(model)
         case .history(let model): history(model)
+        case .methods(let model): methods(model)
+        case .saveMethod(let model): saveMethod(model)
+        case .bankEntry(let model): bankEntry(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

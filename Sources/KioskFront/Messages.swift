@@ -9,6 +9,8 @@ public enum Purpose: String, Sendable, Equatable {
     /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
     /// pending payment blocks it (history).
     case payCheck, pendingPayment
+    /// Payment methods: the list, a change (default, remove), a save, a typed bank account.
+    case methods, methodChange, saveMethod, captureBank
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply

@@ -17,6 +17,9 @@ public enum Screen: Sendable, Equatable {
     case statements(StatementsModel)
     case credits(CreditsModel)
     case history(HistoryModel)
+    case methods(MethodsModel)
+    case saveMethod(SaveMethodModel)
+    case bankEntry(BankEntryModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -36,6 +39,9 @@ public enum Screen: Sendable, Equatable {
         case .statements: "statements"
         case .credits: "credits"
         case .history: "history"
+        case .methods: "methods"
+        case .saveMethod: "save-method"
+        case .bankEntry: "bank-entry"
         }
     }
 }
@@ -106,7 +112,9 @@ public struct PayModel: Sendable, Equatable {
     public init() {}
 
     public var amount: Int? { amountEntry.minorUnits }
-    public var swipeChosen: Bool { choice >= cards.count }
+    /// `cards` holds the cards and bank accounts on file; after them: swipe, then type a bank account.
+    public var swipeChosen: Bool { choice == cards.count }
+    public var bankEntryChosen: Bool { choice > cards.count }
 }
 
 public struct SwipeModel: Sendable, Equatable {

@@ -12,6 +12,7 @@ enum Migrations {
         ("005_payments", payments),
         ("006_backoffice_link", backOfficeLink),
         ("007_payment_waiting", paymentWaiting),
+        ("010_payment_methods", paymentMethods),
     ]
 
     static var migrator: DatabaseMigrator {
