@@ -15,7 +15,7 @@ extension Layout {
             canvas.put(top + 2, 2, "No cards or bank accounts are saved yet.", .dim)
             canvas.put(top + 3, 2, "Swipe a card when you pay, then press V to save it for next time.", .dim)
         } else {
-            canvas.put(top + 1, 2, "  Card / account          Expires   Name                       Status", .dim)
+            canvas.put(top + 1, 2, "  Card / account        Expires  Name                  Status", .dim)
         }
         let first = top + 2, visible = bottom - first - 1
         let start = max(0, min(model.cursor - visible + 1, methods.count - visible))
@@ -32,9 +32,9 @@ extension Layout {
             case "failed": "Could not be saved"
             default: method.isDefault ? "Default" : "Ready"
             }
-            let text = (row == model.cursor ? "▸ " : "  ") + kind.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + expires.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(method.description.prefix(26)).padding(toLength: 27, withPad: " ", startingAt: 0) + status
+            let text = (row == model.cursor ? "▸ " : "  ") + kind.padding(toLength: 22, withPad: " ", startingAt: 0)
+                + expires.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(method.description.prefix(21)).padding(toLength: 22, withPad: " ", startingAt: 0) + status
             let style: Canvas.Style = row == model.cursor ? .selected : (method.state == "active" ? .normal : .dim)
             canvas.put(first + offset, 2, String(text.prefix(76)).padding(toLength: 76, withPad: " ", startingAt: 0), style, key: .pick(row))
         }

@@ -125,6 +125,12 @@ struct PaymentMethodTests {
         // The back office is down: the method is saved here at once, "being saved".
         let saved = try client.call("payment_method.save", params: ["capture": capture, "name": "Bob's primary card", "default": true], id: 43).result
         let id = try #require(saved["id"] as? String, "\(saved)")
+        // A document applied while the save is unacknowledged, however new, does not drop it.
+        let beforeAck = Date().formatted(Date.ISO8601FormatStyle())
+        _ = try client.call("session.end", id: 37)
+        #expect(try client.call("sync.apply", params: Self.document(asOf: beforeAck), id: 39).error == nil)
+        #expect(try client.call("session.begin", params: ["account": "C10000", "pin": PayingStore.pin], id: 38).error == nil)
+        #expect(try method(client, id)?["state"] as? String == "saving", "a document applied before the acknowledgement does not drop it")
         #expect(id.hasPrefix("PM") && saved["state"] as? String == "saving" && saved["description"] as? String == "Bob's primary card"
                 && saved["last4"] as? String == "1111" && saved["expiry"] as? String == "2030-12", "\(saved)")
         #expect(try method(client, id)?["state"] as? String == "saving")
@@ -133,7 +139,8 @@ struct PaymentMethodTests {
         #expect(try pay(client, method: ["card_on_file": id], id: 45).errorKind == "not_found", "a method being saved does not pay yet")
         #expect(try (client.call("payment.options", id: 46).result["cards_on_file"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false)
 
-        // Up: the tokenize request is delivered and answered with a token.
+        // Up (a few seconds later): the tokenize request is delivered and answered with a token.
+        sleep(2)
         try office.start(port: port)
         #expect(try eventually { try method(client, id)?["state"] as? String == "active" }, "\((try? methods(client)) ?? [])")
         #expect(try office.sql("SELECT action || ' ' || status || ' ' || capture_opened FROM payment_method WHERE method = '\(id)'") == "save active 1")
@@ -149,7 +156,8 @@ struct PaymentMethodTests {
 
         // A document dated before the acknowledgement (after the stored one) does not drop it.
         _ = try client.call("session.end", id: 48)
-        #expect(try client.call("sync.apply", params: Self.document(asOf: "2026-11-21T00:00:00Z"), id: 49).error == nil)
+        let older = Self.document(asOf: (try Date(beforeAck, strategy: .iso8601)).addingTimeInterval(1).formatted(Date.ISO8601FormatStyle()))
+        #expect(try client.call("sync.apply", params: older, id: 49).error == nil)
         #expect(try client.call("session.begin", params: ["account": "C10000", "pin": PayingStore.pin], id: 50).error == nil)
         #expect(try method(client, id)?["state"] as? String == "active", "a sync that predates the save must not drop it")
         // The first document dated after it rules: it names the method by the kiosk's id.
@@ -165,6 +173,48 @@ struct PaymentMethodTests {
         #expect(try client.call("payment_method.remove", params: ["id": id], id: 54).result["ok"] as? Bool == true)
         #expect(try method(client, id) == nil)
         #expect(try eventually { try office.sql("SELECT status FROM payment_method WHERE method = '\(id)' AND action = 'remove'") == "accepted" })
+    }
+
+    @Test("job scope and a refused tokenize: a job's card wins until defaults are set; a card the back office cannot read is failed with its sentence")
+    func jobScopeAndFailedSave() throws {
+        // Sealed to the demo key, which this back office cannot open: it refuses to vault it.
+        let office = try BackOfficeProcess(label: "methods-failed")
+        try office.start()
+        let daemon = try DaemonProcess(label: "methods-failed", configExtra: "emulated_devices = true\nkiosk_id = \"yard-1\"\n" + office.kioskdConfig(),
+                                       extraArguments: ["--demo"])
+        let client = try daemon.client()
+        #expect(try client.call("session.begin", params: ["account": "1001", "pin": "4821", "contact": "C-1001-1"], id: 1).error == nil)
+        func listed(job: Int?) throws -> [[String: Any]] {
+            var params: [String: Any] = [:]
+            if let job { params["job"] = job }
+            return try client.call("payment_methods.list", params: params, id: 2).result["methods"] as? [[String: Any]] ?? []
+        }
+        func defaultID(job: Int?) throws -> String? { try listed(job: job).first { $0["default"] as? Bool == true }?["id"] as? String }
+        #expect(try listed(job: nil).map { $0["id"] as? String ?? "" } == ["K-1001-1"])
+        #expect(try listed(job: 2).map { $0["id"] as? String ?? "" } == ["K-1001-1", "K-1001-2"])
+        #expect(try defaultID(job: 2) == "K-1001-2", "a job's own card wins")
+        #expect(try client.call("payment_methods.list", params: ["job": 99], id: 3).errorKind == "not_found")
+
+        let capture = try swipe(client)
+        let saved = try client.call("payment_method.save", params: ["capture": capture, "job": 2], id: 4).result
+        let id = try #require(saved["id"] as? String, "\(saved)")
+        #expect(saved["description"] as? String == "CARD ENDING IN 1111" && saved["job"] as? Int == 2)
+        #expect(try eventually { try listed(job: 2).first { $0["id"] as? String == id }?["state"] as? String == "failed" })
+        let failed = try #require(try listed(job: 2).first { $0["id"] as? String == id })
+        #expect((failed["error"] as? String)?.contains("could not be read by the back office") == true, "\(failed)")
+        #expect(try listed(job: nil).contains { $0["id"] as? String == id } == false, "a job's method is not the whole account's")
+        #expect(try client.call("payment_method.set_default", params: ["id": id], id: 5).errorKind == "conflict")
+        let options = try client.call("payment.options", params: ["job": 2], id: 6).result
+        #expect((options["cards_on_file"] as? [[String: Any]])?.contains { $0["id"] as? String == id } == false, "a failed method is not offered")
+
+        // The account's set default beats a job's own card; the job's set default beats both.
+        #expect(try client.call("payment_method.set_default", params: ["id": "K-1001-1"], id: 7).error == nil)
+        #expect(try defaultID(job: 2) == "K-1001-1" && defaultID(job: nil) == "K-1001-1")
+        #expect(try client.call("payment_method.set_default", params: ["id": "K-1001-2"], id: 8).error == nil)
+        #expect(try defaultID(job: 2) == "K-1001-2" && defaultID(job: nil) == "K-1001-1")
+        // Another account's method is not found, and not echoed.
+        let other = try client.call("payment_method.remove", params: ["id": "K-2001-1"], id: 9)
+        #expect(other.errorKind == "not_found" && !other.errorMessage.contains("K-2001-1"), "\(other)")
     }
 
     @Test("a bank capture checks each number, names the parameter and never repeats its value")
