@@ -217,6 +217,19 @@ struct PaymentMethodTests {
         #expect(other.errorKind == "not_found" && !other.errorMessage.contains("K-2001-1"), "\(other)")
     }
 
+    @Test("a tokenize request that dies in the outbox leaves the method failed, not 'being saved' forever")
+    func deadSave() throws {
+        let office = try BackOfficeProcess(label: "methods-dead")
+        try office.start(faults: ["500:1000"])
+        let (daemon, client) = try kiosk("methods-dead", link: office.kioskdConfig(maxAttempts: 2))
+        try prepare(daemon, client, publicKey: office.publicKey)
+        let saved = try client.call("payment_method.save", params: ["capture": try swipe(client)], id: 80).result
+        let id = try #require(saved["id"] as? String, "\(saved)")
+        #expect(try eventually { try method(client, id)?["state"] as? String == "failed" }, "\((try? methods(client)) ?? [])")
+        #expect((try method(client, id)?["error"] as? String)?.contains("please ask staff") == true)
+        #expect(try daemon.kioskctl(["outbox", "list", "--state", "dead"]).stdout.contains("payment_method"))
+    }
+
     @Test("a bank capture checks each number, names the parameter and never repeats its value")
     func bankCaptureValidation() throws {
         let (daemon, client) = try kiosk("methods-bank-checks")
