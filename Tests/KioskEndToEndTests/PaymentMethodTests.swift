@@ -98,6 +98,12 @@ struct PaymentMethodTests {
         #expect(try methods(client).map { $0["id"] as? String ?? "" } == ["K-old", "BA-0"])
         let removed = try pay(client, method: ["card_on_file": "K-0"], id: 11)
         #expect(removed.errorKind == "not_found", "\(removed)")
+        // No back office has heard of the removal: a newer document that still has the card
+        // does not bring it back.
+        _ = try client.call("session.end", id: 12)
+        #expect(try client.call("sync.apply", params: Self.document(asOf: "2026-11-25T00:00:00Z"), id: 13).error == nil)
+        #expect(try client.call("session.begin", params: ["account": "C10000", "pin": PayingStore.pin], id: 14).error == nil)
+        #expect(try methods(client).map { $0["id"] as? String ?? "" } == ["K-old", "BA-0"], "an unacknowledged removal wins over any document")
         let setDefault = try daemon.kioskctl(["payment-method", "set-default", "C10000", "BA-0"])
         #expect(setDefault.status == 0 && setDefault.stdout.contains("default of the whole account"), "\(setDefault.stdout)\(setDefault.stderr)")
         // Each change went to the outbox for the back office, and was audited.
