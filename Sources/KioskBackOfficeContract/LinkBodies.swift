@@ -2,7 +2,8 @@ import Foundation
 import KioskJSON
 
 /// The outbox topics and where each goes: `payment` to `POST …/payments`, `contact` to
-/// `POST …/contacts`, the others to `POST …/notifications` with the topic in `Kiosk-Topic`.
+/// `POST …/contacts`, `payment_method` to `POST …/payment-methods`, the others to
+/// `POST …/notifications` with the topic in `Kiosk-Topic`.
 public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case payment
     case notification
@@ -10,12 +11,15 @@ public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case paymentOutcome = "payment.outcome"
     /// A contact changed at the kiosk (``ContactChangeBody``).
     case contact
+    /// A payment method saved, removed or made the default here (``PaymentMethodBody``).
+    case paymentMethod = "payment_method"
 
     /// The path below `/v1/kiosks/{kiosk}/`.
     public var path: String {
         switch self {
         case .payment: return "payments"
         case .contact: return "contacts"
+        case .paymentMethod: return "payment-methods"
         case .notification, .receipt, .paymentOutcome: return "notifications"
         }
     }

@@ -11,16 +11,20 @@ public struct PaymentBody: Sendable, Equatable, Codable {
         public init(id: String, amount: Int) { self.id = id; self.amount = amount }
     }
 
-    /// How the customer paid: `{"card_on_file": id}` or `{"capture": id}` (then `card` holds it).
+    /// How the customer paid: `{"card_on_file": id}`, `{"bank_account": id}` (a bank account
+    /// on file) or `{"capture": id}` (then `card` holds a swiped card, or `bank_account` a
+    /// typed bank account).
     public enum Method: Sendable, Equatable, Codable {
         case cardOnFile(String)
         case capture(String)
+        case bankAccount(String)
 
-        enum CodingKeys: String, CodingKey { case cardOnFile = "card_on_file", capture }
+        enum CodingKeys: String, CodingKey { case cardOnFile = "card_on_file", capture, bankAccount = "bank_account" }
 
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             if let id = try c.decodeIfPresent(String.self, forKey: .cardOnFile) { self = .cardOnFile(id) }
+            else if let id = try c.decodeIfPresent(String.self, forKey: .bankAccount) { self = .bankAccount(id) }
             else { self = .capture(try c.decode(String.self, forKey: .capture)) }
         }
 
@@ -29,6 +33,7 @@ public struct PaymentBody: Sendable, Equatable, Codable {
             switch self {
             case .cardOnFile(let id): try c.encode(id, forKey: .cardOnFile)
             case .capture(let id): try c.encode(id, forKey: .capture)
+            case .bankAccount(let id): try c.encode(id, forKey: .bankAccount)
             }
         }
     }
@@ -51,8 +56,10 @@ public struct PaymentBody: Sendable, Equatable, Codable {
     public var lines: [Line]
     public var method: Method
     public var methodDescription: String?
-    /// The sealed card swipe, when `method` is a capture.
+    /// The sealed card swipe, when `method` is a card capture.
     public var card: SealedEnvelope?
+    /// The sealed bank account (routing and account number), when `method` is a bank capture.
+    public var bankAccount: SealedEnvelope?
     public var signature: SealedEnvelope
     public var termsSHA256: String
     public var signatureBinding: String
@@ -67,7 +74,7 @@ public struct PaymentBody: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case payment, kiosk, account, job, contact, amount, currency, state, lines, method, card, signature
+        case payment, kiosk, account, job, contact, amount, currency, state, lines, method, card, signature, bankAccount = "bank_account"
         case payOn = "pay_on", createdAt = "created_at", methodDescription = "method_description"
         case termsSHA256 = "terms_sha256", signatureBinding = "signature_binding"
     }

@@ -92,12 +92,15 @@ public struct Account: Codable, Sendable, Equatable {
     public var payments: [ProcessedPayment]
     public var cardsOnFile: [CardOnFile]
     public var statements: [Statement]
+    /// Bank accounts the back office holds for the account (SYNC.md "Optional additions").
+    public var bankAccountsOnFile: [BankAccountOnFile] = []
 
     enum CodingKeys: String, CodingKey {
         case number, name, company, address, city, region, postalCode = "postal_code", country, phone, branch
         case creditLimit = "credit_limit", pendingTransactions = "pending_transactions"
         case receivablesType = "receivables_type", billingType = "billing_type", assignedUser = "assigned_user"
         case links, jobs, contacts, items, sales, payments, cardsOnFile = "cards_on_file", statements
+        case bankAccountsOnFile = "bank_accounts_on_file"
     }
 
     public init(number: String, name: String, company: String? = nil, address: [String] = [], city: String? = nil,
@@ -140,6 +143,7 @@ public struct Account: Codable, Sendable, Equatable {
         payments = try c.decodeIfPresent([ProcessedPayment].self, forKey: .payments) ?? []
         cardsOnFile = try c.decodeIfPresent([CardOnFile].self, forKey: .cardsOnFile) ?? []
         statements = try c.decodeIfPresent([Statement].self, forKey: .statements) ?? []
+        bankAccountsOnFile = try c.decodeIfPresent([BankAccountOnFile].self, forKey: .bankAccountsOnFile) ?? []
     }
 
     /// Address lines that are used (non-blank), in order.

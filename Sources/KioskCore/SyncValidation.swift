@@ -168,6 +168,23 @@ extension Account {
                 throw fail("\(sub).description", "looks like it contains a card number; describe the card as \"CARD ENDING IN 1234\"")
             }
         }
+        guard bankAccountsOnFile.count <= SyncLimits.maximumRecords else {
+            throw fail("bank_accounts_on_file", "more than \(SyncLimits.maximumRecords) records for one account")
+        }
+        for (n, bank) in bankAccountsOnFile.enumerated() {
+            let sub = "bank_accounts_on_file[\(n)]"
+            guard cardIds.insert(bank.id).inserted else { throw fail("\(sub).id", "another card or bank account on file has the same id") }
+            try checkJob(bank.job, "\(sub).job", required: false)
+            guard bank.last4.utf8.count == 4, bank.last4.allSatisfy(\.isASCIIDigit) else { throw fail("\(sub).last4", "expected four digits") }
+            guard !bank.token.isEmpty else { throw fail("\(sub).token", "must not be empty") }
+            // Shown on screen: a long digit run may be an account or routing number.
+            if PaymentMethodRules.hasLongDigitRun(bank.description) {
+                throw fail("\(sub).description", "has a run of 6 or more digits (an account or routing number?); describe it as \"ACCOUNT ENDING 6789\"")
+            }
+            if let type = bank.accountType, !PaymentMethodRules.accountTypes.contains(type) {
+                throw fail("\(sub).account_type", "expected checking or savings")
+            }
+        }
         for (n, statement) in statements.enumerated() {
             try checkJob(statement.job, "statements[\(n)].job", required: false)
         }

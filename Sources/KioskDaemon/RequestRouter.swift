@@ -35,6 +35,8 @@ public struct RequestRouter: Sendable {
         DeviceHandlers(devices: devices, logger: logger).register(in: &table)
         PaymentHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now)
             .register(in: &table, link: link)
+        PaymentMethodHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now)
+            .register(in: &table, link: link)
         LinkHandlers(store: store, devices: devices, link: link, logger: logger).register(in: &table)
         // A declared method without a handler is a build mistake, caught before any client is.
         precondition(table.missing.isEmpty, "declared methods without a handler: \(table.missing)")

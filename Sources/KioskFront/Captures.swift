@@ -42,6 +42,9 @@ extension FrontState {
             return model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
         case .enter where model.phase == .read:
             return beginSignature()
+        case .char("v"), .char("V"), .function(3):
+            guard model.phase == .read, let capture = model.capture, draft.savedCapture != capture else { return [] }
+            return openSaveMethod(capture: capture, bank: false, masked: model.masked ?? "")
         case .enter where model.phase == .failed:
             model = SwipeModel()
             return [send(.captureCard, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .card))]
@@ -174,7 +177,8 @@ extension FrontState {
     /// "VISA •••• 1111  exp 2028-12": brand, last four and expiry only.
     static func maskedDescription(_ masked: MaskedCardWire) -> String {
         let digits = masked.last4.filter(\.isNumber).suffix(4)
-        var text = "\(masked.brand.uppercased()) •••• \(digits)"
+        if masked.brand == nil, masked.accountType != nil { return "ACCOUNT ENDING \(digits)" }
+        var text = "\((masked.brand ?? "card").uppercased()) •••• \(digits)"
         if let expiry = masked.expiry { text += "  exp \(expiry.prefix(7))" }
         return text
     }

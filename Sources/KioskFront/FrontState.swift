@@ -112,6 +112,9 @@ public struct FrontState: Sendable, Equatable {
         case .scheduled(var model): effects += scheduledKey(key, &model)
         case .calendar(var model): effects += calendarKey(key, &model)
         case .pinChange(var model): effects += pinChangeKey(key, &model)
+        case .methods(var model): effects += methodsKey(key, &model)
+        case .saveMethod(var model): effects += saveMethodKey(key, &model)
+        case .bankEntry(var model): effects += bankEntryKey(key, &model)
         }
         return effects
     }

@@ -4,7 +4,7 @@ import KioskProtocol
 /// Home: the account at a glance, the job selector, and the menu to everything else.
 extension FrontState {
     /// The home menu: key, label, and the permissions that open it (any one; none: anyone
-    /// signed in).
+    /// signed in). Digits first; past nine, letters.
     static let homeMenu: [(key: Character, label: String, permissions: [String])] = [
         ("1", "Pay invoices", ["pay"]),
         ("2", "Account details", []),
@@ -14,7 +14,8 @@ extension FrontState {
         ("6", "Invoices, open and paid", ["view_open_items", "view_history"]),
         ("7", "Scheduled payments", ["view_history"]),
         ("8", "Payments calendar", ["pay", "view_history"]),
-        ("9", "Change my PIN", []),
+        ("9", "Payment methods", ["pay"]),
+        ("p", "Change my PIN", []),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -60,7 +61,7 @@ extension FrontState {
             return [send(.acknowledge, Methods.paymentAcknowledge, PaymentIDParams(id: notice.payment))]
         default:
             let choice: Character?
-            if case .function(let n) = key, (1...Self.homeMenu.count).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
+            if case .function(let n) = key, (1...9).contains(n) { choice = Character(String(n)) } else { choice = key.digit ?? key.letter }
             guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
             // Not offered (no permission, or paying cannot succeed: home says why): nothing happens.
             guard menuOffered(item.key, item.permissions) else { return [] }
@@ -86,6 +87,8 @@ extension FrontState {
             screen = .invoices(InvoicesModel())
             return [send(.openItems, Methods.itemsOpen, AccountParams(account: nil, job: session.job))]
         case "9":
+            return openMethods()
+        case "p":
             screen = .pinChange(PINChangeModel())
             return []
         case "2":
@@ -102,9 +105,9 @@ extension FrontState {
         }
     }
 
-    /// Cards the customer may use for `job`: the account's and the job's own.
+    /// Cards and bank accounts the customer may use for `job`: the account's and the job's own.
     func cards(for job: Int?) -> [PaymentOptions.CardOnFile] {
-        let all = session?.options?.cardsOnFile ?? []
+        let all = (session?.options?.cardsOnFile ?? []) + (session?.options?.bankAccountsOnFile ?? [])
         let usable = all.filter { $0.job == nil || $0.job == job }
         return usable.sorted { $0.isDefault && !$1.isDefault }
     }
@@ -194,6 +197,8 @@ extension FrontState {
             return payCheckReply(purpose, result)
         case .pinChange:
             return pinChangeReply(result)
+        case .methods, .methodChange, .saveMethod, .captureBank:
+            return methodsReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

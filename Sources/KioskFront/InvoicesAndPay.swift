@@ -101,7 +101,7 @@ extension FrontState {
     mutating func payKey(_ key: Key, _ model: inout PayModel) -> [Effect] {
         guard !model.busy else { return [] }
         defer { if case .pay = screen { screen = .pay(model) } }
-        let choices = model.cards.count + 1
+        let choices = model.cards.count + 2
         switch key {
         case .up: model.choice = max(0, model.choice - 1)
         case .down, .tab: model.choice = min(choices - 1, model.choice + 1)
@@ -128,15 +128,24 @@ extension FrontState {
         return []
     }
 
-    /// The method is chosen: a card on file goes straight to signing; a new card is swiped.
+    /// The method is chosen: a card or bank account on file goes straight to signing; a new
+    /// card is swiped; a bank account is typed.
     private mutating func choose(_ model: PayModel) -> [Effect] {
+        draft.bankAccount = nil
+        if model.bankEntryChosen {
+            draft.cardOnFile = nil
+            screen = .bankEntry(BankEntryModel())
+            return []
+        }
         if model.swipeChosen {
             draft.cardOnFile = nil
             screen = .swipe(SwipeModel())
             return [send(.captureCard, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .card))]
         }
         let card = model.cards[model.choice]
-        draft.cardOnFile = card.id
+        let bank = session?.options?.bankAccountsOnFile.contains { $0.id == card.id } ?? false
+        draft.cardOnFile = bank ? nil : card.id
+        draft.bankAccount = bank ? card.id : nil
         draft.cardCapture = nil
         draft.methodDescription = card.description
         return beginSignature()

@@ -52,6 +52,9 @@ public struct Layout {
         case .scheduled(let model): scheduled(model)
         case .calendar(let model): calendar(model)
         case .pinChange(let model): pinChange(model)
+        case .methods(let model): methods(model)
+        case .saveMethod(let model): saveMethod(model)
+        case .bankEntry(let model): bankEntry(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

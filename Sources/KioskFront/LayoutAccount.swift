@@ -38,7 +38,7 @@ extension Layout {
         canvas.put(row - 1, 52, "What would you like to do?", .strong)
         for item in FrontState.homeMenu {
             let offered = state.menuOffered(item.key, item.permissions)
-            let text = "[\(item.key)] \(state.menuLabel(item.key, item.label))"
+            let text = "[\(item.key.uppercased())] \(state.menuLabel(item.key, item.label))"
             canvas.put(row, 52, String(text.prefix(width - 53)), offered ? .normal : .dim, key: offered ? .char(item.key) : nil)
             // Room for up to nine items: spaced out while there are few.
             row += FrontState.homeMenu.count <= 5 ? 2 : 1
@@ -49,7 +49,7 @@ extension Layout {
                 canvas.put(top + 14 + i, 2, line, .warning)
             }
         }
-        var keys: [(label: String, key: Key)] = [("1-\(FrontState.homeMenu.count) Choose", .char("1"))]
+        var keys: [(label: String, key: Key)] = [("1-9 Choose", .char("1"))]
         if jobsToChoose { keys.append(("←→ Job", .right)) }
         keys.append(("Esc Sign out", .escape))
         if !session.rejections.isEmpty { keys.append(("A OK, seen", .char("a"))) }

@@ -92,12 +92,16 @@ extension Layout {
         }
         canvas.put(row, 2, "How would you like to pay?", .strong)
         row += 1
+        let banks = Set((state.session?.options?.bankAccountsOnFile ?? []).map(\.id))
         for (i, card) in model.cards.enumerated() {
-            let label = "\(i == model.choice ? "(•)" : "( )") Card on file: \(card.description)" + (card.isDefault ? "  (default)" : "")
+            let kind = banks.contains(card.id) ? "Bank account on file" : "Card on file"
+            let label = "\(i == model.choice ? "(•)" : "( )") \(kind): \(card.description)" + (card.isDefault ? "  (default)" : "")
             canvas.put(row + i, 4, label, i == model.choice ? .selected : .normal, key: .pick(i))
         }
         let swipe = model.cards.count
         canvas.put(row + swipe, 4, "\(model.swipeChosen ? "(•)" : "( )") Swipe a card now", model.swipeChosen ? .selected : .normal, key: .pick(swipe))
+        canvas.put(row + swipe + 1, 4, "\(model.bankEntryChosen ? "(•)" : "( )") Pay by bank account (type the numbers)",
+                   model.bankEntryChosen ? .selected : .normal, key: .pick(swipe + 1))
         message(model.busy ? "Checking the amount…" : model.message)
         buttons([("↑↓ Choose", .down), ("Enter Continue", .enter), ("Esc Back", .escape)])
     }
@@ -120,7 +124,10 @@ extension Layout {
         }
         message(model.message)
         var keys: [(label: String, key: Key)] = [("Enter Continue", .enter), ("Esc Back", .escape)]
-        if state.config.demo { keys.append(("S Demo swipe", .char("s"))) }
+        if model.phase == .read, let capture = model.capture, state.draft.savedCapture != capture {
+            keys.insert(("V Save this card for next time", .char("v")), at: 1)
+        }
+        if state.config.demo && model.phase != .read { keys.append(("S Demo swipe", .char("s"))) }
         buttons(keys)
     }
 

@@ -13,6 +13,8 @@ public enum Purpose: String, Sendable, Equatable {
     case payCheck, pendingPayment
     /// The customer changes their own PIN (`pin.change`).
     case pinChange
+    /// Payment methods: the list, a change (default, remove), a save, a typed bank account.
+    case methods, methodChange, saveMethod, captureBank
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply

@@ -11,7 +11,12 @@ public struct PaymentDraft: Sendable, Equatable {
     public var total: Int = 0
     public var currency: String = "USD"
     public var cardOnFile: String?
+    /// A bank account on file, by id.
+    public var bankAccount: String?
+    /// A swiped card or a typed bank account (its sealed capture's id).
     public var cardCapture: String?
+    /// The capture already saved as a payment method (offered once).
+    public var savedCapture: String?
     /// "CARD ENDING IN 4242" or the swiped card's masked description; never a full number.
     public var methodDescription: String = ""
     public var signature: String?
@@ -22,9 +27,9 @@ public struct PaymentDraft: Sendable, Equatable {
     public init() {}
 
     var submitParams: PaymentSubmitParams? {
-        guard let signature, let termsSHA256, cardOnFile != nil || cardCapture != nil else { return nil }
+        guard let signature, let termsSHA256, cardOnFile != nil || cardCapture != nil || bankAccount != nil else { return nil }
         return PaymentSubmitParams(job: job, invoices: invoices, includeFinanceCharges: includeFinanceCharges, amount: amount,
-                                   method: .init(cardOnFile: cardOnFile, capture: cardCapture),
+                                   method: .init(cardOnFile: cardOnFile, capture: cardCapture, bankAccount: bankAccount),
                                    signature: signature, termsSHA256: termsSHA256, payOn: payOn)
     }
 }

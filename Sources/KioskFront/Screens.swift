@@ -26,6 +26,9 @@ public enum Screen: Sendable, Equatable {
     case scheduled(ScheduledModel)
     case calendar(CalendarModel)
     case pinChange(PINChangeModel)
+    case methods(MethodsModel)
+    case saveMethod(SaveMethodModel)
+    case bankEntry(BankEntryModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -53,6 +56,9 @@ public enum Screen: Sendable, Equatable {
         case .scheduled: "scheduled"
         case .calendar: "calendar"
         case .pinChange: "pin change"
+        case .methods: "methods"
+        case .saveMethod: "save-method"
+        case .bankEntry: "bank-entry"
         }
     }
 }
@@ -123,7 +129,9 @@ public struct PayModel: Sendable, Equatable {
     public init() {}
 
     public var amount: Int? { amountEntry.minorUnits }
-    public var swipeChosen: Bool { choice >= cards.count }
+    /// `cards` holds the cards and bank accounts on file; after them: swipe, then type a bank account.
+    public var swipeChosen: Bool { choice == cards.count }
+    public var bankEntryChosen: Bool { choice > cards.count }
 }
 
 public struct SwipeModel: Sendable, Equatable {

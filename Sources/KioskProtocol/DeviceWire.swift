@@ -39,14 +39,26 @@ public struct DeviceIDParams: Codable, Sendable, Equatable {
 
 /// `device.capture.begin` params.
 public struct CaptureBeginParams: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case card, signature }
+    /// `bank`: a bank account typed at the kiosk (no device; sealed at once).
+    public enum Kind: String, Codable, Sendable { case card, signature, bank }
     public var kind: Kind
     public var device: String?
     /// Signature only: one line shown on a pad that has a screen ("Sign for $123.45"); pads
     /// without a screen ignore it.
     public var prompt: String?
-    public init(kind: Kind, device: String? = nil, prompt: String? = nil) {
+    /// Bank only: 9 digits with a valid ABA check digit. Never echoed, logged or stored in clear.
+    public var routingNumber: String?
+    /// Bank only: 4–17 digits. Never echoed, logged or stored in clear.
+    public var accountNumber: String?
+    /// Bank only: `checking` (default) or `savings`.
+    public var accountType: String?
+    public init(kind: Kind, device: String? = nil, prompt: String? = nil, routingNumber: String? = nil, accountNumber: String? = nil,
+                accountType: String? = nil) {
         self.kind = kind; self.device = device; self.prompt = prompt
+        self.routingNumber = routingNumber; self.accountNumber = accountNumber; self.accountType = accountType
+    }
+    enum CodingKeys: String, CodingKey {
+        case kind, device, prompt, routingNumber = "routing_number", accountNumber = "account_number", accountType = "account_type"
     }
 }
 
@@ -62,17 +74,28 @@ public struct SubscribeParams: Codable, Sendable, Equatable {
     public init(types: [String]) { self.types = types }
 }
 
-/// The masked view of a swiped card: all a client ever sees of it.
+/// The masked view of a swiped card (or of a typed bank account): all a client ever sees of it.
+/// A card has `first6` and `brand`; a bank account has `account_type` and `description`
+/// (`ACCOUNT ENDING nnnn`) instead.
 public struct MaskedCardWire: Codable, Sendable, Equatable {
     public var last4: String
-    public var first6: String
-    public var brand: String
+    public var first6: String?
+    public var brand: String?
     /// `YYYY-MM`.
     public var expiry: String?
     public var name: String?
-    public init(last4: String, first6: String, brand: String, expiry: String?, name: String?) {
+    /// Bank accounts: `checking` or `savings`.
+    public var accountType: String?
+    /// Bank accounts: `ACCOUNT ENDING nnnn`.
+    public var description: String?
+    public init(last4: String, first6: String?, brand: String?, expiry: String?, name: String?) {
         self.last4 = last4; self.first6 = first6; self.brand = brand; self.expiry = expiry; self.name = name
     }
+    /// A bank account's masked view.
+    public init(bankLast4 last4: String, accountType: String, description: String) {
+        self.last4 = last4; self.accountType = accountType; self.description = description
+    }
+    enum CodingKeys: String, CodingKey { case last4, first6, brand, expiry, name, accountType = "account_type", description }
 }
 
 /// The `params` of an `event` notification. Which members are set depends on `type`:

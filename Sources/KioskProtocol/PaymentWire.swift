@@ -28,6 +28,8 @@ public struct PaymentOptions: Codable, Sendable, Equatable {
     public var receivablesType: String
     public var currency: String
     public var cardsOnFile: [CardOnFile]
+    /// Active bank accounts on file (same shape as a card on file).
+    public var bankAccountsOnFile: [CardOnFile] = []
     public var terms: Terms
     public var acceptsOnlinePayments: Bool
     /// The pending payment that keeps this scope from paying again now (one pending payment
@@ -53,6 +55,7 @@ public struct PaymentOptions: Codable, Sendable, Equatable {
     }
     enum CodingKeys: String, CodingKey {
         case receivablesType = "receivables_type", currency, cardsOnFile = "cards_on_file", terms
+        case bankAccountsOnFile = "bank_accounts_on_file"
         case acceptsOnlinePayments = "accepts_online_payments", pendingPayment = "pending_payment", payWindow = "pay_window"
     }
 }
@@ -98,8 +101,12 @@ public struct PaymentSubmitParams: Codable, Sendable {
     public struct Method: Codable, Sendable {
         public var cardOnFile: String?
         public var capture: String?
-        public init(cardOnFile: String? = nil, capture: String? = nil) { self.cardOnFile = cardOnFile; self.capture = capture }
-        enum CodingKeys: String, CodingKey { case cardOnFile = "card_on_file", capture }
+        /// A bank account on file, by id.
+        public var bankAccount: String?
+        public init(cardOnFile: String? = nil, capture: String? = nil, bankAccount: String? = nil) {
+            self.cardOnFile = cardOnFile; self.capture = capture; self.bankAccount = bankAccount
+        }
+        enum CodingKeys: String, CodingKey { case cardOnFile = "card_on_file", capture, bankAccount = "bank_account" }
     }
     public var account: String?
     public var job: Int?

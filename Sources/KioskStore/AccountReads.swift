@@ -70,6 +70,9 @@ struct AccountLoader {
             CardOnFile(id: r["id"], job: r["job"], description: r["description"], token: r["token"], brand: r["brand"],
                        last4: r["last4"], expiry: r["expiry"])
         }
+        account.bankAccountsOnFile = try Row.fetchAll(db, sql: "SELECT * FROM bank_account_on_file WHERE account = ? ORDER BY position", arguments: key).map { r in
+            BankAccountOnFile(id: r["id"], job: r["job"], description: r["description"], token: r["token"], last4: r["last4"], accountType: r["account_type"])
+        }
         account.statements = try Row.fetchAll(db, sql: "SELECT * FROM statement WHERE account = ? ORDER BY position", arguments: key).map { r in
             Statement(number: r["number"], issuedAt: Instant(r["issued_at"] as String) ?? Instant(Date(timeIntervalSince1970: 0)), job: r["job"])
         }

@@ -13,6 +13,7 @@ enum Migrations {
         ("006_backoffice_link", backOfficeLink),
         ("007_payment_waiting", paymentWaiting),
         ("009_kiosk_changes", kioskChanges),
+        ("010_payment_methods", paymentMethods),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -7,8 +7,10 @@ import KioskCore
 public enum PaymentMethodChoice: Sendable, Equatable {
     /// A card the back office holds for the account (or the job), by its id.
     case cardOnFile(String)
-    /// A card swiped at the kiosk now: the id of its sealed capture.
+    /// A card swiped (or a bank account typed) at the kiosk now: the id of its sealed capture.
     case capture(String)
+    /// A bank account on file, by its id.
+    case bankAccount(String)
 }
 
 /// Everything `payment.submit` needs, checked again inside the write transaction.
@@ -122,20 +124,29 @@ struct PaymentWriter {
 
         let description: String
         var cardOnFile: String?, cardCapture: StoredCapture?
+        var bodyMethod: PaymentBody.Method
         switch s.method {
-        case .cardOnFile(let id):
-            // A job's own card or the account's; on a consolidated payment only the account's.
-            guard let card = account.cardsOnFile.first(where: { $0.id == id && ($0.job == nil || $0.job == s.request.job) }) else {
-                throw PaymentRefusal(.cardOnFileUnusable)
+        case .cardOnFile(let id), .bankAccount(let id):
+            // A job's own method or the account's; on a consolidated payment only the account's;
+            // active only (not expired, not still being saved, not refused), with the kiosk's
+            // own saves and removals laid over the sync's (PaymentMethodLedger).
+            let bank = if case .bankAccount = s.method { true } else { false }
+            let methods = try PaymentMethodLedger.load(db, stored: stored, now: s.now)
+            guard let method = methods.methods.first(where: { $0.id == id && ($0.job == nil || $0.job == s.request.job) }),
+                  method.kind == (bank ? .bankAccount : .card), method.state(today: methods.today) == .active else {
+                throw PaymentRefusal(bank ? .bankAccountUnusable : .cardOnFileUnusable)
             }
-            description = card.description
+            description = method.description
             cardOnFile = id
+            bodyMethod = bank ? .bankAccount(id) : .cardOnFile(id)
         case .capture(let id):
-            let capture = try Self.unusedCapture(db, id: id, kind: .card, now: s.now)
+            let kind: PaymentCaptureRule.Kind = try StoredCapture.fetchOne(db, key: id)?.kind == "bank" ? .bank : .card
+            let capture = try Self.unusedCapture(db, id: id, kind: kind, now: s.now)
             description = PaymentCaptureRule.methodDescription(masked: capture.masked.flatMap {
                 try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
             })
             cardCapture = capture
+            bodyMethod = .capture(id)
         }
         let signature = try Self.unusedCapture(db, id: s.signatureCapture, kind: .signature, now: s.now)
 
@@ -155,13 +166,15 @@ struct PaymentWriter {
         // The payment itself, due now or on its day (start of that day in the branch's zone).
         let dueAt = state == .scheduled ? (s.payOn.map { stored.branch.startOfDay($0) } ?? s.now) : s.now
         let lines = quote.lines.map { PaymentBody.Line(id: $0.id, amount: $0.amount) }
-        let card = try cardCapture.map { try SealedEnvelope(json: $0.envelope) }
-        let payload = PaymentBody(
+        let sealed = try cardCapture.map { try SealedEnvelope(json: $0.envelope) }
+        let card = cardCapture?.kind == "bank" ? nil : sealed
+        var payload = PaymentBody(
             payment: id, kiosk: s.kioskID, account: s.account, job: s.request.job, contact: s.contact, amount: quote.total,
             currency: stored.currency, state: state.rawValue, payOn: s.payOn?.description, createdAt: created, lines: lines,
-            method: cardOnFile.map { .cardOnFile($0) } ?? .capture(cardCapture?.id ?? ""), methodDescription: description,
+            method: bodyMethod, methodDescription: description,
             card: card, signature: try SealedEnvelope(json: signature.envelope),
             termsSHA256: s.termsSHA256.lowercased(), signatureBinding: binding)
+        if cardCapture?.kind == "bank" { payload.bankAccount = sealed }
         try Outbox.add(db, topic: .payment, payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
 
         // Notifications to store people, receipts to contacts: one entry per person.

@@ -150,7 +150,7 @@ private struct SyncWriter {
                        "branch", "credit_limit", "pending_transactions", "receivables_type", "billing_type", "assigned_user",
                        "link_erp", "link_accounting", "link_gateway", "currency", "fingerprint", "as_of"]
         if exists {
-            for table in ["payment_application", "processed_payment", "item", "sale", "card_on_file", "statement", "contact", "job"] {
+            for table in ["payment_application", "processed_payment", "item", "sale", "card_on_file", "bank_account_on_file", "statement", "contact", "job"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE account = ?", arguments: [a.number])
             }
             try db.execute(sql: "UPDATE account SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ?",
@@ -191,6 +191,10 @@ private struct SyncWriter {
         let card = try db.cachedStatement(sql: "INSERT INTO card_on_file (account, id, job, description, token, brand, last4, expiry, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for (i, k) in a.cardsOnFile.enumerated() {
             try card.execute(arguments: [a.number, k.id, k.job, k.description, k.token, k.brand, k.last4, k.expiry, i]); rows += 1
+        }
+        let bank = try db.cachedStatement(sql: "INSERT INTO bank_account_on_file (account, id, job, description, token, last4, account_type, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for (i, b) in a.bankAccountsOnFile.enumerated() {
+            try bank.execute(arguments: [a.number, b.id, b.job, b.description, b.token, b.last4, b.accountType, i]); rows += 1
         }
         let statement = try db.cachedStatement(sql: "INSERT INTO statement (account, position, number, issued_at, job) VALUES (?, ?, ?, ?, ?)")
         for (i, s) in a.statements.enumerated() {

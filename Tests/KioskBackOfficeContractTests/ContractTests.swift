@@ -28,8 +28,21 @@ struct ContractTests {
                                termsSHA256: String(repeating: "ab", count: 32), signatureBinding: "bind")
         var least = full
         least.job = nil; least.payOn = nil; least.card = nil; least.methodDescription = nil; least.method = .cardOnFile("K1"); least.state = "pending"
+        var bank = least
+        bank.method = .capture("cap-2"); bank.bankAccount = envelope
+        var bankOnFile = least
+        bankOnFile.method = .bankAccount("BA1")
+        let save = PaymentMethodBody(method: "PM7K2QX9AB", kiosk: "yard-7", account: "1001", job: 1, contact: "C1", action: .save, type: "card",
+                                     description: "Bob's primary card", last4: "1111", brand: "visa", expiry: "2028-12", accountType: "checking",
+                                     capture: envelope, madeAt: "2026-11-26T10:00:00Z")
+        let remove = PaymentMethodBody(method: "BA1", kiosk: "yard-7", account: "1001", job: nil, contact: nil, action: .remove, type: "bank_account",
+                                       madeAt: "2026-11-26T10:00:00Z")
         return [
-            ("Payment", try json([full, least])),
+            ("Payment", try json([full, least, bank, bankOnFile])),
+            ("PaymentMethod", try json([save, remove])),
+            ("PaymentMethodStatus", try json([PaymentMethodStatusBody(method: "PM7K2QX9AB", status: "active", token: "vault-1", error: nil),
+                                              PaymentMethodStatusBody(method: "PM7K2QX9AB", status: "failed", error: "The card could not be read."),
+                                              PaymentMethodStatusBody(method: "BA1", status: "accepted")])),
             ("PaymentStatus", try json([PaymentStatusBody(payment: "K7M2QX", status: "rejected", reason: "account_issue_call", message: "Call Ann."),
                                         PaymentStatusBody(payment: "K7M2QX", status: "received")])),
             ("Notification", try json([
@@ -97,7 +110,7 @@ struct ContractTests {
             #expect(try BackOfficeJSON.decode(T.self, from: BackOfficeJSON.encode(value)) == value)
         }
         let all = try Self.samples()
-        #expect(all.count == 9)
+        #expect(all.count == 11)
         try same(PaymentBody(payment: "K7M2QX", kiosk: "k", account: "1001", job: nil, contact: "C1", amount: 1, currency: "USD", state: "pending",
                              payOn: nil, createdAt: "2026-11-26T10:00:00Z", lines: Self.lines, method: .cardOnFile("K1"), methodDescription: "x",
                              card: nil, signature: Self.envelope, termsSHA256: "ab", signatureBinding: "b"))
@@ -108,6 +121,8 @@ struct ContractTests {
         try same(HeartbeatBody(kiosk: "k", version: "1", devices: [], outbox: .init(due: 0, inFlight: 1, dead: 0)))
         try same(PaymentStatusBody(payment: "K7M2QX", status: "processed"))
         try same(ContactChangeBody(change: "set_profile", account: "1001", contact: "C1", profile: "P2", madeAt: "2026-11-26T10:00:00Z", by: "manager"))
+        try same(PaymentMethodBody(method: "PM1", kiosk: "k", account: "1001", job: nil, contact: "C1", action: .setDefault, type: "card", madeAt: "2026-11-26T10:00:00Z"))
+        try same(PaymentMethodStatusBody(method: "PM1", status: "active", token: "t"))
     }
 
     @Test("the wire's fixed spellings: a user with no email or cell is sent with nulls, keys sorted, slashes unescaped")
@@ -136,6 +151,7 @@ struct ContractTests {
         }
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.payment.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.notification.path):\n"))
+        #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.paymentMethod.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/sync:\n") && text.contains("\(SyncPull.cursorHeader): { schema: { type: integer } }"))
     }
 

@@ -17,7 +17,8 @@ struct PermissionTests {
     static let stated: [Permission: Set<String>] = [
         .viewBalances: ["account.balances", "account.summary", "account.activity"],
         .viewOpenItems: ["items.open", "invoices.list", "invoice.get"],
-        .pay: ["payment.options", "payment.quote", "payment.submit", "calendar.month", "calendar.day"],
+        .pay: ["payment.options", "payment.quote", "payment.submit", "calendar.month", "calendar.day",
+               "payment_methods.list", "payment_method.save", "payment_method.remove", "payment_method.set_default"],
         // Credits are served by credits.list alone (account.balances shows their total under view_balances).
         .viewCredits: ["credits.list"],
         .viewStatements: ["statements.list", "statement.current"],
@@ -45,6 +46,9 @@ struct PermissionTests {
         "invoice.get": #"{"id":"I-1001-0"}"#,
         "payment.get": #"{"id":"P-1001-1"}"#,
         "calendar.month": #"{"year":2026,"month":12}"#,
+        "payment_method.save": #"{"capture":"C-NONE"}"#,
+        "payment_method.remove": #"{"id":"K-NONE"}"#,
+        "payment_method.set_default": #"{"id":"K-NONE"}"#,
         "calendar.day": #"{"date":"2026-12-24"}"#,
         "payment.submit": #"{"method":{"card_on_file":"K-NONE"},"signature":"S-NONE","terms_sha256":"00"}"#,
     ]

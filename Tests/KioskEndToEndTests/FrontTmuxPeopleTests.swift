@@ -14,8 +14,8 @@ struct FrontTmuxPeopleTests {
         defer { daemon.stop() }
         let front = try TmuxFront(socketPath: daemon.socketPath)
         try front.signInAsPat()
-        try front.waitFor("[9] Change my PIN")
-        try front.keys("9")
+        try front.waitFor("[P] Change my PIN")
+        try front.keys("p")
         try front.waitFor("Current PIN:")
         try front.type("4821")
         try front.keys("Enter")

@@ -49,6 +49,7 @@ struct FrontTmuxSchedulingTests {
         try front.keys("Enter")
         try front.signInAsPat()
         try front.waitFor("[8] Payments calendar")
+        try front.waitFor("Doe Builders LLC")  // account.get has answered: it says which day today is
         // The calendar: a week from today has it.
         try front.keys("8")
         try front.waitFor("No payments on this day.")

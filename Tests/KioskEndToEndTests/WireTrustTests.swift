@@ -34,7 +34,8 @@ struct WireTrustTests {
         "device.list": ([:], []),
         "device.allow": (["id": "emulated-reader-1"], ["id"]),
         "device.forget": (["id": "emulated-reader-1"], ["id"]),
-        "device.capture.begin": (["kind": "signature"], ["kind", "device", "prompt"]),
+        "device.capture.begin": (["kind": "bank", "routing_number": "011000015", "account_number": "000123456789"],
+                                 ["kind", "device", "prompt", "routing_number", "account_number", "account_type"]),
         "device.capture.finish": (["capture": "K0"], ["capture"]),
         "device.capture.cancel": (["capture": "K0"], ["capture"]),
         "device.emulate.swipe": (["device": "emulated-reader-1"], ["device", "track1", "track2"]),
@@ -75,6 +76,10 @@ struct WireTrustTests {
         // The new PIN breaks a rule, so no old PIN sent here is ever counted against the session.
         "pin.change": (["old_pin": "0000", "new_pin": "1111"], ["old_pin", "new_pin"]),
         "profiles.list": ([:], []),
+        "payment_methods.list": (["account": "1001"], ["account"]),
+        "payment_method.save": (["account": "1001", "capture": "K0"], ["account", "capture", "name"]),
+        "payment_method.remove": (["account": "1001", "id": "K-1001-1"], ["account", "id"]),
+        "payment_method.set_default": (["account": "1001", "id": "K-1001-1"], ["account", "id"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

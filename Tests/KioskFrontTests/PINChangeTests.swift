@@ -22,8 +22,8 @@ struct PINChangeTests {
     @Test("home offers it to every contact; the three steps send pin.change once, with nothing typed left in the model or on screen")
     func changes() throws {
         var (state, _) = C.signedIn(permissions: [])
-        #expect(C.text(state).contains("[9] Change my PIN"))
-        _ = state.update(.key(.char("9")), now: 3)
+        #expect(C.text(state).contains("[P] Change my PIN"))
+        _ = state.update(.key(.char("p")), now: 3)
         #expect(state.screen.name == "pin change")
         #expect(C.text(state).contains("Current PIN:"))
         _ = Self.type(&state, "4821")
@@ -46,7 +46,7 @@ struct PINChangeTests {
     @Test("the two new PINs differ: nothing is sent, the new PIN is asked again")
     func mismatch() {
         var (state, _) = C.signedIn()
-        _ = state.update(.key(.char("9")), now: 3)
+        _ = state.update(.key(.char("p")), now: 3)
         _ = Self.type(&state, "4821")
         _ = Self.type(&state, "5829")
         let effects = Self.type(&state, "5830")
@@ -62,7 +62,7 @@ struct PINChangeTests {
     ])
     func rules(reason: String, words: String) {
         var (state, _) = C.signedIn()
-        _ = state.update(.key(.char("9")), now: 3)
+        _ = state.update(.key(.char("p")), now: 3)
         _ = Self.type(&state, "4821"); _ = Self.type(&state, "1111"); _ = Self.type(&state, "1111")
         _ = Self.failure(&state, Failure(kind: "invalid_pin", message: "that PIN cannot be used: …", reason: reason))
         let text = C.text(state)
@@ -72,7 +72,7 @@ struct PINChangeTests {
     @Test("a wrong current PIN says the tries left; the lock signs the customer out")
     func wrongCurrent() {
         var (state, _) = C.signedIn()
-        _ = state.update(.key(.char("9")), now: 3)
+        _ = state.update(.key(.char("p")), now: 3)
         _ = Self.type(&state, "1357"); _ = Self.type(&state, "5829"); _ = Self.type(&state, "5829")
         _ = Self.failure(&state, Failure(kind: "permission_denied", message: "that PIN is not right", attemptsLeft: 2))
         #expect(C.text(state).contains("That is not your current PIN. 2 attempts left before sign-in is locked."))

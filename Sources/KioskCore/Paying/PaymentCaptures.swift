@@ -5,7 +5,8 @@ import Foundation
 public enum PaymentCaptureRule {
     /// The captures a payment is made with: a card swiped now and the customer's signature.
     public enum Kind: String, Sendable, CaseIterable {
-        case card, signature
+        /// `bank`: a bank account typed at the kiosk pays as a swiped card does.
+        case card, signature, bank
     }
 
     /// A capture older than this is refused: the customer swipes or signs again.
@@ -24,7 +25,7 @@ public enum PaymentCaptureRule {
     /// Why `found` cannot be the payment's `expected` capture at `now`, or nil when it can.
     /// A capture whose time cannot be read counts as too old.
     public static func problem(expected: Kind, found: Found?, now: Date) -> PaymentProblem? {
-        let card = expected == .card
+        let card = expected != .signature
         guard let found else { return missing(expected) }
         guard found.kind == expected.rawValue else {
             return PaymentProblem(.invalidParams, card ? "that capture is not a card swipe" : "that capture is not a signature")
@@ -41,11 +42,12 @@ public enum PaymentCaptureRule {
 
     /// The request names a capture that is not stored.
     public static func missing(_ expected: Kind) -> PaymentProblem {
-        PaymentProblem(.notFound, expected == .card ? "the card swipe was not found; please swipe again" : "the signature was not found; please sign again")
+        PaymentProblem(.notFound, expected != .signature ? "the card swipe was not found; please swipe again" : "the signature was not found; please sign again")
     }
 
     /// How a swiped card is named on the payment: by its last four digits from the masked view.
     public static func methodDescription(masked: [String: String]?) -> String {
-        masked.map { "CARD ENDING IN \($0["last4"] ?? "????")" } ?? "CARD SWIPED AT THE KIOSK"
+        if let masked, masked["account_type"] != nil { return PaymentMethodRules.bankDescription(last4: masked["last4"] ?? "????") }
+        return masked.map { "CARD ENDING IN \($0["last4"] ?? "????")" } ?? "CARD SWIPED AT THE KIOSK"
     }
 }

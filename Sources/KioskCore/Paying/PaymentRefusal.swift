@@ -45,6 +45,7 @@ extension PaymentProblem {
     public static let nothingToPay = PaymentProblem(.invalidAmount, "there is nothing to pay")
     public static let termsChanged = PaymentProblem(.conflict, "the terms have changed since they were shown; please read and accept them again")
     public static let cardOnFileUnusable = PaymentProblem(.notFound, "that card on file cannot be used for this payment; choose another method")
+    public static let bankAccountUnusable = PaymentProblem(.notFound, "that bank account on file cannot be used for this payment; choose another method")
     public static let noPaymentNumber = PaymentProblem(.busy, "the kiosk could not make a payment number; please try again")
 
     /// The job asked for does not fit the account (`FigureScope`'s own sentence).

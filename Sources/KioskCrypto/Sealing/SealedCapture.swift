@@ -5,6 +5,8 @@ import Foundation
 public enum CaptureKind: String, Sendable, Codable, CaseIterable {
     case card
     case signature
+    /// A bank account (routing and account number) typed at the kiosk.
+    case bank
 }
 
 /// The context a capture is sealed under: in clear in the envelope (the back office routes on

@@ -7,6 +7,8 @@ enum CaptureEvent: Sendable, Equatable {
     case progress(capture: String, points: Int, preview: [[[Double]]])
     /// A swipe was sealed: the masked card is all the connection learns.
     case cardDone(capture: String, masked: MaskedCardWire)
+    /// A typed bank account was sealed: its masked view (last four, type, description).
+    case bankDone(capture: String, masked: MaskedCardWire)
     /// The customer pressed Done and the signature was sealed.
     case signatureDone(capture: String, points: Int, strokes: Int, preview: [[[Double]]])
     /// The capture ended without a result. `error` is set when the failure has an error kind
@@ -16,7 +18,7 @@ enum CaptureEvent: Sendable, Equatable {
     var type: EventType {
         switch self {
         case .progress: .captureProgress
-        case .cardDone, .signatureDone: .captureDone
+        case .cardDone, .bankDone, .signatureDone: .captureDone
         case .failed: .captureFailed
         }
     }
@@ -30,6 +32,8 @@ enum CaptureEvent: Sendable, Equatable {
             return params
         case .cardDone(let capture, let masked):
             return EventParams(type: type.rawValue, capture: capture, kind: CaptureBeginParams.Kind.card.rawValue, masked: masked)
+        case .bankDone(let capture, let masked):
+            return EventParams(type: type.rawValue, capture: capture, kind: CaptureBeginParams.Kind.bank.rawValue, masked: masked)
         case .signatureDone(let capture, let points, let strokes, let preview):
             var params = EventParams(type: type.rawValue, capture: capture, kind: CaptureBeginParams.Kind.signature.rawValue,
                                      points: points, strokes: strokes)

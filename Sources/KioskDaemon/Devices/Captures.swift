@@ -48,6 +48,28 @@ struct Captures {
         }
     }
 
+    /// Refuses a capture id this connection did not complete, or one that cannot pay (a
+    /// signature); returns its kind (a card swipe or a typed bank account).
+    func requireOwnPaying(_ id: String, connection: ConnectionID, path: String) throws -> CaptureKind {
+        guard let entry = completed[id], entry.owner == connection else {
+            throw RPCError.app(.notFound, "the card swipe or bank account was not found on this kiosk session; please swipe or type it again")
+        }
+        guard entry.kind != .signature else {
+            throw RPCError.invalidParams("invalid params: capture \(id.prefix(40)) is a signature, not a card or bank account", path: path)
+        }
+        return entry.kind
+    }
+
+    /// A bank account typed on this connection, sealed at once: it is complete from the start.
+    mutating func newBankCapture(owner: ConnectionID) -> String {
+        let id = "K" + UUID().uuidString.prefix(8).lowercased()
+        completed[id] = (owner, .bank)
+        return id
+    }
+
+    /// Drops a completed capture (its sealing failed).
+    mutating func forgetCompleted(_ id: String) { completed[id] = nil }
+
     /// A connection went away: its completed captures are forgotten, and its running ones are
     /// returned so their devices can be freed.
     mutating func connectionClosed(_ owner: ConnectionID) -> [RunningCapture] {

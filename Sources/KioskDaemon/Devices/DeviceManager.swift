@@ -184,6 +184,7 @@ public actor DeviceManager {
 
     func beginCapture(_ params: CaptureBeginParams, owner: ConnectionID) async throws -> String {
         if let problem = await vault.missingKeyProblem { throw RPCError.app(.notProvisioned, problem) }
+        guard params.kind != .bank else { throw RPCError.invalidParams("invalid params: a bank capture needs its numbers", path: "params.kind") }
         let device = try registry.deviceForCapture(params.kind == .card ? .cardReader : .signaturePad, requested: params.device)
         let id = captures.begin(params.kind, device: device.info.id, owner: owner)
         registry[device.info.id]?.capture = id
@@ -193,6 +194,26 @@ public actor DeviceManager {
             decoder.reset()  // nothing typed before the capture began may leak into it
             registry[device.info.id]?.cardDecoder = decoder
         }
+        return id
+    }
+
+    /// A bank account typed at the kiosk (already checked by the handler): sealed at once, its
+    /// masked view sent to `owner` as `capture.done` before the reply. The numbers live only in
+    /// the plaintext the vault wipes; nothing else keeps them.
+    func beginBankCapture(routing: String, account: String, accountType: String, owner: ConnectionID) async throws -> String {
+        if let problem = await vault.missingKeyProblem { throw RPCError.app(.notProvisioned, problem) }
+        let last4 = String(account.suffix(4))
+        let masked = MaskedCardWire(bankLast4: last4, accountType: accountType, description: PaymentMethodRules.bankDescription(last4: last4))
+        let maskedJSON = (try? JSONEncoder().encode(masked)).map { String(decoding: $0, as: UTF8.self) }
+        let plaintext = BankCapturePayload.sealed(routing: routing, account: account, accountType: accountType)
+        let id = captures.newBankCapture(owner: owner)
+        do {
+            _ = try await vault.seal(plaintext, id: id, kind: .bank, device: "keypad", masked: maskedJSON)
+        } catch {
+            captures.forgetCompleted(id)
+            throw error
+        }
+        hub.publish(.bankDone(capture: id, masked: masked), to: owner)
         return id
     }
 
@@ -254,6 +275,11 @@ public actor DeviceManager {
     /// Refuses a capture id this connection did not complete (or of the wrong kind).
     func requireOwnCapture(_ id: String, kind: CaptureKind, connection: ConnectionID) throws {
         try captures.requireOwn(id, kind: kind, connection: connection)
+    }
+
+    /// Refuses a capture id this connection did not complete or that cannot pay; its kind.
+    func requireOwnPayingCapture(_ id: String, connection: ConnectionID, path: String) throws -> CaptureKind {
+        try captures.requireOwnPaying(id, connection: connection, path: path)
     }
 
     /// Finds the device a technician's emulation command is for.

@@ -30,6 +30,17 @@ struct DeviceHandlers: Sendable {
             return OKResult()
         }
         table.on(Methods.deviceCaptureBegin) { params, call in
+            if params.kind == .bank {
+                let bank = try Self.checkBank(params)
+                let capture = try await devices.beginBankCapture(routing: bank.routing, account: bank.account, accountType: bank.type,
+                                                                 owner: call.connection)
+                logger.info("bank account captured and sealed", metadata: ["capture": "\(capture)"])  // never the numbers
+                return CaptureRef(capture: capture)
+            }
+            for (value, name) in [(params.routingNumber, "routing_number"), (params.accountNumber, "account_number"), (params.accountType, "account_type")]
+            where value != nil {
+                throw RPCError.invalidParams("invalid params: \(name) is for bank captures (kind \"bank\") only", path: "params.\(name)")
+            }
             if let prompt = params.prompt { try Self.check(prompt: prompt, kind: params.kind) }
             return CaptureRef(capture: try await devices.beginCapture(params, owner: call.connection))
         }
@@ -86,6 +97,34 @@ struct DeviceHandlers: Sendable {
             throw RPCError.invalidParams("invalid params: driver must be one of \(DiagnosticDecode.drivers.joined(separator: ", ")) (hid-digitizer needs a descriptor that describes a pen)", path: "params.driver")
         }
         return result
+    }
+
+    /// A bank capture's params, checked (PROTOCOL.md `device.capture.begin` with `kind: "bank"`):
+    /// each refusal names the parameter and never repeats its value.
+    static func checkBank(_ params: CaptureBeginParams) throws -> (routing: String, account: String, type: String) {
+        if params.device != nil {
+            throw RPCError.invalidParams("invalid params: a bank account is typed on the keypad; it takes no device", path: "params.device")
+        }
+        if params.prompt != nil {
+            throw RPCError.invalidParams("invalid params: a prompt is shown on a signature pad; bank captures take none", path: "params.prompt")
+        }
+        guard let routing = params.routingNumber else {
+            throw RPCError.invalidParams("invalid params: routing_number is required for a bank capture", path: "params.routing_number")
+        }
+        if let problem = BankAccountEntry.routingProblem(routing) {
+            throw RPCError.invalidParams("invalid params: \(problem)", path: "params.routing_number")
+        }
+        guard let account = params.accountNumber else {
+            throw RPCError.invalidParams("invalid params: account_number is required for a bank capture", path: "params.account_number")
+        }
+        if let problem = BankAccountEntry.accountNumberProblem(account) {
+            throw RPCError.invalidParams("invalid params: \(problem)", path: "params.account_number")
+        }
+        let type = params.accountType ?? "checking"
+        guard BankAccountEntry.accountTypes.contains(type) else {
+            throw RPCError.invalidParams("invalid params: account_type must be checking or savings", path: "params.account_type")
+        }
+        return (routing, account, type)
     }
 
     /// The longest prompt accepted: one line that still reads at a useful size on a 320-pixel

@@ -32,7 +32,8 @@ struct PaymentHandlers: Sendable {
         }
         serve(Methods.paymentOptions) { params, call in
             let stored = try await account(call.account)
-            var result = try options(stored, job: params.job)
+            let methods = try await storeCall { try await store.paymentMethods(account: stored.account.number, now: now()) }
+            var result = try options(stored, job: params.job, methods: methods)
             let commitments = try await storeCall { try await store.commitments(account: stored.account.number) }
             result.pendingPayment = PaymentScope.pendingBlocker(for: params.job, among: commitments).map { .init(id: $0.paymentID, amount: $0.amount) }
             let today = stored.branch.today(at: now())
@@ -105,20 +106,28 @@ struct PaymentHandlers: Sendable {
         return stored
     }
 
-    private func options(_ stored: StoredAccount, job: Int?) throws -> PaymentOptions {
+    /// Active methods only (not expired, not being saved, not refused); the default as in
+    /// `payment_methods.list` (PaymentMethodRules.defaultMethod).
+    private func options(_ stored: StoredAccount, job: Int?, methods: AccountPaymentMethods?) throws -> PaymentOptions {
         if let job, !stored.account.jobs.contains(where: { $0.number == job }) {
             throw RPCError.app(.notFound, "this account has no such job")
         }
-        let usable = stored.account.cardsOnFile.filter { $0.job == nil || $0.job == job }
-        let jobCard = usable.first { $0.job != nil && $0.job == job }
-        let cards = usable.map { card in
-            PaymentOptions.CardOnFile(id: card.id, description: card.description,
-                                      isDefault: card.id == (jobCard ?? usable.first)?.id, job: card.job)
+        let all = methods ?? AccountPaymentMethods(methods: [], defaults: [:], today: stored.branch.today(at: now()))
+        let usable = PaymentMethodRules.inScope(all.methods, job: job).filter { $0.state(today: all.today) == .active }
+        let chosen = PaymentMethodRules.defaultMethod(usable, job: job, today: all.today, setDefaults: all.defaults)
+        func listed(_ kind: MethodOnFile.Kind) -> [PaymentOptions.CardOnFile] {
+            var out: [PaymentOptions.CardOnFile] = []
+            for method in usable where method.kind == kind {
+                out.append(PaymentOptions.CardOnFile(id: method.id, description: method.description, isDefault: method.id == chosen, job: method.job))
+            }
+            return out
         }
         let terms = PaymentTerms.text(for: stored.branch)
-        return PaymentOptions(receivablesType: stored.account.receivablesType.rawValue, currency: stored.currency, cardsOnFile: cards,
-                              terms: .init(text: terms, sha256: SignatureBinding.sha256Hex(Data(terms.utf8))),
-                              acceptsOnlinePayments: stored.branch.acceptOnlinePayments)
+        var options = PaymentOptions(receivablesType: stored.account.receivablesType.rawValue, currency: stored.currency, cardsOnFile: listed(.card),
+                                     terms: .init(text: terms, sha256: SignatureBinding.sha256Hex(Data(terms.utf8))),
+                                     acceptsOnlinePayments: stored.branch.acceptOnlinePayments)
+        options.bankAccountsOnFile = listed(.bankAccount)
+        return options
     }
 
     private func quote(_ stored: StoredAccount, request: PaymentRequest) async throws -> PaymentQuoteResult {
@@ -145,13 +154,15 @@ struct PaymentHandlers: Sendable {
         let connection = call.connection
         let audit = call.audit()
         let method: PaymentMethodChoice
-        switch (p.method.cardOnFile, p.method.capture) {
-        case (let card?, nil): method = .cardOnFile(card)
-        case (nil, let capture?):
-            try await devices.requireOwnCapture(capture, kind: .card, connection: connection)
+        switch (p.method.cardOnFile, p.method.capture, p.method.bankAccount) {
+        case (let card?, nil, nil): method = .cardOnFile(card)
+        case (nil, nil, let bank?): method = .bankAccount(bank)
+        case (nil, let capture?, nil):
+            _ = try await devices.requireOwnPayingCapture(capture, connection: connection, path: "params.method.capture")
             method = .capture(capture)
         default:
-            throw RPCError.invalidParams("invalid params: method must be {\"card_on_file\": id} or {\"capture\": id}", path: "params.method")
+            throw RPCError.invalidParams("invalid params: method must be {\"card_on_file\": id}, {\"bank_account\": id} or {\"capture\": id}",
+                                         path: "params.method")
         }
         try await devices.requireOwnCapture(p.signature, kind: .signature, connection: connection)
         guard p.termsSHA256.count == 64, p.termsSHA256.allSatisfy(\.isHexDigit) else {

@@ -98,6 +98,7 @@ struct OutboxRelay: Service {
                 await status.contact()
                 logger.info("outbox entry delivered", metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempt": "\(entry.attempts)"])
                 if entry.topic == OutboxTopic.payment.rawValue, let payment = entry.payment { await applyStatus(body, payment: payment) }
+                if topic == .paymentMethod { await applyMethodStatus(body, entry: entry.id, delivered: true) }
             case .retry(let why) where entry.attempts < client.settings.maxAttempts:
                 let delay = client.settings.backoff(afterAttempt: entry.attempts)
                 try await store.markOutboxRetry(entry.id, next: Date().addingTimeInterval(delay), error: why)
@@ -106,6 +107,11 @@ struct OutboxRelay: Service {
                                metadata: ["entry": "\(entry.id)", "attempt": "\(entry.attempts)", "retry_in_s": "\(String(format: "%.2f", delay))", "error": "\(why)"])
             case .retry(let why), .refused(let why):
                 try await store.markOutboxDead(entry.id, error: why)
+                if topic == .paymentMethod {
+                    // A save that can never be delivered is shown as failed, not "being saved" forever.
+                    _ = try await store.applyPaymentMethodAnswer(entry: entry.id, status: "failed", token: nil,
+                                                                 error: "the back office could not be told; please ask staff", delivered: false, now: Date())
+                }
                 await status.failed(why)
                 logger.error("outbox entry is dead: a manager must look at it (kioskctl outbox list --state dead)",
                              metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempts": "\(entry.attempts)", "error": "\(why)"])
@@ -138,6 +144,19 @@ struct OutboxRelay: Service {
             }
         } catch {
             logger.warning("a back-office outcome could not be applied", metadata: ["payment": "\(payment)", "error": "\(error)"])
+        }
+    }
+
+    /// The back office's answer to a payment-method change: the token (active) or why not.
+    private func applyMethodStatus(_ body: Data, entry: Int64, delivered: Bool) async {
+        let answer = try? BackOfficeJSON.decode(PaymentMethodStatusBody.self, from: body)
+        do {
+            _ = try await store.applyPaymentMethodAnswer(entry: entry, status: answer?.status ?? "failed", token: answer?.token,
+                                                         error: answer == nil ? "the back office's answer could not be read" : answer?.error,
+                                                         delivered: delivered, now: Date())
+            logger.info("payment method answer applied", metadata: ["entry": "\(entry)", "status": "\(answer?.status ?? "unreadable")"])
+        } catch {
+            logger.warning("a payment-method answer could not be applied", metadata: ["entry": "\(entry)", "error": "\(error)"])
         }
     }
 

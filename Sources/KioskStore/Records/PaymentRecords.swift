@@ -58,7 +58,8 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
     }
 
     /// The capture column a capture of `kind` is recorded in.
-    static func column(for kind: PaymentCaptureRule.Kind) -> Column { kind == .card ? Columns.cardCapture : Columns.signatureCapture }
+    /// A card or bank capture pays (card_capture); a signature signs.
+    static func column(for kind: PaymentCaptureRule.Kind) -> Column { kind == .signature ? Columns.signatureCapture : Columns.cardCapture }
 
     /// The payment as managers and customers see it, with its lines.
     func record(_ db: Database) throws -> PaymentRecord {

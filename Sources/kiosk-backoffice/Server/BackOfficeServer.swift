@@ -116,7 +116,7 @@ struct BackOfficeServer: Sendable {
         let kiosk = parts[2]
         do {
             switch (head.method, Array(parts.dropFirst(3))) {
-            case (.POST, ["payments"]), (.POST, ["notifications"]), (.POST, ["contacts"]):
+            case (.POST, ["payments"]), (.POST, ["notifications"]), (.POST, ["contacts"]), (.POST, [OutboxTopic.paymentMethod.path]):
                 guard let key = head.headers.first(name: "Idempotency-Key"), (1...200).contains(key.count) else {
                     return .problem(400, "Missing Idempotency-Key", "every POST needs an Idempotency-Key header")
                 }
@@ -132,13 +132,22 @@ struct BackOfficeServer: Sendable {
                     do { payment = try BackOfficeJSON.decode(PaymentBody.self, from: body) } catch {
                         return .problem(400, "Not a payment", "\(error)")
                     }
-                    answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw,
-                                                      signatureOpened: open(payment.signature), cardOpened: payment.card.map { open($0) })
+                    answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw, signatureOpened: open(payment.signature),
+                                                      cardOpened: (payment.card ?? payment.bankAccount).map { open($0) })
                 } else if parts[3] == OutboxTopic.contact.path {
                     do { _ = try BackOfficeJSON.decode(ContactChangeBody.self, from: body) } catch {
                         return .problem(400, "Not a contact change", "\(error)")
                     }
                     answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: OutboxTopic.contact.rawValue, raw: raw)
+                } else if parts[3] == OutboxTopic.paymentMethod.path {
+                    let change: PaymentMethodBody
+                    do { change = try BackOfficeJSON.decode(PaymentMethodBody.self, from: body) } catch {
+                        return .problem(400, "Not a payment method", "\(error)")
+                    }
+                    if change.action == .save && change.capture == nil {
+                        return .problem(400, "Not a payment method", "a save carries the sealed capture in \"capture\"")
+                    }
+                    answer = try store.receivePaymentMethod(kiosk: kiosk, key: key, body: change, raw: raw, captureOpened: change.capture.map { open($0) })
                 } else {
                     let name = head.headers.first(name: OutboxTopic.kioskTopicHeader) ?? OutboxTopic.notification.rawValue
                     guard let topic = OutboxTopic(rawValue: name), topic.kioskTopic != nil else {
@@ -149,7 +158,7 @@ struct BackOfficeServer: Sendable {
                         switch topic {
                         case .notification: _ = try BackOfficeJSON.decode(NotificationBody.self, from: body)
                         case .receipt: _ = try BackOfficeJSON.decode(ReceiptBody.self, from: body)
-                        case .paymentOutcome, .payment, .contact: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
+                        case .paymentOutcome, .payment, .contact, .paymentMethod: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
                         }
                     } catch {
                         return .problem(400, "Not a \(topic.rawValue)", "\(error)")

@@ -39,7 +39,50 @@ final class BackOfficeStore: Sendable {
             CREATE TABLE heartbeat (kiosk TEXT PRIMARY KEY, body TEXT NOT NULL, at TEXT NOT NULL, count INTEGER NOT NULL);
             """)
         }
+        migrator.registerMigration("002_payment_methods") { db in
+            // Cards and bank accounts saved, removed or made the default at kiosks, with the
+            // token vaulted for a save (the reference server's stand-in for a gateway vault).
+            try db.execute(sql: """
+            CREATE TABLE payment_method (
+                idempotency_key TEXT PRIMARY KEY, kiosk TEXT NOT NULL, method TEXT NOT NULL, account TEXT NOT NULL,
+                action TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, token TEXT, error TEXT,
+                capture_opened INTEGER, payload TEXT NOT NULL, received_at TEXT NOT NULL
+            );
+            """)
+        }
         try migrator.migrate(pool)
+    }
+
+    /// Records a payment-method change and its answer in one transaction: a save whose capture
+    /// opened is vaulted (`active` with a token), one that did not is `failed`; remove and
+    /// set_default are `accepted`. A replay returns the first answer.
+    func receivePaymentMethod(kiosk: String, key: String, body: PaymentMethodBody, raw: String,
+                              captureOpened: Bool?) throws -> (status: Int, body: String) {
+        try pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key]) {
+                return (row["status_code"], row["body"])
+            }
+            let answer: PaymentMethodStatusBody
+            switch body.action {
+            case .save where captureOpened == true:
+                answer = PaymentMethodStatusBody(method: body.method, status: "active", token: "vault-\(UUID().uuidString.prefix(13).lowercased())")
+            case .save:
+                answer = PaymentMethodStatusBody(method: body.method, status: "failed",
+                                                 error: body.type == "card" ? "The card could not be read by the back office; please swipe it again."
+                                                                            : "The bank account could not be read by the back office; please type it again.")
+            case .remove, .setDefault:
+                answer = PaymentMethodStatusBody(method: body.method, status: "accepted")
+            }
+            try db.execute(sql: """
+                INSERT INTO payment_method (idempotency_key, kiosk, method, account, action, type, status, token, error, capture_opened, payload, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key, kiosk, body.method, body.account, body.action.rawValue, body.type, answer.status, answer.token, answer.error,
+                                 captureOpened, raw, Self.now])
+            let text = try BackOfficeJSON.text(answer)
+            try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, 'payment_method', 201, ?, ?)",
+                           arguments: [key, kiosk, text, Self.now])
+            return (201, text)
+        }
     }
 
     static var now: String { Date().formatted(Date.ISO8601FormatStyle()) }
