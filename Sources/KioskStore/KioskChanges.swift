@@ -34,20 +34,44 @@ public enum KioskChangeValue: Codable, Sendable, Equatable {
     }
 }
 
+/// What a kiosk change does to its record: contacts are only ever updated; a card saved here
+/// is inserted and a card removed here deleted, and autopay rules do all three.
+public enum KioskChangeAction: String, Sendable, Equatable {
+    case update, insert, delete
+}
+
 /// A kind of record the kiosk may change although the back office owns it (SYNC.md "Changes
-/// made at the kiosk"): which table holds it, which columns a change may write, and whether a
-/// change can still be applied after a document was (the record, or what it names, is gone).
-/// Contacts today; cards on file and autopay rules add their own target.
+/// made at the kiosk"): how a change is written to it (again, after each document), and why it
+/// can no longer be (the record, or something it names, is gone). Contacts today; cards on file
+/// and autopay rules add their own target (an `insert` or `delete` writer of their table).
 struct KioskChangeTarget: Sendable {
     let topic: OutboxTopic
-    /// The table, keyed by `account` and `id`.
-    let table: String
-    let columns: Set<String>
+    /// Writes `change` to its record (when made, and again over each document).
+    let write: @Sendable (Database, KioskChange) throws -> Void
     /// Why `change` cannot be applied any more (nil: it can). Called after a document was written.
     let obstacle: @Sendable (Database, KioskChange) throws -> String?
 
+    /// A writer that updates `columns` (no others) of the row of `table` keyed by `account` and `id`.
+    static func updating(_ table: String, columns: Set<String>) -> @Sendable (Database, KioskChange) throws -> Void {
+        { db, change in
+            // Rows written by this kiosk's own code; a row it cannot have written is refused, not guessed at.
+            guard change.action == .update, Set(change.fields.keys).isSubset(of: columns) else {
+                throw StoreError.conflict("kiosk change \(change.id) cannot be applied to \(table): only \(columns.sorted().joined(separator: ", ")) are updated here")
+            }
+            let written = change.fields.keys.sorted()
+            guard !written.isEmpty else { return }
+            try db.execute(sql: "UPDATE \(table) SET \(written.map { "\($0) = ?" }.joined(separator: ", ")) WHERE account = ? AND id = ?",
+                           arguments: StatementArguments(written.map { change.fields[$0]!.databaseValue as (any DatabaseValueConvertible)? })
+                               + [change.account, change.record])
+        }
+    }
+
     /// A contact's `revoked`, `profile`, `pin_hash`.
-    static let contact = KioskChangeTarget(topic: .contact, table: "contact", columns: ["revoked", "profile", "pin_hash"]) { db, change in
+    static let contactColumns: Set<String> = ["revoked", "profile", "pin_hash"]
+    static let contact = KioskChangeTarget(topic: .contact, write: updating("contact", columns: contactColumns)) { db, change in
+        guard change.action == .update, Set(change.fields.keys).isSubset(of: contactColumns) else {
+            return "this kiosk only updates a contact's \(contactColumns.sorted().joined(separator: ", "))"
+        }
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM contact WHERE account = ? AND id = ?", arguments: [change.account, change.record]) == true else {
             return "the back office no longer has contact \(change.record)"
         }
@@ -63,6 +87,7 @@ struct KioskChangeTarget: Sendable {
 struct KioskChange: Sendable, Equatable {
     var id: Int64
     var topic: String
+    var action: KioskChangeAction
     var account: String
     var record: String
     var fields: [String: KioskChangeValue]
@@ -72,6 +97,7 @@ struct KioskChange: Sendable, Equatable {
 
     init(row: Row) throws {
         id = row["id"]; topic = row["topic"]; account = row["account"]; record = row["record"]
+        action = KioskChangeAction(rawValue: row["action"]) ?? .update
         fields = try JSONDecoder().decode([String: KioskChangeValue].self, from: Data((row["fields"] as String).utf8))
         madeAt = row["made_at"]; outboxEntry = row["outbox_entry"]; acknowledgedAt = row["acknowledged_at"]
     }
@@ -94,18 +120,18 @@ enum KioskChanges {
     /// alone once the changes are superseded).
     static let changedHere = "kiosk-change"
 
-    /// Writes `fields` to the record and keeps the change, tied to the outbox entry `entry`
-    /// already added in this transaction.
-    static func record(_ db: Database, target: KioskChangeTarget, account: String, record: String,
+    /// Writes the change to its record and keeps it, tied to the outbox entry `entry` already
+    /// added in this transaction.
+    static func record(_ db: Database, target: KioskChangeTarget, action: KioskChangeAction = .update, account: String, record: String,
                        fields: [String: KioskChangeValue], entry: Int64, now: Date) throws {
-        precondition(Set(fields.keys).isSubset(of: target.columns), "a kiosk change writes only its target's columns")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute(sql: """
-            INSERT INTO kiosk_change (topic, account, record, fields, made_at, outbox_entry) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [target.topic.rawValue, account, record, String(decoding: try encoder.encode(fields), as: UTF8.self),
+            INSERT INTO kiosk_change (topic, action, account, record, fields, made_at, outbox_entry) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [target.topic.rawValue, action.rawValue, account, record, String(decoding: try encoder.encode(fields), as: UTF8.self),
                              Instant(now).description, entry])
-        try write(db, target: target, account: account, record: record, fields: fields)
+        let change = try KioskChange(row: try Row.fetchOne(db, sql: "SELECT * FROM kiosk_change WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        try target.write(db, change)
         try db.execute(sql: "UPDATE account SET fingerprint = ? WHERE number = ?", arguments: [changedHere, account])
     }
 
@@ -145,7 +171,7 @@ enum KioskChanges {
                 outcome.dropped += 1
                 continue
             }
-            try write(db, target: target, account: change.account, record: change.record, fields: change.fields)
+            try target.write(db, change)
             stillChanged.insert(change.account)
             outcome.reapplied += 1
         }
@@ -153,13 +179,5 @@ enum KioskChanges {
             try db.execute(sql: "UPDATE account SET fingerprint = ? WHERE number = ?", arguments: [changedHere, account])
         }
         return outcome
-    }
-
-    private static func write(_ db: Database, target: KioskChangeTarget, account: String, record: String,
-                              fields: [String: KioskChangeValue]) throws {
-        let columns = fields.keys.sorted().filter(target.columns.contains)
-        guard !columns.isEmpty else { return }
-        try db.execute(sql: "UPDATE \(target.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE account = ? AND id = ?",
-                       arguments: StatementArguments(columns.map { fields[$0]!.databaseValue as (any DatabaseValueConvertible)? }) + [account, record])
     }
 }

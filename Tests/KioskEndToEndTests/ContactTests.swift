@@ -271,4 +271,24 @@ struct ContactTests {
             #expect(!log.contains(hash) && !audit.contains(hash) && !front.lines.joined().contains(hash), "a PIN hash left the database")
         }
     }
+
+    @Test("kioskctl contact set-pin on a terminal: asked twice on /dev/tty with echo off, never shown")
+    func setPINOnATerminal() throws {
+        let daemon = try DaemonProcess(label: "contacts-tty")
+        #expect(try daemon.client().call("sync.apply", params: Self.demo(asOf: Date().addingTimeInterval(-3_600))).error == nil)
+        // kioskctl in a tmux pane (a real terminal); the shell keeps the pane open after it exits.
+        let tty = try TmuxFront(socketPath: daemon.socketPath, arguments: ["contact", "set-pin", "1001", "C-1001-2"],
+                                wrapper: ["/bin/sh", "-c", "\"$@\"; echo \"kioskctl exited $?\"; sleep 60", "sh"], front: Products.kioskctl)
+        try tty.waitFor("New PIN for C-1001-2:")
+        try tty.type("582914")
+        try tty.keys("Enter")
+        let second = try tty.waitFor("Type the new PIN again:")
+        #expect(!second.contains("582914"), "the PIN is not echoed: \(second)")
+        try tty.type("582914")
+        try tty.keys("Enter")
+        let done = try tty.waitFor("kioskctl exited 0")
+        #expect(done.contains("PIN set") && !done.contains("582914"), "\(done)")
+        let signIn = try FrontClient(daemon).call("session.begin", params: ["account": "1001", "contact": "C-1001-2", "pin": "582914"], id: 1)
+        #expect(signIn.error == nil, "\(signIn)")
+    }
 }

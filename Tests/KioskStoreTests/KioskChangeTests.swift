@@ -137,4 +137,18 @@ struct KioskChangeTests {
                                                   by: "manager", kioskID: "K-TEST", now: Self.t0, audit: Self.staff)
         #expect(set.failedAttempts == 0 && set.hasPIN && set.pendingSync)
     }
+
+    @Test("a stored change this kiosk cannot apply (not an update of a contact's columns) is dropped and audited, and the document still applies")
+    func unappliableRowDropped() async throws {
+        let k = try await Kiosk()
+        _ = try await k.store.changeContact(account: "1001", contact: "C-1001-2", .revoked(true), by: "manager", kioskID: "K-TEST", now: Self.t0, audit: Self.staff)
+        try await k.store.pool.write { db in
+            try db.execute(sql: "UPDATE kiosk_change SET action = 'delete'")
+        }
+        _ = try await k.store.apply(Self.document(at: 10), audit: nil)
+        #expect(try await k.changes() == 0)
+        #expect(try await k.contact("C-1001-2")?.revoked == false, "the document's value stands")
+        let audit = try await k.store.auditEntries()
+        #expect(audit.contains { $0.action == "kiosk_change.dropped" && $0.detail.contains("only updates a contact's") }, "\(audit)")
+    }
 }

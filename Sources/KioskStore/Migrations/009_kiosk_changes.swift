@@ -12,6 +12,9 @@ extension Migrations {
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             -- The outbox topic, which also names the kind of record (`contact`).
             topic TEXT NOT NULL,
+            -- What it does to the record: contacts are updated; saved cards and rules are
+            -- also inserted and deleted here.
+            action TEXT NOT NULL CHECK (action IN ('update', 'insert', 'delete')),
             account TEXT NOT NULL,
             -- The record's id inside the account (a contact id).
             record TEXT NOT NULL,
