@@ -1,19 +1,26 @@
 import Foundation
 import KioskJSON
 
-/// The outbox topics and where each goes: `payment` to `POST …/payments`, the others to
-/// `POST …/notifications` with the topic in `Kiosk-Topic`.
+/// The outbox topics and where each goes: `payment` to `POST …/payments`, `document` to
+/// `POST …/documents`, the others to `POST …/notifications` with the topic in `Kiosk-Topic`.
 public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case payment
     case notification
     case receipt
     case paymentOutcome = "payment.outcome"
+    case document
 
     /// The path below `/v1/kiosks/{kiosk}/`.
-    public var path: String { self == .payment ? "payments" : "notifications" }
+    public var path: String {
+        switch self {
+        case .payment: "payments"
+        case .document: "documents"
+        case .notification, .receipt, .paymentOutcome: "notifications"
+        }
+    }
 
     /// The `Kiosk-Topic` header's value, for the bodies that share `…/notifications`.
-    public var kioskTopic: String? { self == .payment ? nil : rawValue }
+    public var kioskTopic: String? { path == "notifications" ? rawValue : nil }
 
     public static let kioskTopicHeader = "Kiosk-Topic"
 }

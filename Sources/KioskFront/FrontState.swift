@@ -106,6 +106,8 @@ public struct FrontState: Sendable, Equatable {
         case .statements(var model): effects += statementsKey(key, &model)
         case .credits(var model): effects += creditsKey(key, &model)
         case .history(var model): effects += historyKey(key, &model)
+        case .pastStatement(var model): effects += pastStatementKey(key, &model)
+        case .documents(var model): effects += documentsKey(key, &model)
         }
         return effects
     }
@@ -140,6 +142,7 @@ public struct FrontState: Sendable, Equatable {
             return signOut(message: "You were signed out because the kiosk was not used for a while.")
         }
         if case .done(let model) = screen, now - model.shownAt >= config.doneSeconds { return signOut(message: nil) }
+        if case .documents = screen { return documentsTick() }
         // A half-typed account number or PIN left behind is wiped for the next customer.
         if session == nil, now - lastKey >= Self.abandonedSeconds {
             switch screen {

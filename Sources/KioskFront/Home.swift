@@ -10,6 +10,7 @@ extension FrontState {
         ("3", "Statements", "view_statements"),
         ("4", "Credits", "view_credits"),
         ("5", "Payment history", "view_history"),
+        ("6", "My documents", nil),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -55,7 +56,7 @@ extension FrontState {
             return [send(.acknowledge, Methods.paymentAcknowledge, PaymentIDParams(id: notice.payment))]
         default:
             let choice: Character?
-            if case .function(let n) = key, (1...5).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
+            if case .function(let n) = key, (1...Self.homeMenu.count).contains(n) { choice = Character(String(n)) } else { choice = key.digit }
             guard let choice, let item = Self.homeMenu.first(where: { $0.key == choice }) else { return [] }
             // Not offered (no permission, or paying cannot succeed: home says why): nothing happens.
             guard menuOffered(item.key, item.permission) else { return [] }
@@ -83,6 +84,8 @@ extension FrontState {
         case "2":
             screen = .details
             return session.may("view_balances") ? [send(.activity, Methods.accountActivity, AccountParams(account: nil, job: session.job))] : []
+        case "6":
+            return openDocuments()
         default:
             return openHistoryMenu(key)
         }
@@ -170,6 +173,8 @@ extension FrontState {
             return submitReply(result)
         case .statements, .credits, .history:
             return historyReply(purpose, result)
+        case .pastStatement, .sendDocument, .documents:
+            return documentReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:

@@ -44,6 +44,8 @@ public struct Layout {
         case .statements(let model): statements(model)
         case .credits(let model): credits(model)
         case .history(let model): history(model)
+        case .pastStatement(let model): pastStatement(model)
+        case .documents(let model): documents(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

@@ -48,7 +48,7 @@ extension Layout {
                 canvas.put(top + 14 + i, 2, line, .warning)
             }
         }
-        var keys: [(label: String, key: Key)] = [("1-5 Choose", .char("1"))]
+        var keys: [(label: String, key: Key)] = [("1-\(FrontState.homeMenu.count) Choose", .char("1"))]
         if jobsToChoose { keys.append(("←→ Job", .right)) }
         keys.append(("Esc Sign out", .escape))
         if !session.rejections.isEmpty { keys.append(("A OK, seen", .char("a"))) }

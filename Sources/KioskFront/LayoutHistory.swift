@@ -1,7 +1,7 @@
 /// Statements, credits and payment history: scrollable lists with a total or a "Load more".
 extension Layout {
     /// Rows of a list between `first` and the message line, starting at `scroll`.
-    private mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int, amountRight: Int = 70) {
+    mutating func list(_ lines: [(text: String, amount: String?, style: Canvas.Style)], first: Int, scroll: Int, amountRight: Int = 70) {
         let visible = bottom - first - 1
         let start = max(0, min(scroll, lines.count - visible))
         for (i, line) in lines.dropFirst(start).prefix(visible).enumerated() {
@@ -16,17 +16,19 @@ extension Layout {
         if model.rows.isEmpty {
             canvas.put(top + 2, 2, model.busy ? "Loading…" : "No statements yet.", .dim)
         } else {
+            // Each row: its number, the day and time it was issued, its job's name.
             var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
             for (i, row) in model.rows.enumerated() {
-                let label = i == 0 ? "Current statement" : "Statement"
-                let job = row.job.map { "  Job \($0)" } ?? ""
-                lines.append(("\(label) \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, i == 0 ? .strong : .normal))
+                let job = row.job.map { job in "  Job \(job)" + (row.jobName.map { " \($0)" } ?? "") } ?? ""
+                let text = "\(row.number)  issued \(state.format.dateTime(row.issuedAt))\(job)"
+                lines.append((String(text.prefix(74)), nil, i == model.scroll ? .selected : .normal))
             }
             list(lines, first: top + 2, scroll: model.scroll)
         }
         message(model.message)
-        var keys: [(label: String, key: Key)] = [("Esc Back", .escape)]
-        if model.more { keys.insert(("Enter Load more", .enter), at: 0) }
+        var keys: [(label: String, key: Key)] = [("Enter Open", .enter), ("Esc Back", .escape)]
+        if model.rows.isEmpty { keys.removeFirst() }
+        if model.more { keys.insert(("L Load more", .char("l")), at: keys.count - 1) }
         buttons(keys)
     }
 

@@ -6,6 +6,8 @@ public enum Purpose: String, Sendable, Equatable {
     case signIn, accountInfo, balances, summary, activity, openItems, options, quote
     case captureCard, captureSignature, captureFinish, captureCancel, emulate, submit, signOut, keepAlive, acknowledge
     case statements, credits, history
+    /// A past statement's page, "Send me this", "My documents".
+    case pastStatement, sendDocument, documents
     /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
     /// pending payment blocks it (history).
     case payCheck, pendingPayment

@@ -17,6 +17,8 @@ public enum Screen: Sendable, Equatable {
     case statements(StatementsModel)
     case credits(CreditsModel)
     case history(HistoryModel)
+    case pastStatement(PastStatementModel)
+    case documents(DocumentsModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -36,6 +38,8 @@ public enum Screen: Sendable, Equatable {
         case .statements: "statements"
         case .credits: "credits"
         case .history: "history"
+        case .pastStatement: "past-statement"
+        case .documents: "documents"
         }
     }
 }

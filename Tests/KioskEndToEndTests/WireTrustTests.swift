@@ -64,6 +64,9 @@ struct WireTrustTests {
         "invoice.get": (["account": "1001", "id": "I-1001-1"], ["account", "id"]),
         "payment.get": (["account": "1001", "id": "P-1001-1"], ["account", "id"]),
         "statement.current": (["account": "1001"], ["account"]),
+        "statement.get": (["account": "1001", "number": "S-NONE"], ["account", "number"]),
+        "document.send": (["account": "1001", "kind": "statement", "id": "current", "contact": "C-1001-1"], ["account", "kind", "id", "contact"]),
+        "documents.list": (["account": "1001"], ["account"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

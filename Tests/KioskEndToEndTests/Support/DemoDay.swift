@@ -22,10 +22,10 @@ struct DemoDay: Hashable {
         DemoStore.document(today: today, now: Instant(Date())).accounts.first { $0.number == "1001" }!
     }
 
-    /// "Current statement S-1001-202611-J": the newest month's statements (one per job).
+    /// "S-1001-202611-J": the newest month's statements (one per job) as the list starts its rows.
     var currentStatement: String {
         let newest = account.statements.max { $0.issuedAt < $1.issuedAt }!
-        return "Current statement " + newest.number.prefix { $0 != "J" } + "J"
+        return newest.number.prefix { $0 != "J" } + "J"
     }
 
     /// The day the newest statements were issued, as the statements screen writes it.
