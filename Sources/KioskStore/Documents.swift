@@ -39,12 +39,14 @@ public struct DocumentRequest: Sendable {
     public var text: String
     public var kioskID: String
     public var now: Date
+    /// Who asked: `contact C1` inside a session, else the staff member's user name.
+    public var requestedBy: String
     public var audit: AuditEntry
 
     public init(account: String, kind: String, ref: String, job: Int?, contact: String, email: String, subject: String, text: String,
-                kioskID: String, now: Date, audit: AuditEntry) {
+                kioskID: String, now: Date, requestedBy: String, audit: AuditEntry) {
         self.account = account; self.kind = kind; self.ref = ref; self.job = job; self.contact = contact; self.email = email
-        self.subject = subject; self.text = text; self.kioskID = kioskID; self.now = now; self.audit = audit
+        self.subject = subject; self.text = text; self.kioskID = kioskID; self.now = now; self.requestedBy = requestedBy; self.audit = audit
     }
 }
 
@@ -66,13 +68,13 @@ extension KioskStore {
                 try db.execute(sql: """
                     INSERT INTO document (id, account, kind, ref, job, contact, email, state, requested_at, requested_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """, arguments: [id, r.account, r.kind, r.ref, r.job, r.contact, r.email, at, r.audit.userName])
+                    """, arguments: [id, r.account, r.kind, r.ref, r.job, r.contact, r.email, at, r.requestedBy])
                 let body = DocumentRequestBody(document: id, kiosk: r.kioskID, account: r.account, kind: r.kind, ref: r.ref, job: r.job,
                                                contact: r.contact, to: r.email, subject: r.subject, text: r.text, requestedAt: at)
                 try Outbox.add(db, topic: .document, payload: body, key: "\(r.kioskID):document:\(id)", payment: nil, dueAt: r.now, now: r.now)
                 try db.execute(sql: "UPDATE document SET outbox_entry = ? WHERE id = ?", arguments: [db.lastInsertedRowID, id])
                 var audit = r.audit
-                audit.detail = "document \(id): \(r.kind) \(r.ref) of account \(r.account) to contact \(r.contact)"
+                audit.detail = "document \(id): \(r.kind) \(r.ref) of account \(r.account) to contact \(r.contact), asked by \(r.requestedBy)"
                 try audit.insert(db)
                 return try Self.document(db, id: id)!
             }

@@ -88,6 +88,11 @@ struct DocumentTests {
                 && mail.data.contains("Doe Builders LLC, account 1001"), "\(mail.data)")
         #expect(mail.data.range(of: #"\d{13,}"#, options: .regularExpression) == nil, "no card-number-like run in the email")
         #expect(try office.sql("SELECT state FROM document WHERE id = '\(id)'") == "sent")
+        // Audited with who asked (the signed-in contact), and the back office's report too.
+        let audit = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite",
+                                                        "SELECT action || ' ' || detail FROM audit_log WHERE detail LIKE '%\(id)%'"]).stdout
+        #expect(audit.contains("document.send document \(id): statement \(number) of account 1001 to contact C-1001-1, asked by contact C-1001-1")
+                && audit.contains("document.status document \(id) sent"), "\(audit)")
 
         // The current statement, built now; and an invoice.
         let current = try client.call("document.send", params: ["kind": "statement", "id": "current", "job": 1], id: 4).result
@@ -139,6 +144,21 @@ struct DocumentTests {
         #expect(try office.sql("SELECT error FROM document WHERE id = '\(id)'").contains("no mail server"))
         let outbox = try daemon.kioskctl(["outbox", "list"]).stdout
         #expect(outbox.contains("document"), "\(outbox)")
+
+        // A session sends only what its profile shows: Jamie's profile here shows open items only.
+        let file = try DemoDocuments.write(daemon.directory) { document in
+            let view = document.profiles.firstIndex { $0.id == "view" }!
+            document.profiles[view].permissions = [.viewBalances, .viewOpenItems]
+        }
+        #expect(try daemon.kioskctl(["sync", "apply", file]).status == 0)
+        let jamie = try daemon.client()
+        #expect(try jamie.call("session.begin", params: ["account": "1001", "contact": "C-1001-2", "pin": "7360"], id: 3).error == nil)
+        for kind in ["statement", "receipt"] {
+            let refused = try jamie.call("document.send", params: ["kind": kind, "id": kind == "receipt" ? "P-1001-1" : "current"], id: 4)
+            #expect(refused.errorKind == "permission_denied", "\(kind): \(refused)")
+        }
+        let invoiceNoEmail = try jamie.call("document.send", params: ["kind": "invoice", "id": "I-1001-1"], id: 5)
+        #expect(invoiceNoEmail.errorKind == "conflict" && invoiceNoEmail.errorMessage.contains("no email address"), "\(invoiceNoEmail)")
 
         // The reference server reads the body with the contract's type, and answers a replayed key once.
         let contract = BackOfficeContractTests()

@@ -71,7 +71,8 @@ struct DocumentHandlers: Sendable {
         let document = try await render(params, stored: stored, call: call)
         let request = DocumentRequest(account: stored.account.number, kind: params.kind.rawValue, ref: params.id, job: document.job,
                                       contact: contact.id, email: email, subject: document.subject, text: document.text,
-                                      kioskID: kioskID, now: now(), audit: call.audit())
+                                      kioskID: kioskID, now: now(), requestedBy: call.session.map { "contact \($0.contact.id)" } ?? call.caller.peer.userName,
+                                      audit: call.audit())
         do { return Self.row(try await store.requestDocument(request)) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be written right now (\(error))")
         }
