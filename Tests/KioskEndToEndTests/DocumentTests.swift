@@ -40,6 +40,8 @@ struct DocumentTests {
         #expect(bare["aging"] == nil && bare["closing_balance"] as? Int == 300 && (bare["lines"] as? [Any])?.isEmpty == true, "\(bare)")
         let unknown = try client.call("statement.get", params: ["account": "1001", "number": "S-NOPE-4242"], id: 5)
         #expect(unknown.errorKind == "not_found" && !unknown.errorMessage.contains("S-NOPE-4242"), "\(unknown)")
+        let badPage = try client.call("documents.list", params: ["account": "1001", "page": 4001], id: 8)
+        #expect(badPage.errorCode == -32602 && badPage.errorData["path"] as? String == "params.page", "\(badPage)")
         let noNumber = try client.call("statement.get", params: ["account": "1001"], id: 6)
         #expect(noNumber.errorCode == -32602 && noNumber.errorData["path"] as? String == "params.number", "\(noNumber)")
 
@@ -87,6 +89,7 @@ struct DocumentTests {
         #expect(mail.data.contains("Subject: Statement \(number) (Doe Builders LLC)") && mail.data.contains("Opening balance")
                 && mail.data.contains("Doe Builders LLC, account 1001"), "\(mail.data)")
         #expect(mail.data.range(of: #"\d{13,}"#, options: .regularExpression) == nil, "no card-number-like run in the email")
+        #expect(mail.data.contains("Issued 20") && (mail.data.contains(" CST\n") || mail.data.contains(" CDT\n")), "issued at the store's time: \(mail.data)")
         #expect(try office.sql("SELECT state FROM document WHERE id = '\(id)'") == "sent")
         // Audited with who asked (the signed-in contact), and the back office's report too.
         let audit = try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", daemon.dataDirectory + "/kiosk.sqlite",

@@ -82,7 +82,9 @@ struct DocumentHandlers: Sendable {
     /// ever stored masked), for the back office to email.
     private func render(_ params: DocumentSendParams, stored: StoredAccount, call: Call) async throws -> (subject: String, text: String, job: Int?) {
         let currency = stored.currency
-        let text = StatementText(money: { MoneyFormat.format($0, currency: currency) }, date: { $0 }, instant: { $0 })
+        let zone = TimeZone(identifier: stored.branch.timeZone) ?? TimeZone(identifier: "UTC")!
+        let text = StatementText(money: { MoneyFormat.format($0, currency: currency) }, date: { $0 },
+                                 instant: { Self.localTime($0, in: zone) })
         let who = stored.account.company ?? stored.account.name
         func page(_ title: String, _ lines: [String], job: Int?) -> (String, String, Int?) {
             let header = ["\(who), account \(stored.account.number)", ""]
@@ -115,6 +117,16 @@ struct DocumentHandlers: Sendable {
             }
             return page("Receipt for payment \(detail.row.id)", DocumentText.receipt(detail, text), job: detail.row.job)
         }
+    }
+
+    /// An RFC 3339 instant as the store's clock showed it: `2026-11-30 17:00 CST`.
+    static func localTime(_ wire: String, in zone: TimeZone) -> String {
+        guard let instant = Instant(wire) else { return wire }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: instant.date)
     }
 
     private func loadAccount(_ number: String?) async throws -> StoredAccount {
