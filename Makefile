@@ -41,7 +41,7 @@ demo: build
 
 # The 80x24 screenshots in docs/screens/, written by the front's tmux tests as they pass.
 screens: build-tests
-	KIOSK_SCREENS=1 $(SWIFT) test --skip-build --filter FrontTmuxTests
+	KIOSK_SCREENS=1 $(SWIFT) test --skip-build --filter FrontTmux
 
 # udev/70-kioskpay.rules from the drivers' id tables (KioskDevices UdevRules); the udev rules
 # test compares the checked-in file byte for byte and names this target when they differ.

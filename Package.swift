@@ -83,9 +83,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // libcurl's SMTP client behind one fixed-signature C function (curl_easy_setopt is
+        // variadic): the reference back office emails documents through a relay with it.
+        .target(name: "CKioskCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The back office's tools: keygen, open-capture, dukpt (and, later, the reference server).
         .executableTarget(name: "kiosk-backoffice", dependencies: [
-            "KioskSystem", "KioskCrypto", "KioskBackOfficeContract", "KioskJSON",
+            "KioskSystem", "KioskCrypto", "KioskBackOfficeContract", "KioskJSON", "CKioskCurl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),

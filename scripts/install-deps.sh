@@ -13,8 +13,11 @@ set -euo pipefail
 # Crypto: OpenSSL's libcrypto (libssl-dev) gives TDES/AES blocks for DUKPT (swift-crypto has no DES).
 # Front: ncursesw (libncurses-dev) draws kiosk-front; tmux runs it in its end-to-end tests;
 # faketime (libfaketime) runs the date-dependent ones on month and year edges.
+# Back office: libcurl (libcurl4-openssl-dev) is the reference server's SMTP client; its
+# tests run a local SMTP server on python3's standard smtpd module (Python 3.11).
 packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 python3-seccomp ca-certificates
-          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime)
+          libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime
+          libcurl4-openssl-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,8 +2,8 @@ import Foundation
 import KioskJSON
 
 /// The outbox topics and where each goes: `payment` to `POST …/payments`, `contact` to
-/// `POST …/contacts`, `payment_method` to `POST …/payment-methods`, the others to
-/// `POST …/notifications` with the topic in `Kiosk-Topic`.
+/// `POST …/contacts`, `payment_method` to `POST …/payment-methods`, `document` to
+/// `POST …/documents`, the others to `POST …/notifications` with the topic in `Kiosk-Topic`.
 public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case payment
     case notification
@@ -13,6 +13,8 @@ public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case contact
     /// A payment method saved, removed or made the default here (``PaymentMethodBody``).
     case paymentMethod = "payment_method"
+    /// A document the customer asked to be emailed (``DocumentRequestBody``).
+    case document
 
     /// The path below `/v1/kiosks/{kiosk}/`.
     public var path: String {
@@ -20,6 +22,7 @@ public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
         case .payment: return "payments"
         case .contact: return "contacts"
         case .paymentMethod: return "payment-methods"
+        case .document: return "documents"
         case .notification, .receipt, .paymentOutcome: return "notifications"
         }
     }

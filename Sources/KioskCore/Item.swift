@@ -33,17 +33,33 @@ public struct Item: Codable, Sendable, Equatable {
     public var billed: Bool
     /// Credit memos only: the invoice (item id) this memo is linked to.
     public var linkedInvoice: String?
+    /// Invoices only: what was billed, as the back office printed it (SYNC.md "Optional
+    /// additions"); empty when the document sent none.
+    public var lines: [InvoiceLine]
 
     enum CodingKeys: String, CodingKey {
         case id, kind, number, job, date, dueDate = "due_date", poNumber = "po_number", amount
-        case openAmount = "open_amount", billed, linkedInvoice = "linked_invoice"
+        case openAmount = "open_amount", billed, linkedInvoice = "linked_invoice", lines
     }
 
     public init(id: String, kind: ItemKind, number: String, job: Int? = nil, date: LocalDate, dueDate: LocalDate? = nil,
-                poNumber: String? = nil, amount: Int, openAmount: Int, billed: Bool = true, linkedInvoice: String? = nil) {
+                poNumber: String? = nil, amount: Int, openAmount: Int, billed: Bool = true, linkedInvoice: String? = nil,
+                lines: [InvoiceLine] = []) {
         self.id = id; self.kind = kind; self.number = number; self.job = job; self.date = date; self.dueDate = dueDate
         self.poNumber = poNumber; self.amount = amount; self.openAmount = openAmount; self.billed = billed
-        self.linkedInvoice = linkedInvoice
+        self.linkedInvoice = linkedInvoice; self.lines = lines
+    }
+
+    /// Written as the document has it: `lines` only when there are some, so an account
+    /// synced before lines existed keeps its fingerprint.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(kind, forKey: .kind); try c.encode(number, forKey: .number)
+        try c.encodeIfPresent(job, forKey: .job); try c.encode(date, forKey: .date)
+        try c.encodeIfPresent(dueDate, forKey: .dueDate); try c.encodeIfPresent(poNumber, forKey: .poNumber)
+        try c.encode(amount, forKey: .amount); try c.encode(openAmount, forKey: .openAmount)
+        try c.encode(billed, forKey: .billed); try c.encodeIfPresent(linkedInvoice, forKey: .linkedInvoice)
+        if !lines.isEmpty { try c.encode(lines, forKey: .lines) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -59,6 +75,7 @@ public struct Item: Codable, Sendable, Equatable {
         openAmount = try c.decodeWhole(forKey: .openAmount)
         billed = try c.decodeIfPresent(Bool.self, forKey: .billed) ?? true
         linkedInvoice = try c.decodeIfPresent(String.self, forKey: .linkedInvoice)
+        lines = try c.decodeIfPresent([InvoiceLine].self, forKey: .lines) ?? []
     }
 }
 
@@ -164,16 +181,27 @@ public struct CardOnFile: Codable, Sendable, Equatable {
     }
 }
 
-/// A statement issued to the account (or one of its jobs).
+/// A statement issued to the account (or one of its jobs). Beyond its number, date and job,
+/// every part is optional in the sync (SYNC.md "Optional additions"): nil is *unknown*, not zero.
 public struct Statement: Codable, Sendable, Equatable {
     public var number: String
     public var issuedAt: Instant
     public var job: Int?
+    public var openingBalance: Int?
+    public var closingBalance: Int?
+    public var aging: StatementAging?
+    /// In the order printed; empty when the document sent none.
+    public var lines: [StatementLine]
 
-    enum CodingKeys: String, CodingKey { case number, issuedAt = "issued_at", job }
+    enum CodingKeys: String, CodingKey {
+        case number, issuedAt = "issued_at", job, openingBalance = "opening_balance", closingBalance = "closing_balance"
+        case aging, lines
+    }
 
-    public init(number: String, issuedAt: Instant, job: Int? = nil) {
-        self.number = number; self.issuedAt = issuedAt; self.job = job
+    public init(number: String, issuedAt: Instant, job: Int? = nil, openingBalance: Int? = nil, closingBalance: Int? = nil,
+                aging: StatementAging? = nil, lines: [StatementLine] = []) {
+        self.number = number; self.issuedAt = issuedAt; self.job = job; self.openingBalance = openingBalance
+        self.closingBalance = closingBalance; self.aging = aging; self.lines = lines
     }
 
     public init(from decoder: Decoder) throws {
@@ -181,5 +209,18 @@ public struct Statement: Codable, Sendable, Equatable {
         number = try c.decode(String.self, forKey: .number)
         issuedAt = try c.decode(Instant.self, forKey: .issuedAt)
         job = try c.decodeWholeIfPresent(forKey: .job)
+        openingBalance = try c.decodeWholeIfPresent(forKey: .openingBalance)
+        closingBalance = try c.decodeWholeIfPresent(forKey: .closingBalance)
+        aging = try c.decodeIfPresent(StatementAging.self, forKey: .aging)
+        lines = try c.decodeIfPresent([StatementLine].self, forKey: .lines) ?? []
+    }
+
+    /// Only what the document had, so an account synced before these parts keeps its fingerprint.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number); try c.encode(issuedAt, forKey: .issuedAt); try c.encodeIfPresent(job, forKey: .job)
+        try c.encodeIfPresent(openingBalance, forKey: .openingBalance); try c.encodeIfPresent(closingBalance, forKey: .closingBalance)
+        try c.encodeIfPresent(aging, forKey: .aging)
+        if !lines.isEmpty { try c.encode(lines, forKey: .lines) }
     }
 }

@@ -131,6 +131,18 @@ extension Account {
             if item.linkedInvoice != nil && item.kind != .creditMemo {
                 throw fail("\(sub).linked_invoice", "only a credit memo may be linked to an invoice")
             }
+            if !item.lines.isEmpty {
+                guard item.kind == .invoice else { throw fail("\(sub).lines", "only an invoice has lines") }
+                guard item.lines.count <= SyncLimits.maximumRecords else {
+                    throw fail("\(sub).lines", "more than \(SyncLimits.maximumRecords) records")
+                }
+                for (l, line) in item.lines.enumerated() {
+                    guard InvoiceLine.nameLength.contains(line.name.count) else {
+                        throw fail("\(sub).lines[\(l)].name", "must be 1 to 200 characters")
+                    }
+                    try checkAmount(line.amount, "\(sub).lines[\(l)].amount", signed: true)
+                }
+            }
         }
         for (n, item) in items.enumerated() {
             if let target = item.linkedInvoice, itemKinds[target] != .invoice {
@@ -185,8 +197,25 @@ extension Account {
                 throw fail("\(sub).account_type", "expected checking or savings")
             }
         }
+        var statementNumbers = Set<String>()
         for (n, statement) in statements.enumerated() {
-            try checkJob(statement.job, "statements[\(n)].job", required: false)
+            let sub = "statements[\(n)]"
+            // `statement.get` finds a statement by its number, so one number names one statement.
+            guard !statement.number.isEmpty else { throw fail("\(sub).number", "must not be empty") }
+            guard statementNumbers.insert(statement.number).inserted else {
+                throw fail("\(sub).number", "another statement of this account has the same number")
+            }
+            try checkJob(statement.job, "\(sub).job", required: false)
+            if let opening = statement.openingBalance { try checkAmount(opening, "\(sub).opening_balance", signed: true) }
+            if let closing = statement.closingBalance { try checkAmount(closing, "\(sub).closing_balance", signed: true) }
+            for (key, amount) in statement.aging?.buckets ?? [] { try checkAmount(amount, "\(sub).aging.\(key)", signed: true) }
+            guard statement.lines.count <= SyncLimits.maximumRecords else {
+                throw fail("\(sub).lines", "more than \(SyncLimits.maximumRecords) records")
+            }
+            for (l, line) in statement.lines.enumerated() {
+                guard line.amount >= 0 else { throw fail("\(sub).lines[\(l)].amount", "must not be negative (the kind gives the sign)") }
+                try checkAmount(line.amount, "\(sub).lines[\(l)].amount")
+            }
         }
     }
 }

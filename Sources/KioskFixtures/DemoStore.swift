@@ -68,7 +68,7 @@ public enum DemoStore {
             ],
             accounts: [
                 smithBuilders(today), harborFarm(today), lakesideCabinet(today), greenwayHomes(today),
-            ])
+            ].map(printed))
     }
 
     // MARK: - Accounts

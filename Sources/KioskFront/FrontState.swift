@@ -115,6 +115,8 @@ public struct FrontState: Sendable, Equatable {
         case .methods(var model): effects += methodsKey(key, &model)
         case .saveMethod(var model): effects += saveMethodKey(key, &model)
         case .bankEntry(var model): effects += bankEntryKey(key, &model)
+        case .pastStatement(var model): effects += pastStatementKey(key, &model)
+        case .documents(var model): effects += documentsKey(key, &model)
         }
         return effects
     }
@@ -149,6 +151,7 @@ public struct FrontState: Sendable, Equatable {
             return signOut(message: "You were signed out because the kiosk was not used for a while.")
         }
         if case .done(let model) = screen, now - model.shownAt >= config.doneSeconds { return signOut(message: nil) }
+        if case .documents = screen { return documentsTick() }
         // A half-typed account number or PIN left behind is wiped for the next customer.
         if session == nil, now - lastKey >= Self.abandonedSeconds {
             switch screen {

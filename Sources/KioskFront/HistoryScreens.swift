@@ -47,12 +47,14 @@ extension FrontState {
 
     mutating func statementsKey(_ key: Key, _ model: inout StatementsModel) -> [Effect] {
         defer { if case .statements = screen { screen = .statements(model) } }
+        // `scroll` is the row under the cursor.
         if let scroll = key.scrolled(model.scroll, last: max(0, model.rows.count - 1)) { model.scroll = scroll; return [] }
         switch key {
         case .escape: screen = .home
         case .char("c"), .char("C"):
             return openCurrentStatement(back: .statements(model))
-        case .enter, .char("l"), .char("L"):
+        case .enter: return openPastStatement(from: model)
+        case .char("l"), .char("L"):
             guard model.more, !model.busy else { return [] }
             model.busy = true
             return [send(.statements, Methods.statementsList, StatementsParams(job: session?.job, page: model.page + 1))]

@@ -16,6 +16,7 @@ extension FrontState {
         ("8", "Payments calendar", ["pay", "view_history"]),
         ("9", "Payment methods", ["pay"]),
         ("p", "Change my PIN", []),
+        ("d", "My documents", []),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -100,6 +101,8 @@ extension FrontState {
             return openScheduled()
         case "8":
             return openCalendar()
+        case "d":
+            return openDocuments()
         default:
             return openHistoryMenu(key)
         }
@@ -193,6 +196,8 @@ extension FrontState {
             return schedulingReply(purpose, result)
         case .calendarMonth, .calendarDay:
             return calendarReply(purpose, result)
+        case .pastStatement, .sendDocument, .documents:
+            return documentsReply(purpose, result)
         case .payCheck, .pendingPayment:
             return payCheckReply(purpose, result)
         case .pinChange:

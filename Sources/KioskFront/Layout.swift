@@ -55,6 +55,8 @@ public struct Layout {
         case .methods(let model): methods(model)
         case .saveMethod(let model): saveMethod(model)
         case .bankEntry(let model): bankEntry(model)
+        case .pastStatement(let model): pastStatement(model)
+        case .documents(let model): documents(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

@@ -20,16 +20,19 @@ extension Layout {
         if model.rows.isEmpty {
             canvas.put(top + 3, 2, model.busy ? "Loading…" : "No past statements yet.", .dim)
         } else {
+            // Each row: its number, the day and time it was issued, its job's name.
             var lines: [(text: String, amount: String?, style: Canvas.Style)] = []
-            for row in model.rows {
-                let job = row.job.map { "  Job \($0)" } ?? ""
-                lines.append(("Statement \(row.number)  issued \(state.format.date(String(row.issuedAt.prefix(10))))\(job)", nil, .normal))
+            for (i, row) in model.rows.enumerated() {
+                let job = row.job.map { job in "  Job \(job)" + (row.jobName.map { " \($0)" } ?? "") } ?? ""
+                let text = "\(row.number)  issued \(state.format.dateTime(row.issuedAt))\(job)"
+                lines.append((String(text.prefix(74)), nil, i == model.scroll ? .selected : .normal))
             }
             list(lines, first: top + 3, scroll: model.scroll)
         }
         message(model.message)
-        var keys: [(label: String, key: Key)] = [("C Current statement", .char("c")), ("Esc Back", .escape)]
-        if model.more { keys.insert(("Enter Load more", .enter), at: 0) }
+        var keys: [(label: String, key: Key)] = [("Enter Open", .enter), ("C Current statement", .char("c")), ("Esc Back", .escape)]
+        if model.rows.isEmpty { keys.removeFirst() }
+        if model.more { keys.insert(("L Load more", .char("l")), at: keys.count - 1) }
         buttons(keys)
     }
 

@@ -8,6 +8,8 @@ public enum Purpose: String, Sendable, Equatable {
     case statements, credits, history
     case invoiceHistory, invoiceDetail, paymentDetail, currentStatement
     case scheduled, reschedule, cancelScheduled, calendarMonth, calendarDay
+    /// A past statement's page, "Send me this", "My documents".
+    case pastStatement, sendDocument, documents
     /// Home asks whether paying can succeed for the scope (a quote of nothing), and which
     /// pending payment blocks it (history).
     case payCheck, pendingPayment

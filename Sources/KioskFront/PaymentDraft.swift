@@ -54,6 +54,8 @@ public struct SessionData: Sendable, Equatable {
     public var payBlock: PayBlock?
     /// The check behind `payBlock` has answered for this scope.
     public var payChecked = false
+    /// What came of the last "Send me this" (where it goes, or why it cannot); wiped with the session.
+    public var documentNotice: String?
 
     public func may(_ permission: String) -> Bool { permissions.contains(permission) }
     public var jobBilled: Bool { info?.billingType == "job" }

@@ -29,6 +29,8 @@ public enum Screen: Sendable, Equatable {
     case methods(MethodsModel)
     case saveMethod(SaveMethodModel)
     case bankEntry(BankEntryModel)
+    case pastStatement(PastStatementModel)
+    case documents(DocumentsModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -59,6 +61,8 @@ public enum Screen: Sendable, Equatable {
         case .methods: "methods"
         case .saveMethod: "save-method"
         case .bankEntry: "bank-entry"
+        case .pastStatement: "past-statement"
+        case .documents: "documents"
         }
     }
 }

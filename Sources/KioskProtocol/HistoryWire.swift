@@ -14,8 +14,12 @@ public struct StatementsResult: Codable, Sendable, Equatable {
         public var number: String
         public var issuedAt: String
         public var job: Int?
-        public init(number: String, issuedAt: String, job: Int?) { self.number = number; self.issuedAt = issuedAt; self.job = job }
-        enum CodingKeys: String, CodingKey { case number, issuedAt = "issued_at", job }
+        /// The job's name when the statement is a job's.
+        public var jobName: String?
+        public init(number: String, issuedAt: String, job: Int?, jobName: String? = nil) {
+            self.number = number; self.issuedAt = issuedAt; self.job = job; self.jobName = jobName
+        }
+        enum CodingKeys: String, CodingKey { case number, issuedAt = "issued_at", job, jobName = "job_name" }
     }
     public static let pageSize = 25
     public var statements: [Row]

@@ -79,7 +79,7 @@ public struct InvoiceGetParams: Codable, Sendable, Equatable, NamesAccount {
 
 /// `invoice.get` result: the invoice, what paid it, and what is paying it.
 public struct InvoiceDetail: Codable, Sendable, Equatable {
-    /// An invoice line as the sync sends it (none are sent today: `lines` is `[]`).
+    /// An invoice line as the sync sent it (`lines` is `[]` when the sync sent none).
     public struct Line: Codable, Sendable, Equatable {
         public var name: String
         public var amount: Int

@@ -49,10 +49,15 @@ struct AccountLoader {
             .map { Job(number: $0["number"], name: $0["name"]) }
         account.contacts = try Row.fetchAll(db, sql: "SELECT * FROM contact WHERE account = ? ORDER BY position", arguments: key)
             .map { Contact(id: $0["id"], name: $0["name"], email: $0["email"], profile: $0["profile"], revoked: $0["revoked"], pinHash: $0["pin_hash"]) }
+        var invoiceLines = [String: [InvoiceLine]]()
+        for r in try Row.fetchAll(db, sql: "SELECT item, name, amount FROM invoice_line WHERE account = ? ORDER BY item, position", arguments: key) {
+            invoiceLines[r["item"], default: []].append(InvoiceLine(name: r["name"], amount: r["amount"]))
+        }
         account.items = try Row.fetchAll(db, sql: "SELECT * FROM item WHERE account = ? ORDER BY position", arguments: key).map { r in
             Item(id: r["id"], kind: ItemKind(rawValue: r["kind"]) ?? .invoice, number: r["number"], job: r["job"],
                  date: try date(r["date"]), dueDate: try (r["due_date"] as String?).map(date), poNumber: r["po_number"],
-                 amount: r["amount"], openAmount: r["open_amount"], billed: r["billed"], linkedInvoice: r["linked_invoice"])
+                 amount: r["amount"], openAmount: r["open_amount"], billed: r["billed"], linkedInvoice: r["linked_invoice"],
+                 lines: invoiceLines[r["id"]] ?? [])
         }
         account.sales = try Row.fetchAll(db, sql: "SELECT * FROM sale WHERE account = ? ORDER BY position", arguments: key).map { r in
             Sale(date: try date(r["date"]), job: r["job"], kind: Sale.Kind(rawValue: r["kind"]) ?? .sale, amount: r["amount"],
@@ -73,8 +78,23 @@ struct AccountLoader {
         account.bankAccountsOnFile = try Row.fetchAll(db, sql: "SELECT * FROM bank_account_on_file WHERE account = ? ORDER BY position", arguments: key).map { r in
             BankAccountOnFile(id: r["id"], job: r["job"], description: r["description"], token: r["token"], last4: r["last4"], accountType: r["account_type"])
         }
+        var statementLines = [Int: [StatementLine]]()
+        for r in try Row.fetchAll(db, sql: "SELECT * FROM statement_line WHERE account = ? ORDER BY statement, position", arguments: key) {
+            guard let kind = ItemKind(rawValue: r["kind"]) else {
+                throw StoreError.corrupt(path: "", detail: "unknown statement line kind in the database")
+            }
+            statementLines[r["statement"], default: []].append(
+                StatementLine(date: try date(r["date"]), kind: kind, number: r["number"], amount: r["amount"]))
+        }
         account.statements = try Row.fetchAll(db, sql: "SELECT * FROM statement WHERE account = ? ORDER BY position", arguments: key).map { r in
-            Statement(number: r["number"], issuedAt: Instant(r["issued_at"] as String) ?? Instant(Date(timeIntervalSince1970: 0)), job: r["job"])
+            var aging: StatementAging?
+            if let current = r["aging_current"] as Int?, let d30 = r["aging_1_30"] as Int?, let d60 = r["aging_31_60"] as Int?,
+               let d90 = r["aging_61_90"] as Int?, let over = r["aging_over_90"] as Int? {
+                aging = StatementAging(current: current, days1to30: d30, days31to60: d60, days61to90: d90, over90: over)
+            }
+            return Statement(number: r["number"], issuedAt: Instant(r["issued_at"] as String) ?? Instant(Date(timeIntervalSince1970: 0)),
+                             job: r["job"], openingBalance: r["opening_balance"], closingBalance: r["closing_balance"], aging: aging,
+                             lines: statementLines[r["position"]] ?? [])
         }
         let representative = try (row["assigned_user"] as String?).flatMap { try loadUser(id: $0) }
         return StoredAccount(account: account, currency: row["currency"], branch: branch, representative: representative)

@@ -12,6 +12,7 @@ enum Migrations {
         ("005_payments", payments),
         ("006_backoffice_link", backOfficeLink),
         ("007_payment_waiting", paymentWaiting),
+        ("008_documents", documents),
         ("009_kiosk_changes", kioskChanges),
         ("010_payment_methods", paymentMethods),
     ]

@@ -150,7 +150,7 @@ private struct SyncWriter {
                        "branch", "credit_limit", "pending_transactions", "receivables_type", "billing_type", "assigned_user",
                        "link_erp", "link_accounting", "link_gateway", "currency", "fingerprint", "as_of"]
         if exists {
-            for table in ["payment_application", "processed_payment", "item", "sale", "card_on_file", "bank_account_on_file", "statement", "contact", "job"] {
+            for table in ["invoice_line", "statement_line", "payment_application", "processed_payment", "item", "sale", "card_on_file", "bank_account_on_file", "statement", "contact", "job"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE account = ?", arguments: [a.number])
             }
             try db.execute(sql: "UPDATE account SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE number = ?",
@@ -170,10 +170,14 @@ private struct SyncWriter {
             INSERT INTO item (account, id, kind, number, job, date, due_date, po_number, amount, open_amount, billed, linked_invoice, position)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let invoiceLine = try db.cachedStatement(sql: "INSERT INTO invoice_line (account, item, position, name, amount) VALUES (?, ?, ?, ?, ?)")
         for (i, t) in a.items.enumerated() {
             try item.execute(arguments: [a.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description, t.dueDate?.description,
                                          t.poNumber, t.amount, t.openAmount, t.billed, t.linkedInvoice, i])
             rows += 1
+            for (k, line) in t.lines.enumerated() {
+                try invoiceLine.execute(arguments: [a.number, t.id, k, line.name, line.amount]); rows += 1
+            }
         }
         let sale = try db.cachedStatement(sql: "INSERT INTO sale (account, position, date, job, kind, amount, tax, charge, gift_card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for (i, s) in a.sales.enumerated() {
@@ -196,9 +200,21 @@ private struct SyncWriter {
         for (i, b) in a.bankAccountsOnFile.enumerated() {
             try bank.execute(arguments: [a.number, b.id, b.job, b.description, b.token, b.last4, b.accountType, i]); rows += 1
         }
-        let statement = try db.cachedStatement(sql: "INSERT INTO statement (account, position, number, issued_at, job) VALUES (?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO statement (account, position, number, issued_at, job, opening_balance, closing_balance,
+                                   aging_current, aging_1_30, aging_31_60, aging_61_90, aging_over_90)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let statementLine = try db.cachedStatement(sql: "INSERT INTO statement_line (account, statement, position, date, kind, number, amount) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for (i, s) in a.statements.enumerated() {
-            try statement.execute(arguments: [a.number, i, s.number, s.issuedAt.description, s.job]); rows += 1
+            try statement.execute(arguments: [a.number, i, s.number, s.issuedAt.description, s.job, s.openingBalance, s.closingBalance,
+                                              s.aging?.current, s.aging?.days1to30, s.aging?.days31to60, s.aging?.days61to90,
+                                              s.aging?.over90])
+            rows += 1
+            for (k, line) in s.lines.enumerated() {
+                try statementLine.execute(arguments: [a.number, i, k, line.date.description, line.kind.rawValue, line.number, line.amount])
+                rows += 1
+            }
         }
         return rows
     }

@@ -3,10 +3,11 @@ import Foundation
 import KioskClient
 import KioskProtocol
 
-/// `kioskctl statement current ACCOUNT`: the statement as of today, built on request.
+/// `kioskctl statement current ACCOUNT`: the statement as of today, built on request;
+/// `kioskctl statement show ACCOUNT NUMBER`: a past statement as the sync sent it.
 struct StatementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "statement", abstract: "An account's statements.",
-                                                    subcommands: [Current.self])
+                                                    subcommands: [Current.self, Show.self])
 
     struct Current: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the current statement: open charges aged, activity since the last statement, amount due.")
@@ -31,6 +32,23 @@ struct StatementCommand: AsyncParsableCommand {
             lines.append("Since the last statement: charges \(money(s.activityTotals.charges)), payments \(money(s.activityTotals.payments)), credits \(money(s.activityTotals.credits))")
             lines += s.activity.map { "  \($0.date)  \($0.kind) \($0.number)  \(money($0.amount))" }
             return lines
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a past statement: balances, lines and aging as the back office sent them.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Argument(help: ArgumentHelp("The statement's number (as `statements.list` and the kiosk show it).", valueName: "number")) var number: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await connection.show(Methods.statementGet, StatementGetParams(account: account, number: number), json: json, Self.lines)
+        }
+
+        static func lines(_ s: StatementDetail) -> [String] {
+            let currency = s.currency
+            return StatementText(money: { MoneyFormat.format($0, currency: currency) }, date: { $0 }, instant: { $0 }).lines(s)
         }
     }
 }

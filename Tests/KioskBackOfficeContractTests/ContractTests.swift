@@ -68,6 +68,19 @@ struct ContractTests {
                 ContactChangeBody(change: "pin_change", account: "1001", contact: "C1", pinHash: "$pbkdf2-sha256$i=210000$c2FsdA$a2V5",
                                   madeAt: "2026-11-26T10:00:00Z", by: "contact"),
             ])),
+            ("DocumentRequest", try json([
+                DocumentRequestBody(document: "D7K2M9QXA", kiosk: "yard-7", account: "1001", kind: "statement", ref: "current", job: 1,
+                                    contact: "C1", to: "pat@example.com", subject: "Statement of 2026-11-26", text: "Amount due $1.00\n",
+                                    requestedAt: "2026-11-26T10:00:00Z"),
+                DocumentRequestBody(document: "D7K2M9QXB", kiosk: "yard-7", account: "1001", kind: "invoice", ref: "I-1", job: nil,
+                                    contact: "C1", to: "pat@example.com", subject: "Invoice 10023", text: "Invoice 10023\n",
+                                    requestedAt: "2026-11-26T10:00:00Z"),
+            ])),
+            ("DocumentStatus", try json([
+                DocumentStatusBody(document: "D7K2M9QXA", state: "sent", sentAt: "2026-11-26T10:00:05Z"),
+                DocumentStatusBody(document: "D7K2M9QXA", state: "failed", error: "the mail server refused the address"),
+                DocumentStatusBody(document: "D7K2M9QXA", state: "accepted"),
+            ])),
         ]
     }
 
@@ -110,7 +123,7 @@ struct ContractTests {
             #expect(try BackOfficeJSON.decode(T.self, from: BackOfficeJSON.encode(value)) == value)
         }
         let all = try Self.samples()
-        #expect(all.count == 11)
+        #expect(all.count == 13)
         try same(PaymentBody(payment: "K7M2QX", kiosk: "k", account: "1001", job: nil, contact: "C1", amount: 1, currency: "USD", state: "pending",
                              payOn: nil, createdAt: "2026-11-26T10:00:00Z", lines: Self.lines, method: .cardOnFile("K1"), methodDescription: "x",
                              card: nil, signature: Self.envelope, termsSHA256: "ab", signatureBinding: "b"))
@@ -123,6 +136,9 @@ struct ContractTests {
         try same(ContactChangeBody(change: "set_profile", account: "1001", contact: "C1", profile: "P2", madeAt: "2026-11-26T10:00:00Z", by: "manager"))
         try same(PaymentMethodBody(method: "PM1", kiosk: "k", account: "1001", job: nil, contact: "C1", action: .setDefault, type: "card", madeAt: "2026-11-26T10:00:00Z"))
         try same(PaymentMethodStatusBody(method: "PM1", status: "active", token: "t"))
+        try same(DocumentStatusBody(document: "D7K2M9QXA", state: "failed", error: "no"))
+        try same(DocumentRequestBody(document: "D7K2M9QXA", kiosk: "k", account: "1001", kind: "receipt", ref: "K7M2QX", job: nil,
+                                     contact: "C1", to: "p@example.com", subject: "s", text: "t", requestedAt: "2026-11-26T10:00:00Z"))
     }
 
     @Test("the wire's fixed spellings: a user with no email or cell is sent with nulls, keys sorted, slashes unescaped")
@@ -152,6 +168,7 @@ struct ContractTests {
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.payment.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.notification.path):\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.paymentMethod.path):\n"))
+        #expect(text.contains("  /v1/kiosks/{kiosk}/\(OutboxTopic.document.path):\n") && text.contains("  /v1/kiosks/{kiosk}/documents/{document}:\n"))
         #expect(text.contains("  /v1/kiosks/{kiosk}/sync:\n") && text.contains("\(SyncPull.cursorHeader): { schema: { type: integer } }"))
     }
 

@@ -21,7 +21,7 @@ struct PermissionTests {
                "payment_methods.list", "payment_method.save", "payment_method.remove", "payment_method.set_default"],
         // Credits are served by credits.list alone (account.balances shows their total under view_balances).
         .viewCredits: ["credits.list"],
-        .viewStatements: ["statements.list", "statement.current"],
+        .viewStatements: ["statements.list", "statement.current", "statement.get"],
         .viewHistory: ["history.list", "invoices.list", "invoice.get", "payment.get", "calendar.month", "calendar.day"],
         // Not a method: who is sent receipts (PaymentNotices.receiptContacts, checked below).
         .receiveReceipts: [],
@@ -46,6 +46,7 @@ struct PermissionTests {
         "invoice.get": #"{"id":"I-1001-0"}"#,
         "payment.get": #"{"id":"P-1001-1"}"#,
         "calendar.month": #"{"year":2026,"month":12}"#,
+        "statement.get": #"{"number":"S-NONE"}"#,
         "payment_method.save": #"{"capture":"C-NONE"}"#,
         "payment_method.remove": #"{"id":"K-NONE"}"#,
         "payment_method.set_default": #"{"id":"K-NONE"}"#,

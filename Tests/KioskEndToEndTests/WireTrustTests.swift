@@ -80,6 +80,9 @@ struct WireTrustTests {
         "payment_method.save": (["account": "1001", "capture": "K0"], ["account", "capture", "name"]),
         "payment_method.remove": (["account": "1001", "id": "K-1001-1"], ["account", "id"]),
         "payment_method.set_default": (["account": "1001", "id": "K-1001-1"], ["account", "id"]),
+        "statement.get": (["account": "1001", "number": "S-NONE"], ["account", "number"]),
+        "document.send": (["account": "1001", "kind": "statement", "id": "current", "contact": "C-1001-1"], ["account", "kind", "id", "contact"]),
+        "documents.list": (["account": "1001"], ["account"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

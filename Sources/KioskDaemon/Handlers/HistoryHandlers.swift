@@ -18,6 +18,14 @@ struct HistoryHandlers: Sendable {
             let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.statements(stored.account, job: job, page: params.page ?? 0)
         }
+        table.on(Methods.statementGet) { params, call in
+            let (stored, _) = try await load(call.account ?? "", job: nil)
+            // Only a statement this account has is answered; the number sent is never repeated.
+            guard let detail = Self.statement(stored.account, number: params.number, currency: stored.currency) else {
+                throw RPCError.app(.notFound, "this account has no statement with that number")
+            }
+            return detail
+        }
         table.on(Methods.creditsList) { params, call in
             let (stored, job) = try await load(call.account ?? "", job: params.job)
             return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
@@ -64,8 +72,24 @@ struct HistoryHandlers: Sendable {
 
     static func statements(_ account: Account, job: Int?, page: Int) -> StatementsResult {
         let shown = Figures.statementPage(account, job: job, page: page, size: StatementsResult.pageSize)
-        let rows = shown.statements.map { StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job) }
+        let names = Dictionary(account.jobs.map { ($0.number, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows = shown.statements.map {
+            StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job, jobName: $0.job.flatMap { names[$0] })
+        }
         return StatementsResult(statements: rows, page: shown.page, more: shown.more)
+    }
+
+    /// `statement.get`: a past statement as the sync sent it.
+    static func statement(_ account: Account, number: String, currency: String) -> StatementDetail? {
+        guard let s = account.statements.first(where: { $0.number == number }) else { return nil }
+        let name = s.job.flatMap { job in account.jobs.first(where: { $0.number == job })?.name }
+        return StatementDetail(
+            number: s.number, issuedAt: s.issuedAt.description, job: s.job, jobName: name,
+            openingBalance: s.openingBalance, closingBalance: s.closingBalance,
+            aging: s.aging.map { .init(current: $0.current, days1to30: $0.days1to30, days31to60: $0.days31to60,
+                                       days61to90: $0.days61to90, over90: $0.over90) },
+            lines: s.lines.map { .init(date: $0.date.description, kind: $0.kind.rawValue, number: $0.number, amount: $0.amount) },
+            currency: currency)
     }
 
     static func credits(_ account: Account, job: Int?, filter: CreditsParams.Filter, currency: String) -> CreditsResult {

@@ -41,7 +41,7 @@ struct InvoiceHandlers: Sendable {
             let applied = Figures.applications(to: i.id, in: stored.account).map {
                 InvoiceDetail.Applied(payment: $0.payment.id, date: $0.payment.date.description, amount: $0.amount, method: $0.payment.method)
             }
-            return InvoiceDetail(invoice: Self.facts(row), amountDue: row.amountDue, lines: [], applied: applied, coveredBy: covering,
+            return InvoiceDetail(invoice: Self.facts(row), amountDue: row.amountDue, lines: i.lines.map { .init(name: $0.name, amount: $0.amount) }, applied: applied, coveredBy: covering,
                                  currency: stored.currency)
         }
     }

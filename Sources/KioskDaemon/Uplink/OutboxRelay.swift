@@ -99,6 +99,7 @@ struct OutboxRelay: Service {
                 logger.info("outbox entry delivered", metadata: ["entry": "\(entry.id)", "topic": "\(entry.topic)", "attempt": "\(entry.attempts)"])
                 if entry.topic == OutboxTopic.payment.rawValue, let payment = entry.payment { await applyStatus(body, payment: payment) }
                 if topic == .paymentMethod { await applyMethodStatus(body, entry: entry.id, delivered: true) }
+                if topic == .document { await applyDocumentStatus(body) }
             case .retry(let why) where entry.attempts < client.settings.maxAttempts:
                 let delay = client.settings.backoff(afterAttempt: entry.attempts)
                 try await store.markOutboxRetry(entry.id, next: Date().addingTimeInterval(delay), error: why)
@@ -124,12 +125,37 @@ struct OutboxRelay: Service {
     // MARK: Outcomes
 
     private func pollOutcomes() async {
+        await pollDocuments()
         guard let waiting = try? await store.paymentsAwaitingOutcome(), !waiting.isEmpty else { return }
         for payment in waiting {
             if Task.isCancelled { return }
             guard case .answered(_, let body, _) = await client.send(.GET, "payments/\(payment)") else { continue }
             await status.contact()
             await applyStatus(body, payment: payment)
+        }
+    }
+
+    /// Documents the back office has and has not reported on: their delivery report is
+    /// polled (`GET …/documents/{id}`) as a payment's status is.
+    private func pollDocuments() async {
+        guard let waiting = try? await store.documentsAwaitingOutcome(), !waiting.isEmpty else { return }
+        for document in waiting {
+            if Task.isCancelled { return }
+            guard case .answered(_, let body, _) = await client.send(.GET, "\(OutboxTopic.document.path)/\(document)") else { continue }
+            await status.contact()
+            await applyDocumentStatus(body)
+        }
+    }
+
+    private func applyDocumentStatus(_ body: Data) async {
+        guard let answer = try? BackOfficeJSON.decode(DocumentStatusBody.self, from: body),
+              DocumentStatusBody.states.contains(answer.state) else { return }
+        do {
+            if try await store.applyDocumentStatus(answer, now: Date()) {
+                logger.info("document status from the back office", metadata: ["document": "\(answer.document)", "state": "\(answer.state)"])
+            }
+        } catch {
+            logger.warning("a document status could not be stored", metadata: ["document": "\(answer.document)", "error": "\(error)"])
         }
     }
 

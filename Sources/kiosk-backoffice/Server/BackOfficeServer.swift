@@ -46,6 +46,8 @@ struct BackOfficeServer: Sendable {
     let token: String
     let opener: CaptureOpener?
     let faults: FaultDispenser
+    /// Where documents are emailed; nil: this back office cannot send email, and says so.
+    var mail: MailRelay? = nil
     static let maximumBody = 64 << 20
 
     func run(host: String, port: Int, onBound: @Sendable (Int) -> Void) async throws {
@@ -103,7 +105,7 @@ struct BackOfficeServer: Sendable {
         try await outbound.write(.end(nil))
     }
 
-    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|notifications|contacts|sync|heartbeat).
+    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|documents[/{id}]|notifications|contacts|payment-methods|sync|heartbeat).
     func handle(_ head: HTTPRequestHead, body: Data) async -> Reply {
         guard head.headers.first(name: "Authorization") == "Bearer \(token)" else {
             return .problem(401, "Unauthorized", "send Authorization: Bearer <token>")
@@ -158,7 +160,7 @@ struct BackOfficeServer: Sendable {
                         switch topic {
                         case .notification: _ = try BackOfficeJSON.decode(NotificationBody.self, from: body)
                         case .receipt: _ = try BackOfficeJSON.decode(ReceiptBody.self, from: body)
-                        case .paymentOutcome, .payment, .contact, .paymentMethod: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
+                        case .paymentOutcome, .payment, .contact, .paymentMethod, .document: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
                         }
                     } catch {
                         return .problem(400, "Not a \(topic.rawValue)", "\(error)")
@@ -173,6 +175,27 @@ struct BackOfficeServer: Sendable {
                 if fault == .slow { reply.delay = await faults.slowSeconds }
                 if fault == .drop { reply.drop = true }
                 return reply
+            case (.POST, [OutboxTopic.document.path]):
+                guard let key = head.headers.first(name: "Idempotency-Key"), (1...200).contains(key.count) else {
+                    return .problem(400, "Missing Idempotency-Key", "every POST needs an Idempotency-Key header")
+                }
+                let fault = await faults.next()
+                if fault == .error500 { return .problem(500, "Injected failure", "the back office is failing on purpose (test)") }
+                let document: DocumentRequestBody
+                do { document = try BackOfficeJSON.decode(DocumentRequestBody.self, from: body) } catch {
+                    return .problem(400, "Not a document request", "\(error)")
+                }
+                let answer = try store.receiveDocument(kiosk: kiosk, key: key, document: document)
+                if answer.isNew { deliver(document, kiosk: kiosk) }
+                var reply = Reply(status: answer.status, body: answer.body)
+                if fault == .slow { reply.delay = await faults.slowSeconds }
+                if fault == .drop { reply.drop = true }
+                return reply
+            case (.GET, let rest) where rest.count == 2 && rest[0] == OutboxTopic.document.path:
+                guard let body = try store.documentStatus(kiosk: kiosk, id: rest[1]) else {
+                    return .problem(404, "Unknown document", "no document \(rest[1].prefix(12)) from kiosk \(kiosk)")
+                }
+                return Reply(status: 200, body: body)
             case (.GET, let rest) where rest.count == 2 && rest[0] == OutboxTopic.payment.path:
                 guard let body = try store.paymentStatus(kiosk: kiosk, id: rest[1]) else {
                     return .problem(404, "Unknown payment", "no payment \(rest[1].prefix(12)) from kiosk \(kiosk)")
@@ -190,6 +213,25 @@ struct BackOfficeServer: Sendable {
             }
         } catch {
             return .problem(500, "Storage failure", "the back office could not record this: \(error)")
+        }
+    }
+
+    /// Emails a document in the background; its delivery report (sent, or failed with the
+    /// relay's sentence) is what `GET …/documents/{id}` answers from then on.
+    private func deliver(_ document: DocumentRequestBody, kiosk: String) {
+        let store = self.store, mail = self.mail
+        Task {
+            let error: String?
+            if let mail {
+                switch await mail.send(to: document.to, subject: document.subject, text: document.text,
+                                       messageID: "\(document.document).\(kiosk)@kiosk-backoffice") {
+                case .success: error = nil
+                case .failure(let refusal): error = refusal.sentence
+                }
+            } else {
+                error = "the store's back office has no mail server set up to send email"
+            }
+            try? store.documentOutcome(kiosk: kiosk, id: document.document, error: error)
         }
     }
 

@@ -50,6 +50,17 @@ final class BackOfficeStore: Sendable {
             );
             """)
         }
+        migrator.registerMigration("003_documents") { db in
+            // Documents kiosks asked to have emailed, and what became of each email.
+            try db.execute(sql: """
+            CREATE TABLE document (
+                kiosk TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+                to_address TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('accepted', 'sent', 'failed')), sent_at TEXT, error TEXT,
+                received_at TEXT NOT NULL, PRIMARY KEY (kiosk, id)
+            );
+            """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -83,6 +94,51 @@ final class BackOfficeStore: Sendable {
                            arguments: [key, kiosk, text, Self.now])
             return (201, text)
         }
+    }
+
+    /// Records a document request and the answer for its key in one transaction. `isNew` is
+    /// false for a replayed key or a document already known: it is not sent twice.
+    func receiveDocument(kiosk: String, key: String, document d: DocumentRequestBody) throws -> (status: Int, body: String, isNew: Bool) {
+        try pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT status_code, body FROM answered WHERE idempotency_key = ?", arguments: [key]) {
+                return (row["status_code"], row["body"], false)
+            }
+            let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM document WHERE kiosk = ? AND id = ?", arguments: [kiosk, d.document]) == true
+            if !known {
+                try db.execute(sql: """
+                    INSERT INTO document (kiosk, id, account, kind, ref, to_address, subject, text, state, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?)
+                    """, arguments: [kiosk, d.document, d.account, d.kind, d.ref, d.to, d.subject, d.text, Self.now])
+            }
+            let body = try Self.documentBody(db, kiosk: kiosk, id: d.document) ?? "{}"
+            try db.execute(sql: "INSERT INTO answered (idempotency_key, kiosk, topic, status_code, body, received_at) VALUES (?, ?, 'document', 202, ?, ?)",
+                           arguments: [key, kiosk, body, Self.now])
+            return (202, body, !known)
+        }
+    }
+
+    /// The delivery report of a document (`DocumentStatus`), or nil when unknown.
+    func documentStatus(kiosk: String, id: String) throws -> String? {
+        try pool.read { db in try Self.documentBody(db, kiosk: kiosk, id: id) }
+    }
+
+    static func documentBody(_ db: Database, kiosk: String, id: String) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT state, sent_at, error FROM document WHERE kiosk = ? AND id = ?", arguments: [kiosk, id]) else {
+            return nil
+        }
+        return try BackOfficeJSON.text(DocumentStatusBody(document: id, state: row["state"], sentAt: row["sent_at"], error: row["error"]))
+    }
+
+    /// What the mail relay did with a document: sent, or failed with a sentence.
+    func documentOutcome(kiosk: String, id: String, error: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE document SET state = ?, sent_at = ?, error = ? WHERE kiosk = ? AND id = ? AND state = 'accepted'",
+                           arguments: [error == nil ? "sent" : "failed", error == nil ? Self.now : nil, error, kiosk, id])
+        }
+    }
+
+    func documents() throws -> [Row] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT kiosk, id, account, kind, ref, to_address, state, sent_at, error, received_at FROM document ORDER BY received_at, id") }
     }
 
     static var now: String { Date().formatted(Date.ISO8601FormatStyle()) }

@@ -19,6 +19,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The private key from keygen, to open sealed captures on arrival.") var privateKey: String?
     @Option(help: "Test faults for the first POSTs: 500:N, slow:N, drop:N (repeatable, in order).") var fault: [String] = []
     @Option(help: "How long a `slow` fault delays its answer, in seconds.") var slowSeconds: Double = 3
+    @Option(name: .customLong("smtp-url"), help: "The SMTP relay documents are emailed through (smtp://host:port or smtps://host:port); without it, document requests fail with a sentence saying so.")
+    var smtpURL: String?
+    @Option(help: "The sender address of those emails (required with --smtp-url).") var smtpFrom: String?
+    @Option(help: "The SMTP user name, when the relay wants one.") var smtpUser: String?
+    @Option(help: "A file holding the SMTP password (never on the command line).") var smtpPasswordFile: String?
+
+    func validate() throws {
+        if smtpURL != nil {
+            guard let smtpFrom, MailRelay.isPlainAddress(smtpFrom) else { throw ValidationError("--smtp-url needs --smtp-from with a plain address such as statements@store.example") }
+            guard smtpURL!.hasPrefix("smtp://") || smtpURL!.hasPrefix("smtps://") else { throw ValidationError("--smtp-url must start with smtp:// or smtps://") }
+        }
+    }
 
     func run() async throws {
         guard let tokenData = FileManager.default.contents(atPath: tokenFile),
@@ -32,8 +44,17 @@ struct Serve: AsyncParsableCommand {
         }
         let store: BackOfficeStore
         do { store = try BackOfficeStore(path: db) } catch { throw ToolError("cannot open \(db): \(error)") }
-        let server = BackOfficeServer(store: store, token: token, opener: opener,
+        var server = BackOfficeServer(store: store, token: token, opener: opener,
                                       faults: FaultDispenser(try FaultPlan(specs: fault, slowSeconds: slowSeconds)))
+        if let smtpURL, let smtpFrom {
+            var password: String?
+            if let smtpPasswordFile {
+                guard let data = FileManager.default.contents(atPath: smtpPasswordFile) else { throw ToolError("cannot read \(smtpPasswordFile)") }
+                password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            try MailRelay.prepare()
+            server.mail = MailRelay(url: smtpURL, from: smtpFrom, username: smtpUser, password: password)
+        }
         let host = self.host
         try await server.run(host: host, port: port) { bound in
             // Unbuffered, so a parent process reading the pipe sees the port at once; a reader

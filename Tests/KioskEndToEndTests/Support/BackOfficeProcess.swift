@@ -40,12 +40,12 @@ final class BackOfficeProcess {
     }
 
     /// Starts (or restarts) the server; `port` 0 picks one. Waits for "listening on".
-    func start(port requested: Int = 0, faults: [String] = [], slowSeconds: Double = 2) throws {
+    func start(port requested: Int = 0, faults: [String] = [], slowSeconds: Double = 2, extraArguments: [String] = []) throws {
         stop()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Products.backoffice)
         p.arguments = ["serve", "--port", "\(requested)", "--db", database, "--token-file", tokenFile, "--private-key", privateKey,
-                       "--slow-seconds", "\(slowSeconds)"] + faults.flatMap { ["--fault", $0] }
+                       "--slow-seconds", "\(slowSeconds)"] + faults.flatMap { ["--fault", $0] } + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
         p.environment = env

@@ -22,10 +22,10 @@ struct DemoDay: Hashable {
         DemoStore.document(today: today, now: Instant(Date())).accounts.first { $0.number == "1001" }!
     }
 
-    /// "Statement S-1001-202611-J": the newest month's past statements (one per job).
+    /// "S-1001-202611-J": the newest month's past statements (one per job) as the list starts its rows.
     var newestStatement: String {
         let newest = account.statements.max { $0.issuedAt < $1.issuedAt }!
-        return "Statement " + newest.number.prefix { $0 != "J" } + "J"
+        return newest.number.prefix { $0 != "J" } + "J"
     }
 
     /// The day the newest statements were issued, as the statements screen writes it.
