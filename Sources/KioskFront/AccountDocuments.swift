@@ -140,8 +140,17 @@ extension FrontState {
         return [invoicesPage(model, page: 0)]
     }
 
-    /// Keys of the three read-only pages: scroll, and Esc back to where they were opened.
+    /// Keys of the three read-only pages: scroll, S to have it emailed ("Send me this"), and
+    /// Esc back to where they were opened.
     mutating func documentKey(_ key: Key) -> [Effect] {
+        if key == .char("s") || key == .char("S") {
+            switch screen {
+            case .invoice(let model) where model.detail != nil: return sendMeThis(kind: .invoice, id: model.id)
+            case .payment(let model) where model.detail != nil: return sendMeThis(kind: .receipt, id: model.id)
+            case .currentStatement(let model) where model.result != nil: return sendMeThis(kind: .statement, id: "current", job: session?.job)
+            default: return []
+            }
+        }
         switch screen {
         case .invoice(var model):
             if key == .escape { screen = model.back; return [] }

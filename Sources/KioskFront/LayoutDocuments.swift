@@ -158,7 +158,7 @@ extension Layout {
     private mutating func page(_ lines: [Line], scroll: Int, message text: String?) {
         list(lines, first: top + 2, scroll: scroll, amountRight: 78)
         message(text)
-        buttons([("↑↓ Scroll", .down), ("Esc Back", .escape)])
+        buttons([("↑↓ Scroll", .down), ("S Send me this", .char("s")), ("Esc Back", .escape)])
     }
 
     private mutating func loading(_ problem: String?, title: String) {

@@ -72,7 +72,7 @@ extension FrontState {
         switch result {
         case .success(let data):
             guard let row = Wire.decode(DocumentRow.self, data) else { return "The store has your request; see My documents." }
-            return "We will email it to \(row.to). My documents (6 on home) shows when it is sent."
+            return "We will email it to \(row.to). My documents (D on home) shows when it is sent."
         case .failure(let failure):
             if failure.kind == ErrorKind.conflict.rawValue { return "It cannot be emailed: \(failure.message)." }
             return CustomerText.failure(failure, format, fallback: "The kiosk could not ask for the email. Please try again.")
@@ -125,7 +125,13 @@ extension FrontState {
         case (.sendDocument, _, _):
             let text = sendMeThisText(result)
             session?.documentNotice = text
-            if case .pastStatement(var model) = screen { model.message = text; screen = .pastStatement(model) }
+            switch screen {
+            case .pastStatement(var model): model.message = text; screen = .pastStatement(model)
+            case .invoice(var model): model.message = text; screen = .invoice(model)
+            case .payment(var model): model.message = text; screen = .payment(model)
+            case .currentStatement(var model): model.message = text; screen = .currentStatement(model)
+            default: break
+            }
         case (.documents, .documents(var model), .success(let data)):
             model.busy = false
             if let page = Wire.decode(DocumentsListResult.self, data) {

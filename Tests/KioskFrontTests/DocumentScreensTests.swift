@@ -192,4 +192,38 @@ struct DocumentScreensTests {
         _ = state.update(.key(.escape), now: 3)
         #expect(state.screen.name == "statements")
     }
+
+    @Test("Send me this from an invoice, a payment and today's statement: what document.send carries, and the answer on the page")
+    func sendMeThis() throws {
+        var state = signedIn()
+        state.session?.job = 2
+        state.screen = .invoice(InvoiceDetailModel(id: "I-1", back: .home))
+        #expect(state.update(.key(.char("s")), now: 1).isEmpty, "nothing to send before the invoice is read")
+        reply(&state, .invoiceDetail, InvoiceDetail(invoice: Self.row(1).invoice, amountDue: 0, lines: [], applied: [], coveredBy: [], currency: "USD"))
+        #expect(screen(state).contains("[S Send me this]"))
+        let invoice = try #require(params(state.update(.key(.char("s")), now: 2)))
+        #expect(invoice.method == "document.send" && invoice.params["kind"] as? String == "invoice" && invoice.params["id"] as? String == "I-1")
+        let row = DocumentRow(id: "D7K2M9QXA", kind: "invoice", ref: "I-1", job: nil, contact: "C1", to: "pat@…", state: "queued",
+                              requestedAt: "2026-12-02T10:00:00Z", sentAt: nil, error: nil)
+        reply(&state, .sendDocument, row)
+        #expect(screen(state).contains("We will email it to pat@…"), "\(screen(state))")
+
+        state.screen = .payment(PaymentDetailModel(id: "K7XQ2M", back: .home))
+        reply(&state, .paymentDetail, PaymentDetail(row: .init(id: "K7XQ2M", source: "kiosk", date: "2026-12-01T10:00:00Z", job: nil, amount: 1,
+                                                               method: "CARD ENDING IN 4242", state: "pending", pending: true),
+                                                    currency: "USD", applied: [], lines: []))
+        let receipt = try #require(params(state.update(.key(.char("s")), now: 3)))
+        #expect(receipt.params["kind"] as? String == "receipt" && receipt.params["id"] as? String == "K7XQ2M")
+        _ = state.update(.reply(.sendDocument, generation: state.generation,
+                                .failure(Failure(kind: "conflict", message: "this contact has no email address"))), now: 3)
+        #expect(screen(state).contains("It cannot be emailed: this contact has no email address."))
+
+        state.screen = .currentStatement(CurrentStatementModel(back: .home))
+        reply(&state, .currentStatement, CurrentStatementResult(
+            scope: "job", job: 2, date: "2026-12-02", lastStatement: nil, items: [],
+            aging: .init(current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0), activity: [],
+            activityTotals: .init(charges: 0, payments: 0, credits: 0), credits: 0, amountDue: 0, currency: "USD"))
+        let statement = try #require(params(state.update(.key(.char("s")), now: 4)))
+        #expect(statement.params["kind"] as? String == "statement" && statement.params["id"] as? String == "current" && statement.params["job"] as? Int == 2)
+    }
 }
