@@ -62,3 +62,20 @@ struct CalendarDay: Comparable, Hashable, Sendable {
 
     static func < (a: CalendarDay, b: CalendarDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
+
+extension Key {
+    /// Where a month grid's cursor goes from `day`: ←→ a day, ↑↓ a week, PgUp/PgDn a month,
+    /// T to `today`; nil for any other key.
+    func movingDay(_ day: CalendarDay, today: CalendarDay) -> CalendarDay? {
+        switch self {
+        case .left: day.adding(days: -1)
+        case .right: day.adding(days: 1)
+        case .up: day.adding(days: -7)
+        case .down: day.adding(days: 7)
+        case .pageUp: day.adding(months: -1)
+        case .pageDown: day.adding(months: 1)
+        case .char("t"), .char("T"): today
+        default: nil
+        }
+    }
+}

@@ -32,15 +32,8 @@ extension FrontState {
 
     mutating func calendarKey(_ key: Key, _ model: inout CalendarModel) -> [Effect] {
         defer { if case .calendar = screen { screen = .calendar(model) } }
-        var next: CalendarDay?
+        let next = key.movingDay(model.cursor, today: model.today)
         switch key {
-        case .left: next = model.cursor.adding(days: -1)
-        case .right: next = model.cursor.adding(days: 1)
-        case .up: next = model.cursor.adding(days: -7)
-        case .down: next = model.cursor.adding(days: 7)
-        case .pageUp: next = model.cursor.adding(months: -1)
-        case .pageDown: next = model.cursor.adding(months: 1)
-        case .char("t"), .char("T"): next = model.today
         case .enter:
             guard model.cursorDay != nil else { model.message = "No payments on that day."; return [] }
             model.message = nil
@@ -48,7 +41,7 @@ extension FrontState {
         case .escape:
             if model.day != nil { model.day = nil } else { screen = .home }
             return []
-        default: return []
+        default: break
         }
         guard let next else { return [] }
         // Days before today are empty (DOMAIN.md): the calendar starts at today's month.

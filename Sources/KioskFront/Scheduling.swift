@@ -56,20 +56,13 @@ extension FrontState {
     mutating func payDayKey(_ key: Key, _ model: inout PayDayModel) -> [Effect] {
         guard !model.busy else { return [] }
         defer { if case .payDay = screen { screen = .payDay(model) } }
-        var next: CalendarDay?
+        var next = key.movingDay(model.cursor, today: model.today)
         switch key {
-        case .left: next = model.cursor.adding(days: -1)
-        case .right: next = model.cursor.adding(days: 1)
-        case .up: next = model.cursor.adding(days: -7)
-        case .down: next = model.cursor.adding(days: 7)
-        case .pageUp: next = model.cursor.adding(months: -1)
-        case .pageDown: next = model.cursor.adding(months: 1)
-        case .char("t"), .char("T"): next = model.today
         case .backspace: model.typed = ""
         case .escape: screen = model.back; return []
         case .enter: return choose(&model)
         default:
-            guard let digit = key.digit else { return [] }
+            guard next == nil, let digit = key.digit else { break }
             // A day of the shown month by its number: "2" then "4" is the 24th.
             model.typed = model.typed.count >= 2 ? String(digit) : model.typed + String(digit)
             let shown = model.cursor
