@@ -94,13 +94,16 @@ public struct Account: Codable, Sendable, Equatable {
     public var statements: [Statement]
     /// Bank accounts the back office holds for the account (SYNC.md "Optional additions").
     public var bankAccountsOnFile: [BankAccountOnFile] = []
+    /// The back office's autopay rules, in order. nil: the document did not say (the rules
+    /// stay as they are); `[]`: there are none.
+    public var autopayRules: [AutopayRule]?
 
     enum CodingKeys: String, CodingKey {
         case number, name, company, address, city, region, postalCode = "postal_code", country, phone, branch
         case creditLimit = "credit_limit", pendingTransactions = "pending_transactions"
         case receivablesType = "receivables_type", billingType = "billing_type", assignedUser = "assigned_user"
         case links, jobs, contacts, items, sales, payments, cardsOnFile = "cards_on_file", statements
-        case bankAccountsOnFile = "bank_accounts_on_file"
+        case bankAccountsOnFile = "bank_accounts_on_file", autopayRules = "autopay_rules"
     }
 
     public init(number: String, name: String, company: String? = nil, address: [String] = [], city: String? = nil,
@@ -144,6 +147,7 @@ public struct Account: Codable, Sendable, Equatable {
         cardsOnFile = try c.decodeIfPresent([CardOnFile].self, forKey: .cardsOnFile) ?? []
         statements = try c.decodeIfPresent([Statement].self, forKey: .statements) ?? []
         bankAccountsOnFile = try c.decodeIfPresent([BankAccountOnFile].self, forKey: .bankAccountsOnFile) ?? []
+        autopayRules = try c.decodeIfPresent([AutopayRule].self, forKey: .autopayRules)
     }
 
     /// Address lines that are used (non-blank), in order.

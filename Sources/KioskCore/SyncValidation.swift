@@ -197,6 +197,7 @@ extension Account {
                 throw fail("\(sub).account_type", "expected checking or savings")
             }
         }
+        try validateAutopayRules(path: path, jobs: jobNumbers)
         var statementNumbers = Set<String>()
         for (n, statement) in statements.enumerated() {
             let sub = "statements[\(n)]"

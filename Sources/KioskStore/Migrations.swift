@@ -15,6 +15,7 @@ enum Migrations {
         ("008_documents", documents),
         ("009_kiosk_changes", kioskChanges),
         ("010_payment_methods", paymentMethods),
+        ("011_autopay_rules", autopayRules),
     ]
 
     static var migrator: DatabaseMigrator {

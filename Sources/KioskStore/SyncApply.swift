@@ -196,6 +196,19 @@ private struct SyncWriter {
         for (i, k) in a.cardsOnFile.enumerated() {
             try card.execute(arguments: [a.number, k.id, k.job, k.description, k.token, k.brand, k.last4, k.expiry, i]); rows += 1
         }
+        if let rules = a.autopayRules {
+            // Present, even empty: the document's rules replace the account's (SYNC.md).
+            try db.execute(sql: "DELETE FROM autopay_rule WHERE account = ?", arguments: [a.number])
+            let rule = try db.cachedStatement(sql: """
+                INSERT INTO autopay_rule (account, id, position, method_kind, method_id, enabled, locked, criteria, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'backoffice')
+                """)
+            for (i, r) in rules.enumerated() {
+                let kind = switch r.method { case .cardOnFile: "card_on_file"; case .bankAccount: "bank_account" }
+                let criteria = String(decoding: try JSONEncoder().encode(r.criteria), as: UTF8.self)
+                try rule.execute(arguments: [a.number, r.id, i + 1, kind, r.method.id, r.enabled, r.locked, criteria]); rows += 1
+            }
+        }
         let bank = try db.cachedStatement(sql: "INSERT INTO bank_account_on_file (account, id, job, description, token, last4, account_type, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         for (i, b) in a.bankAccountsOnFile.enumerated() {
             try bank.execute(arguments: [a.number, b.id, b.job, b.description, b.token, b.last4, b.accountType, i]); rows += 1

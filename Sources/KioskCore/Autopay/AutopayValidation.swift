@@ -9,11 +9,22 @@ public struct InvalidRule: Error, Sendable, Equatable, CustomStringConvertible {
     }
     public var reason: Reason
     public var row: Int?
-    public var description: String
+    /// What is wrong, without the row ("operator lt is not allowed for field job").
+    public var sentence: String
+    public var description: String { row.map { "row \($0 + 1): \(sentence)" } ?? sentence }
+
+    /// The member of the row the reason is about, for a path (`criteria[0].op`).
+    public var member: String? {
+        guard row != nil else { return nil }
+        switch reason {
+        case .unknownField: return "field"
+        case .operatorNotAllowed: return "op"
+        default: return "values"
+        }
+    }
 
     init(_ reason: Reason, row: Int? = nil, _ sentence: String) {
-        self.reason = reason; self.row = row
-        description = row.map { "row \($0 + 1): \(sentence)" } ?? sentence
+        self.reason = reason; self.row = row; self.sentence = sentence
     }
 }
 
