@@ -1,4 +1,6 @@
 import Foundation
+import KioskCore
+import KioskFixtures
 import Testing
 
 /// `calendar.month` and `calendar.day` through the real daemon with the demo store, and
@@ -62,5 +64,39 @@ struct CalendarTests {
         // Cancelled: off the calendar.
         #expect(try client.call("payment.cancel", params: ["id": a], id: 15).error == nil)
         #expect((try client.call("calendar.day", params: ["date": soon], id: 16).result["payments"] as? [[String: Any]])?.isEmpty == true)
+    }
+
+    @Test("the back office's autopay rules project their payments onto the calendar, with no id, by rule, until one is covered")
+    func autopayProjections() throws {
+        let daemon = try helper.demo("calendar-autopay")
+        let today = DemoStore.today(at: Date())
+        var document = DemoStore.document(today: today, now: Instant(Date()))
+        let i = document.accounts.firstIndex { $0.number == "1001" }!
+        document.accounts[i].autopayRules = [
+            AutopayRule(id: "R-SMALL", position: 1, method: .cardOnFile("K-1001-1"),
+                        criteria: [.init(field: "amount", op: "le", values: [.number(100_000)])]),
+        ]
+        let file = daemon.directory + "/rules.json"
+        try SyntheticStore.json(document).write(to: URL(fileURLWithPath: file))
+        #expect(try daemon.kioskctl(["sync", "apply", file]).status == 0)
+        let client = try daemon.client()
+        // 40231 (job 2, $932.75) is due in 10 days, under the rule's $1,000.00: paid on its due date.
+        let due = today.adding(days: 10).description
+        let day = try client.call("calendar.day", params: ["account": "1001", "date": due], id: 1).result
+        #expect((day["autopay"] as? [String: Any])?["count"] as? Int == 1 && (day["autopay"] as? [String: Any])?["total"] as? Int == 93_275, "\(day)")
+        let projected = try #require((day["payments"] as? [[String: Any]])?.first)
+        #expect(projected["kind"] as? String == "autopay" && projected["id"] == nil && projected["state"] == nil)
+        #expect((projected["rule"] as? [String: Any])?["id"] as? String == "R-SMALL" && projected["job"] as? Int == 2)
+        #expect(((projected["lines"] as? [[String: Any]])?.first)?["number"] as? String == "40231")
+        // Over the rule's amount (40117, $4,823.50): never on it.
+        let month = try client.call("calendar.month", params: ["account": "1001", "year": today.year, "month": today.month], id: 2).result
+        let total = (month["days"] as? [[String: Any]] ?? []).compactMap { ($0["autopay"] as? [String: Any])?["total"] as? Int }.reduce(0, +)
+        #expect(total < 482_350)
+        // A scheduled payment covering 40231 takes it off autopay's plan.
+        _ = try client.call("session.begin", params: ["account": "1001", "pin": "4821"], id: 3)
+        let terms = (try client.call("payment.options", params: ["job": 2], id: 4).result["terms"] as? [String: Any])?["sha256"] as? String ?? ""
+        _ = try schedule(client, job: 2, invoices: ["I-1001-3"], on: SchedulingCommandTests.chicagoDay(3), terms: terms, id: 5)
+        let after = try client.call("calendar.day", params: ["date": due], id: 6).result
+        #expect((after["autopay"] as? [String: Any])?["count"] as? Int == 0, "never paid twice: \(after)")
     }
 }

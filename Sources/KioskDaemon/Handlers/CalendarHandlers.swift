@@ -51,7 +51,17 @@ struct CalendarHandlers: Sendable {
                                      methodDescription: r.methodDescription, lines: r.lines.map { .init(id: $0.id, amount: $0.amount) },
                                      createdAt: r.createdAt)
         }
-        return (stored, PaymentsCalendar.entries(payments, today: stored.branch.today(at: now()), job: job))
+        let today = stored.branch.today(at: now())
+        // The back office's rules project the payments they will make (AutopayPlan): the same
+        // plan the daily run follows, so the calendar shows what will happen.
+        let commitments: [PaymentCommitment]
+        do { commitments = try await store.commitments(account: stored.account.number) } catch {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+        }
+        let plan = AutopayPlan.inputs(stored.account, branch: stored.branch, today: today, covered: Set(Figures.covers(commitments).keys))
+        let planned = AutopayPlan.payments(plan.invoices, rules: plan.rules, today: today, through: today.adding(days: AutopayPlan.horizonDays))
+        let projected = PaymentsCalendar.projections(planned, job: job) { AutopayPlan.methodDescription($0, in: stored.account) }
+        return (stored, PaymentsCalendar.entries(payments, today: today, job: job) + projected)
     }
 
     static func wire(_ day: PaymentsCalendar.Day) -> CalendarMonthResult.Day {
