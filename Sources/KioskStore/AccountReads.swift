@@ -75,12 +75,15 @@ struct AccountLoader {
             CardOnFile(id: r["id"], job: r["job"], description: r["description"], token: r["token"], brand: r["brand"],
                        last4: r["last4"], expiry: r["expiry"])
         }
-        account.autopayRules = try Row.fetchAll(db, sql: "SELECT * FROM autopay_rule WHERE account = ? ORDER BY position", arguments: key).map { r in
+        // None stored reads as nil, as a document without the member: an account reads back
+        // exactly as it was sent.
+        let rules = try Row.fetchAll(db, sql: "SELECT * FROM autopay_rule WHERE account = ? ORDER BY position", arguments: key).map { r in
             let id: String = r["method_id"]
             let criteria = try JSONDecoder().decode([AutopayCriterion].self, from: Data((r["criteria"] as String).utf8))
             return AutopayRule(id: r["id"], position: r["position"], method: (r["method_kind"] as String) == "bank_account" ? .bankAccount(id) : .cardOnFile(id),
                                enabled: r["enabled"], locked: r["locked"], criteria: criteria)
         }
+        account.autopayRules = rules.isEmpty ? nil : rules
         account.bankAccountsOnFile = try Row.fetchAll(db, sql: "SELECT * FROM bank_account_on_file WHERE account = ? ORDER BY position", arguments: key).map { r in
             BankAccountOnFile(id: r["id"], job: r["job"], description: r["description"], token: r["token"], last4: r["last4"], accountType: r["account_type"])
         }

@@ -19,7 +19,7 @@ struct AutopayRuleStoreTests {
         return doc
     }
 
-    @Test("present: stored in order with their criteria; absent: kept; present and empty: gone")
+    @Test("present: stored in order with their criteria; absent: kept; present and empty: gone (and reads as none sent)")
     func replaceOrKeep() async throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -40,7 +40,8 @@ struct AutopayRuleStoreTests {
         let one = try await store.account(number: "1001")?.account.autopayRules
         #expect(one?.map(\.id) == ["R-BO-2"] && one?.first?.position == 1, "replaced, positions 1…n")
         _ = try await store.apply(Self.document(at: 30, rules: []), audit: nil)
-        #expect(try await store.account(number: "1001")?.account.autopayRules == [])
-        #expect(try await store.account(number: "2001")?.account.autopayRules == [], "accounts never given rules have none")
+        #expect(try await store.account(number: "1001")?.account.autopayRules == nil, "none stored reads as none sent")
+        #expect(try await store.account(number: "2001")?.account.autopayRules == nil, "accounts never given rules have none")
+        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM autopay_rule") } == 0)
     }
 }
