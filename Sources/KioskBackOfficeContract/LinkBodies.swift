@@ -3,7 +3,7 @@ import KioskJSON
 
 /// The outbox topics and where each goes: `payment` to `POST …/payments`, `contact` to
 /// `POST …/contacts`, `payment_method` to `POST …/payment-methods`, `document` to
-/// `POST …/documents`, the others to `POST …/notifications` with the topic in `Kiosk-Topic`.
+/// `POST …/documents`, `autopay` to `POST …/autopay-rules`, the others to `POST …/notifications` with the topic in `Kiosk-Topic`.
 public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case payment
     case notification
@@ -15,6 +15,8 @@ public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
     case paymentMethod = "payment_method"
     /// A document the customer asked to be emailed (``DocumentRequestBody``).
     case document
+    /// An autopay rule created, changed, moved or deleted here (``AutopayRuleBody``).
+    case autopay
 
     /// The path below `/v1/kiosks/{kiosk}/`.
     public var path: String {
@@ -23,6 +25,7 @@ public enum OutboxTopic: String, Sendable, CaseIterable, Codable {
         case .contact: return "contacts"
         case .paymentMethod: return "payment-methods"
         case .document: return "documents"
+        case .autopay: return "autopay-rules"
         case .notification, .receipt, .paymentOutcome: return "notifications"
         }
     }

@@ -43,7 +43,9 @@ public struct PaymentBody: Sendable, Equatable, Codable {
     public var kiosk: String
     public var account: String
     public var job: Int?
-    public var contact: String
+    /// Who signed. A payment an autopay rule made: the contact who authorised the rule here,
+    /// absent for a rule the back office made.
+    public var contact: String?
     /// Minor units.
     public var amount: Int
     public var currency: String
@@ -60,23 +62,38 @@ public struct PaymentBody: Sendable, Equatable, Codable {
     public var card: SealedEnvelope?
     /// The sealed bank account (routing and account number), when `method` is a bank capture.
     public var bankAccount: SealedEnvelope?
-    public var signature: SealedEnvelope
-    public var termsSHA256: String
-    public var signatureBinding: String
+    /// The customer's signature, the terms' hash and the binding. Always present on a
+    /// customer's payment; on an autopay payment, those of the rule's authorisation made here
+    /// (the binding binds the rule, see ``AutopayRuleBody``), absent for a back-office rule.
+    public var signature: SealedEnvelope?
+    public var termsSHA256: String?
+    public var signatureBinding: String?
+    /// The autopay rule that made this payment (none for a customer's payment).
+    public var autopayRule: String?
 
-    public init(payment: String, kiosk: String, account: String, job: Int?, contact: String, amount: Int, currency: String,
+    public init(payment: String, kiosk: String, account: String, job: Int?, contact: String?, amount: Int, currency: String,
                 state: String, payOn: String?, createdAt: String, lines: [Line], method: Method, methodDescription: String?,
-                card: SealedEnvelope?, signature: SealedEnvelope, termsSHA256: String, signatureBinding: String) {
+                card: SealedEnvelope?, signature: SealedEnvelope?, termsSHA256: String?, signatureBinding: String?, autopayRule: String? = nil) {
         self.payment = payment; self.kiosk = kiosk; self.account = account; self.job = job; self.contact = contact
         self.amount = amount; self.currency = currency; self.state = state; self.payOn = payOn; self.createdAt = createdAt
         self.lines = lines; self.method = method; self.methodDescription = methodDescription; self.card = card
         self.signature = signature; self.termsSHA256 = termsSHA256; self.signatureBinding = signatureBinding
+        self.autopayRule = autopayRule
+    }
+
+    /// What a back office refuses before reading further: a customer's payment (no
+    /// `autopay_rule`) without its contact, signature, terms hash or binding. Nil: complete.
+    public var missingAuthorization: String? {
+        guard autopayRule == nil else { return nil }
+        let missing = [("contact", contact == nil), ("signature", signature == nil), ("terms_sha256", termsSHA256 == nil),
+                       ("signature_binding", signatureBinding == nil)].filter(\.1).map(\.0)
+        return missing.isEmpty ? nil : "a payment without autopay_rule must carry " + missing.joined(separator: ", ")
     }
 
     enum CodingKeys: String, CodingKey {
         case payment, kiosk, account, job, contact, amount, currency, state, lines, method, card, signature, bankAccount = "bank_account"
         case payOn = "pay_on", createdAt = "created_at", methodDescription = "method_description"
-        case termsSHA256 = "terms_sha256", signatureBinding = "signature_binding"
+        case termsSHA256 = "terms_sha256", signatureBinding = "signature_binding", autopayRule = "autopay_rule"
     }
 }
 

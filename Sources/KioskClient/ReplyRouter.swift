@@ -86,9 +86,16 @@ struct LenientError: Decodable {
     var attemptsLeft: Int?
     var retryAfter: Int?
     var reason: String?
+    var row: Int?
+    var rule: String?
+    var rules: [String]?
+    var payments: [String]?
+    var invoices: [String]?
 
     enum CodingKeys: String, CodingKey { case code, message, data }
-    enum DataKeys: String, CodingKey { case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", reason }
+    enum DataKeys: String, CodingKey {
+        case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", reason, row, rule, rules, payments, invoices
+    }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -100,12 +107,17 @@ struct LenientError: Decodable {
             attemptsLeft = (try? data.decodeIfPresent(Int.self, forKey: .attemptsLeft)) ?? nil
             retryAfter = (try? data.decodeIfPresent(Int.self, forKey: .retryAfter)) ?? nil
             reason = (try? data.decodeIfPresent(String.self, forKey: .reason)) ?? nil
+            row = (try? data.decodeIfPresent(Int.self, forKey: .row)) ?? nil
+            rule = (try? data.decodeIfPresent(String.self, forKey: .rule)) ?? nil
+            rules = (try? data.decodeIfPresent([String].self, forKey: .rules)) ?? nil
+            payments = (try? data.decodeIfPresent([String].self, forKey: .payments)) ?? nil
+            invoices = (try? data.decodeIfPresent([String].self, forKey: .invoices)) ?? nil
         }
     }
 
     var rpcError: RPCError {
-        let empty = kind == nil && path == nil && attemptsLeft == nil && retryAfter == nil && reason == nil
-        return RPCError(code: code, message: message,
-                        data: empty ? nil : RPCError.Data(kind: kind, path: path, attemptsLeft: attemptsLeft, retryAfter: retryAfter, reason: reason))
+        let data = RPCError.Data(kind: kind, path: path, attemptsLeft: attemptsLeft, retryAfter: retryAfter, payments: payments,
+                                 invoices: invoices, reason: reason, row: row, rule: rule, rules: rules)
+        return RPCError(code: code, message: message, data: data == RPCError.Data() ? nil : data)
     }
 }

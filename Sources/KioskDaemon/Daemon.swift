@@ -60,7 +60,7 @@ public struct Daemon: Sendable {
             onReady: { notifier.notify("READY=1\nSTATUS=serving on \(configuration.socketPath)") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server),
-            .init(service: PaymentScheduler(store: store, logger: logger), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+            .init(service: PaymentScheduler(store: store, logger: logger, kioskID: devices.vault.kioskID), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
         ]
         if configuration.usb, case (var usb, let events)? = USBTransport.make(devices: devices, logger: logger) {
             usb.events = events

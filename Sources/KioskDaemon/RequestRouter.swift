@@ -31,7 +31,7 @@ public struct RequestRouter: Sendable {
         InvoiceHandlers(store: store, now: now).register(in: &table)
         CalendarHandlers(store: store, now: now).register(in: &table)
         PeopleHandlers(store: store, sessions: sessions, kioskID: devices.vault.kioskID, now: now).register(in: &table)
-        SyncHandler(store: store, logger: logger).register(in: &table)
+        SyncHandler(store: store, logger: logger, kioskID: devices.vault.kioskID).register(in: &table)
         DeviceHandlers(devices: devices, logger: logger).register(in: &table)
         PaymentHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now)
             .register(in: &table, link: link)
@@ -39,6 +39,7 @@ public struct RequestRouter: Sendable {
             .register(in: &table, link: link)
         LinkHandlers(store: store, devices: devices, link: link, logger: logger).register(in: &table)
         DocumentHandlers(store: store, kioskID: devices.vault.kioskID, now: now).register(in: &table, link: link)
+        AutopayHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now).register(in: &table, link: link)
         // A declared method without a handler is a build mistake, caught before any client is.
         precondition(table.missing.isEmpty, "declared methods without a handler: \(table.missing)")
         self.table = table

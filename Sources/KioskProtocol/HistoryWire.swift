@@ -91,14 +91,18 @@ public struct HistoryResult: Codable, Sendable, Equatable {
         public var message: String?
         /// Waiting payments: the pending payment they wait for.
         public var waitingFor: String?
+        /// A payment an autopay rule made: the rule's id.
+        public var autopayRule: String?
         enum CodingKeys: String, CodingKey {
             case id, source, date, job, amount, method, state, pending, payOn = "pay_on", reason, message, waitingFor = "waiting_for"
+            case autopayRule = "autopay_rule"
         }
         public init(id: String, source: String = "backoffice", date: String, job: Int?, amount: Int, method: String, state: String,
-                    pending: Bool, payOn: String? = nil, reason: String? = nil, message: String? = nil, waitingFor: String? = nil) {
+                    pending: Bool, payOn: String? = nil, reason: String? = nil, message: String? = nil, waitingFor: String? = nil,
+                    autopayRule: String? = nil) {
             self.id = id; self.source = source; self.date = date; self.job = job; self.amount = amount; self.method = method
             self.state = state; self.pending = pending; self.payOn = payOn; self.reason = reason; self.message = message
-            self.waitingFor = waitingFor
+            self.waitingFor = waitingFor; self.autopayRule = autopayRule
         }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -115,6 +119,7 @@ public struct HistoryResult: Codable, Sendable, Equatable {
             reason = try c.decodeIfPresent(String.self, forKey: .reason)
             message = try c.decodeIfPresent(String.self, forKey: .message)
             waitingFor = try c.decodeIfPresent(String.self, forKey: .waitingFor)
+            autopayRule = try c.decodeIfPresent(String.self, forKey: .autopayRule)
         }
     }
     public var payments: [Row]

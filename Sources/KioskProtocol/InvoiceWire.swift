@@ -112,11 +112,20 @@ public struct InvoiceDetail: Codable, Sendable, Equatable {
     public var lines: [Line]
     public var applied: [Applied]
     public var coveredBy: [Covering]
+    /// The autopay rule that will pay it, and its pay day.
+    public struct Autopay: Codable, Sendable, Equatable {
+        public var rule: String
+        public var position: Int
+        public var date: String
+        public init(rule: String, position: Int, date: String) { self.rule = rule; self.position = position; self.date = date }
+    }
+    public var autopay: Autopay?
     public var currency: String
-    enum CodingKeys: String, CodingKey { case amountDue = "amount_due", lines, applied, coveredBy = "covered_by", currency }
-    public init(invoice: InvoiceFacts, amountDue: Int, lines: [Line], applied: [Applied], coveredBy: [Covering], currency: String) {
+    enum CodingKeys: String, CodingKey { case amountDue = "amount_due", lines, applied, coveredBy = "covered_by", autopay, currency }
+    public init(invoice: InvoiceFacts, amountDue: Int, lines: [Line], applied: [Applied], coveredBy: [Covering], autopay: Autopay? = nil,
+                currency: String) {
         self.invoice = invoice; self.amountDue = amountDue; self.lines = lines; self.applied = applied; self.coveredBy = coveredBy
-        self.currency = currency
+        self.autopay = autopay; self.currency = currency
     }
     public init(from decoder: any Decoder) throws {
         invoice = try InvoiceFacts(from: decoder)
@@ -125,6 +134,7 @@ public struct InvoiceDetail: Codable, Sendable, Equatable {
         lines = try c.decode([Line].self, forKey: .lines)
         applied = try c.decode([Applied].self, forKey: .applied)
         coveredBy = try c.decode([Covering].self, forKey: .coveredBy)
+        autopay = try c.decodeIfPresent(Autopay.self, forKey: .autopay)
         currency = try c.decode(String.self, forKey: .currency)
     }
     public func encode(to encoder: any Encoder) throws {
@@ -134,6 +144,7 @@ public struct InvoiceDetail: Codable, Sendable, Equatable {
         try c.encode(lines, forKey: .lines)
         try c.encode(applied, forKey: .applied)
         try c.encode(coveredBy, forKey: .coveredBy)
+        try c.encodeIfPresent(autopay, forKey: .autopay)
         try c.encode(currency, forKey: .currency)
     }
 }

@@ -108,6 +108,8 @@ public enum ErrorKind: String, Codable, Sendable, CaseIterable {
     case busy
     /// A PIN set or changed here breaks the rules (DOMAIN.md); `data.reason` says which.
     case invalidPIN = "invalid_pin"
+    /// An autopay rule that cannot be saved; `data.row` (null: the rule itself) and `data.reason` say why.
+    case invalidRule = "invalid_rule"
 
     /// Each kind has its own code in the application range −32000…−32099.
     public var code: Int {
@@ -125,6 +127,7 @@ public enum ErrorKind: String, Codable, Sendable, CaseIterable {
         case .storageUnavailable: return -32011
         case .busy: return -32012
         case .invalidPIN: return -32013
+        case .invalidRule: return -32014
         }
     }
 }
@@ -144,15 +147,39 @@ public struct RPCError: Codable, Sendable, Error, Equatable, CustomStringConvert
         /// invoices, and those invoices (item ids).
         public var payments: [String]?
         public var invoices: [String]?
-        /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`).
+        /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`);
+        /// `invalid_rule`: why the rule cannot be saved (`no_rows`, `bad_value`…).
         public var reason: String?
+        /// `invalid_rule`: the 0-based criteria row at fault; null (sent as null) for the rule itself.
+        public var row: Int?
+        /// `permission_denied` on a locked autopay rule: that rule's id.
+        public var rule: String?
+        /// `conflict` removing a payment method: the autopay rules that use it.
+        public var rules: [String]?
         public init(kind: ErrorKind? = nil, path: String? = nil, attemptsLeft: Int? = nil, retryAfter: Int? = nil,
-                    payments: [String]? = nil, invoices: [String]? = nil, reason: String? = nil) {
+                    payments: [String]? = nil, invoices: [String]? = nil, reason: String? = nil, row: Int? = nil,
+                    rule: String? = nil, rules: [String]? = nil) {
             self.kind = kind; self.path = path; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
-            self.payments = payments; self.invoices = invoices; self.reason = reason
+            self.payments = payments; self.invoices = invoices; self.reason = reason; self.row = row
+            self.rule = rule; self.rules = rules
         }
         enum CodingKeys: String, CodingKey {
-            case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", payments, invoices, reason
+            case kind, path, attemptsLeft = "attempts_left", retryAfter = "retry_after", payments, invoices, reason, row, rule, rules
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(kind, forKey: .kind)
+            try c.encodeIfPresent(path, forKey: .path)
+            try c.encodeIfPresent(attemptsLeft, forKey: .attemptsLeft)
+            try c.encodeIfPresent(retryAfter, forKey: .retryAfter)
+            try c.encodeIfPresent(payments, forKey: .payments)
+            try c.encodeIfPresent(invoices, forKey: .invoices)
+            try c.encodeIfPresent(reason, forKey: .reason)
+            // `invalid_rule` always names its row: null means the rule itself (PROTOCOL.md).
+            if kind == .invalidRule { try c.encode(row, forKey: .row) } else { try c.encodeIfPresent(row, forKey: .row) }
+            try c.encodeIfPresent(rule, forKey: .rule)
+            try c.encodeIfPresent(rules, forKey: .rules)
         }
     }
     public var code: Int

@@ -162,16 +162,19 @@ public struct PaymentSummaryWire: Codable, Sendable, Equatable {
     public var message: String?
     /// A waiting payment: the pending one it waits for.
     public var waitingFor: String?
+    /// A payment an autopay rule made: the rule's id.
+    public var autopayRule: String?
     public var lines: [PaymentLineWire]
     public init(id: String, account: String, job: Int?, amount: Int, currency: String, state: String, createdAt: String, payOn: String?,
-                methodDescription: String, reason: String?, message: String?, waitingFor: String? = nil, lines: [PaymentLineWire]) {
+                methodDescription: String, reason: String?, message: String?, waitingFor: String? = nil, autopayRule: String? = nil,
+                lines: [PaymentLineWire]) {
         self.id = id; self.account = account; self.job = job; self.amount = amount; self.currency = currency; self.state = state
         self.createdAt = createdAt; self.payOn = payOn; self.methodDescription = methodDescription; self.reason = reason
-        self.message = message; self.waitingFor = waitingFor; self.lines = lines
+        self.message = message; self.waitingFor = waitingFor; self.autopayRule = autopayRule; self.lines = lines
     }
     enum CodingKeys: String, CodingKey {
         case id, account, job, amount, currency, state, createdAt = "created_at", payOn = "pay_on"
-        case methodDescription = "method_description", reason, message, waitingFor = "waiting_for", lines
+        case methodDescription = "method_description", reason, message, waitingFor = "waiting_for", autopayRule = "autopay_rule", lines
     }
 }
 

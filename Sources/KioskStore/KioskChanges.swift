@@ -113,7 +113,7 @@ struct KioskChangeOutcome: Sendable, Equatable {
 /// entry is delivered, and applied again after every sync document, inside the document's
 /// transaction, until a document as of its acknowledgment or later supersedes it.
 enum KioskChanges {
-    static let targets: [String: KioskChangeTarget] = [OutboxTopic.contact.rawValue: .contact]
+    static let targets: [String: KioskChangeTarget] = [OutboxTopic.contact.rawValue: .contact, OutboxTopic.autopay.rawValue: .autopay]
 
     /// Marks an account so the next document that carries it is written even when its content
     /// did not change: the document's values must be written under the changes again (or rule

@@ -16,6 +16,7 @@ enum Migrations {
         ("009_kiosk_changes", kioskChanges),
         ("010_payment_methods", paymentMethods),
         ("011_autopay_rules", autopayRules),
+        ("012_autopay_runs", autopayRuns),
     ]
 
     static var migrator: DatabaseMigrator {

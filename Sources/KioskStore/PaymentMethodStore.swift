@@ -9,10 +9,14 @@ public enum PaymentMethodRefusal: Error, Sendable, Equatable, CustomStringConver
     case conflict(String)
     /// A param that is wrong for what is stored (`path`, sentence).
     case invalid(String, String)
+    /// Autopay rules pay with it (their ids, in position order).
+    case usedByRules([String])
 
     public var description: String {
         switch self {
         case .notFound(let text), .conflict(let text), .invalid(_, let text): text
+        case .usedByRules(let rules):
+            "autopay rule\(rules.count == 1 ? "" : "s") \(rules.joined(separator: ", ")) pay\(rules.count == 1 ? "s" : "") with this method: change or delete \(rules.count == 1 ? "it" : "them") first"
         }
     }
 }
@@ -198,6 +202,10 @@ enum PaymentMethodLedger {
 
     static func remove(_ db: Database, account: String, id: String, contact: String?, kioskID: String, now: Date, audit: AuditEntry) throws {
         let method = try existing(db, account: account, id: id, now: now).method
+        // A rule paying with it would be left unable to run: the customer decides first.
+        let rules = try String.fetchAll(db, sql: "SELECT id FROM autopay_rule WHERE account = ? AND method_id = ? ORDER BY position",
+                                        arguments: [account, id])
+        guard rules.isEmpty else { throw PaymentMethodRefusal.usedByRules(rules) }
         let made = Instant(now).description
         let body = PaymentMethodBody(method: id, kiosk: kioskID, account: account, job: method.job, contact: contact, action: .remove,
                                      type: method.kind.rawValue, madeAt: made)

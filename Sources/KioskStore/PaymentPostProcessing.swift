@@ -8,7 +8,8 @@ public struct PaymentRecord: Sendable, Equatable {
     public var id: String
     public var account: String
     public var job: Int?
-    public var contact: String
+    /// Who signed; nil for a payment an autopay rule made.
+    public var contact: String?
     public var amount: Int
     public var currency: String
     public var state: PaymentState
@@ -20,6 +21,8 @@ public struct PaymentRecord: Sendable, Equatable {
     public var rejectionSeen: Bool
     /// For a waiting payment: the pending one it waits for.
     public var waitingFor: String?
+    /// A payment an autopay rule made: the rule's id.
+    public var autopayRule: String?
     public var lines: [QuoteLine]
 }
 

@@ -177,28 +177,8 @@ struct PaymentWriter {
         if cardCapture?.kind == "bank" { payload.bankAccount = sealed }
         try Outbox.add(db, topic: .payment, payload: payload, key: "\(s.kioskID):payment:\(id)", payment: id, dueAt: dueAt, now: s.now)
 
-        // Notifications to store people, receipts to contacts: one entry per person.
-        let users = try Self.users(db)
-        let manager = try String.fetchOne(db, sql: "SELECT receivables_manager FROM sync_state WHERE id = 1")
-        let recipients = PaymentNotices.recipients(
-            assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
-            branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
-        let summary = PaymentSummary(payment: id, account: s.account, amount: quote.total, currency: stored.currency,
-                                     state: state.rawValue, createdAt: created)
-        for r in recipients {
-            let to: NotificationBody.Recipient = switch r.who {
-            case .user(let u): .user(id: u.id, name: "\(u.firstName) \(u.lastName)", email: u.email, cell: u.cell)
-            case .address(let a): .address(email: a)
-            }
-            let p = NotificationBody(summary: summary, to: to, methods: r.methods, because: r.roles)
-            try Outbox.add(db, topic: .notification, payload: p, key: "\(s.kioskID):notification:\(id):\(r.key)", payment: id, dueAt: s.now, now: s.now)
-        }
-        let receipts = PaymentNotices.receiptContacts(account.contacts, permissions: permissions)
-        for c in receipts {
-            let p = ReceiptBody(summary: summary, to: .init(contact: c.id, name: c.name, email: c.email ?? ""), lines: lines,
-                                methodDescription: description)
-            try Outbox.add(db, topic: .receipt, payload: p, key: "\(s.kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: s.now, now: s.now)
-        }
+        let receipts = try Self.addNotices(db, stored: stored, permissions: permissions, payment: id, amount: quote.total, state: state,
+                                           created: created, lines: lines, description: description, kioskID: s.kioskID, now: s.now)
         var audit = s.audit
         audit.detail = "payment \(id) account \(s.account) amount \(quote.total) \(state.rawValue)"
         try audit.insert(db)
@@ -206,7 +186,10 @@ struct PaymentWriter {
                                 payOn: s.payOn, methodDescription: description, receiptsTo: receipts.map(\.name))
     }
 
-    private func newID() throws -> String {
+    private func newID() throws -> String { try Self.newID(db) }
+
+    /// A payment id not used yet.
+    static func newID(_ db: Database) throws -> String {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20 {
             let id = String((0..<6).map { _ in Self.idAlphabet[Int.random(in: 0..<Self.idAlphabet.count, using: &generator)] })
@@ -215,12 +198,45 @@ struct PaymentWriter {
         throw PaymentRefusal(.noPaymentNumber)
     }
 
+    /// Notifications to store people and receipts to contacts, one outbox entry per person, for
+    /// a payment just written (a customer's or an autopay rule's). Returns the receipts' contacts.
+    static func addNotices(_ db: Database, stored: StoredAccount, permissions: [String: [String]], payment id: String, amount: Int,
+                           state: PaymentState, created: String, lines: [PaymentBody.Line], description: String, kioskID: String,
+                           now: Date) throws -> [Contact] {
+        let account = stored.account
+        let users = try Self.users(db)
+        let manager = try String.fetchOne(db, sql: "SELECT receivables_manager FROM sync_state WHERE id = 1")
+        let recipients = PaymentNotices.recipients(
+            assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
+            branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
+        let summary = PaymentSummary(payment: id, account: account.number, amount: amount, currency: stored.currency,
+                                     state: state.rawValue, createdAt: created)
+        for r in recipients {
+            let to: NotificationBody.Recipient = switch r.who {
+            case .user(let u): .user(id: u.id, name: "\(u.firstName) \(u.lastName)", email: u.email, cell: u.cell)
+            case .address(let a): .address(email: a)
+            }
+            let p = NotificationBody(summary: summary, to: to, methods: r.methods, because: r.roles)
+            try Outbox.add(db, topic: .notification, payload: p, key: "\(kioskID):notification:\(id):\(r.key)", payment: id, dueAt: now, now: now)
+        }
+        let receipts = PaymentNotices.receiptContacts(account.contacts, permissions: permissions)
+        for c in receipts {
+            let p = ReceiptBody(summary: summary, to: .init(contact: c.id, name: c.name, email: c.email ?? ""), lines: lines,
+                                methodDescription: description)
+            try Outbox.add(db, topic: .receipt, payload: p, key: "\(kioskID):receipt:\(id):\(c.id)", payment: id, dueAt: now, now: now)
+        }
+        return receipts
+    }
+
     /// The capture `id`, if it may pay for this payment (`PaymentCaptureRule`: of `kind`, fresh,
     /// not used by a payment yet).
     static func unusedCapture(_ db: Database, id: String, kind: PaymentCaptureRule.Kind, now: Date) throws -> StoredCapture {
         guard let capture = try StoredCapture.fetchOne(db, key: id) else { throw PaymentRefusal(PaymentCaptureRule.missing(kind)) }
+        // A signature signs one thing: one payment, or one autopay rule's authorisation.
+        let used = try StoredPayment.filter(StoredPayment.column(for: kind) == id).fetchCount(db) > 0
+            || (kind == .signature && (try Bool.fetchOne(db, sql: "SELECT 1 FROM autopay_authorization WHERE signature_capture = ?", arguments: [id]) ?? false))
         let found = PaymentCaptureRule.Found(kind: capture.kind, capturedAt: try? Date(capture.capturedAt, strategy: .iso8601),
-                                             usedByAPayment: try StoredPayment.filter(StoredPayment.column(for: kind) == id).fetchCount(db) > 0)
+                                             usedByAPayment: used)
         if let problem = PaymentCaptureRule.problem(expected: kind, found: found, now: now) { throw PaymentRefusal(problem) }
         return capture
     }

@@ -11,6 +11,8 @@ public struct SyncOutcome: Sendable, Equatable {
     public var branches = Counts(), users = Counts(), profiles = Counts(), accounts = Counts()
     /// Child rows written for changed accounts.
     public var rowsWritten = 0
+    /// Payments the autopay run made after the document was written.
+    public var autopayPayments = 0
     public init() {}
 }
 
@@ -31,7 +33,11 @@ extension KioskStore {
     /// Accounts whose content did not change are left untouched, so applying the same document
     /// twice changes nothing. A document older than the stored one is refused, so a late
     /// retry cannot roll the kiosk's figures back.
-    public func apply(_ document: SyncDocument, audit: AuditEntry?) async throws(StoreError) -> SyncOutcome {
+    ///
+    /// `autopayKiosk`: this kiosk's id, to run the autopay rules of the accounts the document
+    /// carries in the same transaction (DOMAIN.md "Autopay rules": a run on each sync apply);
+    /// nil runs none (tools and tests that only load data).
+    public func apply(_ document: SyncDocument, audit: AuditEntry?, autopayKiosk: String? = nil) async throws(StoreError) -> SyncOutcome {
         do {
             return try await pool.write { db in
                 if let stored = try String.fetchOne(db, sql: "SELECT as_of FROM sync_state WHERE id = 1"),
@@ -47,6 +53,11 @@ extension KioskStore {
                 // Changes made here that the back office has not caught up with go back on top,
                 // in this transaction (SYNC.md "Changes made at the kiosk").
                 let changes = try KioskChanges.reapply(db, after: document, now: Date())
+                if let autopayKiosk {
+                    for account in document.accounts.map(\.number) {
+                        outcome.autopayPayments += try AutopayRun.run(db, account: account, now: Date(), kioskID: autopayKiosk, reason: "sync as of \(document.asOf)").count
+                    }
+                }
                 try db.execute(sql: """
                     INSERT INTO sync_state (id, as_of, currency, receivables_manager, applied_at) VALUES (1, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, currency = excluded.currency,

@@ -32,13 +32,28 @@ struct ContractTests {
         bank.method = .capture("cap-2"); bank.bankAccount = envelope
         var bankOnFile = least
         bankOnFile.method = .bankAccount("BA1")
+        // Made by an autopay rule: the rule's authorisation made here, or none (a back-office rule).
+        var byRule = least
+        byRule.autopayRule = "A7K2QXM"
+        var byBackOfficeRule = byRule
+        byBackOfficeRule.contact = nil; byBackOfficeRule.signature = nil; byBackOfficeRule.termsSHA256 = nil; byBackOfficeRule.signatureBinding = nil
+        let rule = AutopayRuleBody.Rule(id: "A7K2QXM", position: 1, method: ["card_on_file": "K1"], enabled: true, locked: false,
+                                        criteria: [.init(field: "amount", op: "le", values: [.integer(50_000)]),
+                                                   .init(field: "po_number", op: "one_of", values: [.string("PO-1"), .string("PO-2")])])
+        let created = AutopayRuleBody(kiosk: "yard-7", account: "1001", change: .created, rule: "A7K2QXM", rules: [rule],
+                                      authorization: .init(contact: "C1", signature: envelope, termsSHA256: String(repeating: "cd", count: 32),
+                                                           signatureBinding: "bind", signedAt: "2026-11-26T10:00:00Z"),
+                                      by: "contact", madeAt: "2026-11-26T10:00:00Z")
+        let deleted = AutopayRuleBody(kiosk: "yard-7", account: "1001", change: .deleted, rule: "R2", rules: [rule], authorization: nil,
+                                      by: "manager", madeAt: "2026-11-26T10:00:00Z")
         let save = PaymentMethodBody(method: "PM7K2QX9AB", kiosk: "yard-7", account: "1001", job: 1, contact: "C1", action: .save, type: "card",
                                      description: "Bob's primary card", last4: "1111", brand: "visa", expiry: "2028-12", accountType: "checking",
                                      capture: envelope, madeAt: "2026-11-26T10:00:00Z")
         let remove = PaymentMethodBody(method: "BA1", kiosk: "yard-7", account: "1001", job: nil, contact: nil, action: .remove, type: "bank_account",
                                        madeAt: "2026-11-26T10:00:00Z")
         return [
-            ("Payment", try json([full, least, bank, bankOnFile])),
+            ("Payment", try json([full, least, bank, bankOnFile, byRule, byBackOfficeRule])),
+            ("AutopayRules", try json([created, deleted])),
             ("PaymentMethod", try json([save, remove])),
             ("PaymentMethodStatus", try json([PaymentMethodStatusBody(method: "PM7K2QX9AB", status: "active", token: "vault-1", error: nil),
                                               PaymentMethodStatusBody(method: "PM7K2QX9AB", status: "failed", error: "The card could not be read."),
@@ -123,7 +138,7 @@ struct ContractTests {
             #expect(try BackOfficeJSON.decode(T.self, from: BackOfficeJSON.encode(value)) == value)
         }
         let all = try Self.samples()
-        #expect(all.count == 13)
+        #expect(all.count == 14)
         try same(PaymentBody(payment: "K7M2QX", kiosk: "k", account: "1001", job: nil, contact: "C1", amount: 1, currency: "USD", state: "pending",
                              payOn: nil, createdAt: "2026-11-26T10:00:00Z", lines: Self.lines, method: .cardOnFile("K1"), methodDescription: "x",
                              card: nil, signature: Self.envelope, termsSHA256: "ab", signatureBinding: "b"))

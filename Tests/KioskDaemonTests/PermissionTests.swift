@@ -25,8 +25,8 @@ struct PermissionTests {
         .viewHistory: ["history.list", "invoices.list", "invoice.get", "payment.get", "calendar.month", "calendar.day"],
         // Not a method: who is sent receipts (PaymentNotices.receiptContacts, checked below).
         .receiveReceipts: [],
-        // No method yet: the autopay.* methods (next issue) are declared with it and then appear here.
-        .manageAutopay: [],
+        .manageAutopay: ["autopay.list", "autopay.create", "autopay.update", "autopay.move", "autopay.enable", "autopay.disable",
+                         "autopay.delete"],
     ]
 
     /// The permissions of which a session needs one to call `method` (none: no permission asked).
@@ -52,6 +52,12 @@ struct PermissionTests {
         "payment_method.set_default": #"{"id":"K-NONE"}"#,
         "calendar.day": #"{"date":"2026-12-24"}"#,
         "payment.submit": #"{"method":{"card_on_file":"K-NONE"},"signature":"S-NONE","terms_sha256":"00"}"#,
+        "autopay.create": #"{"method":{"card_on_file":"K-NONE"},"criteria":[],"signature":"S-NONE","terms_sha256":"00"}"#,
+        "autopay.update": #"{"id":"A-NONE"}"#,
+        "autopay.move": #"{"id":"A-NONE","position":1}"#,
+        "autopay.enable": #"{"id":"A-NONE"}"#,
+        "autopay.disable": #"{"id":"A-NONE"}"#,
+        "autopay.delete": #"{"id":"A-NONE"}"#,
     ]
 
     static func params(for method: any RPCMethod) -> String? {

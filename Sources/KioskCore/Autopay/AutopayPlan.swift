@@ -11,7 +11,15 @@ public enum AutopayPlan {
         public var facts: AutopayInvoice
         public var amountDue: Int
         public var covered: Bool
-        public init(facts: AutopayInvoice, amountDue: Int, covered: Bool) { self.facts = facts; self.amountDue = amountDue; self.covered = covered }
+        /// The payment scope it is paid in: its job on a job-billed account, nil (the whole
+        /// account) on an account billed by account.
+        public var scope: Int?
+        public init(facts: AutopayInvoice, amountDue: Int, covered: Bool) {
+            self.init(facts: facts, amountDue: amountDue, covered: covered, scope: facts.job)
+        }
+        public init(facts: AutopayInvoice, amountDue: Int, covered: Bool, scope: Int?) {
+            self.facts = facts; self.amountDue = amountDue; self.covered = covered; self.scope = scope
+        }
     }
 
     /// A rule with what its method allows: the method's job (its rule pays only that job's
@@ -87,9 +95,9 @@ public enum AutopayPlan {
         var groups: [String: Payment] = [:]
         var order: [String] = []
         for a in invoices.compactMap({ assignment($0, rules: rules, today: today) }) where a.day <= through {
-            let key = "\(a.day)|\(a.rule.id)|\(a.invoice.facts.job.map(String.init) ?? "-")"
+            let key = "\(a.day)|\(a.rule.id)|\(a.invoice.scope.map(String.init) ?? "-")"
             if groups[key] == nil {
-                groups[key] = Payment(day: a.day, job: a.invoice.facts.job, rule: a.rule, lines: [])
+                groups[key] = Payment(day: a.day, job: a.invoice.scope, rule: a.rule, lines: [])
                 order.append(key)
             }
             groups[key]!.lines.append((a.invoice.facts.id, a.invoice.facts.number, a.invoice.amountDue))

@@ -33,6 +33,7 @@ public struct InvalidRule: Error, Sendable, Equatable, CustomStringConvertible {
 public enum AutopayValidation {
     public static let rows = 1...20
     public static let textLength = 1...100
+    public static let maximumNumber = 99_999_999_999
 
     /// The rule's method as the account has it: its state on `today` and its job.
     public struct Method: Sendable, Equatable {
@@ -80,6 +81,8 @@ public enum AutopayValidation {
             switch (field.valueType, value) {
             case (.number(let minimum), .number(let x)):
                 if let minimum, x < minimum { return InvalidRule(.badValue, row: n, "\(field.rawValue) values are \(minimum) or more") }
+                // Eleven digits at most: ample for money and days, and never a card number.
+                guard abs(x) <= maximumNumber else { return InvalidRule(.badValue, row: n, "\(field.rawValue) values are at most \(maximumNumber)") }
                 if field == .job, !jobs.contains(x) { return InvalidRule(.noSuchJob, row: n, "the account has no job \(x)") }
             case (.text, .text(let s)):
                 guard textLength.contains(s.count) else { return InvalidRule(.badValue, row: n, "\(field.rawValue) values are 1 to 100 characters") }

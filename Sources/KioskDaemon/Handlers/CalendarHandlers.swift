@@ -46,21 +46,24 @@ struct CalendarHandlers: Sendable {
         do { records = try await store.payments(account: stored.account.number) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
         }
+        let positions = Dictionary((stored.account.autopayRules ?? []).map { ($0.id, $0.position) }, uniquingKeysWith: { a, _ in a })
         let payments = records.map { r in
             PaymentsCalendar.Payment(id: r.id, state: r.state, payOn: r.payOn.flatMap(LocalDate.init), job: r.job, amount: r.amount,
-                                     methodDescription: r.methodDescription, lines: r.lines.map { .init(id: $0.id, amount: $0.amount) },
-                                     createdAt: r.createdAt)
+                                     methodDescription: r.methodDescription,
+                                     rule: r.autopayRule.map { .init(id: $0, position: positions[$0] ?? 0) },
+                                     lines: r.lines.map { .init(id: $0.id, amount: $0.amount) }, createdAt: r.createdAt)
         }
         let today = stored.branch.today(at: now())
-        // The back office's rules project the payments they will make (AutopayPlan): the same
-        // plan the daily run follows, so the calendar shows what will happen.
-        let commitments: [PaymentCommitment]
-        do { commitments = try await store.commitments(account: stored.account.number) } catch {
+        // The rules project the payments they will make (AutopayPlan): the same plan the daily
+        // run follows, with the same inputs, so the calendar shows what will happen.
+        let inputs: (covered: Set<String>, methods: [MethodOnFile])?
+        do { inputs = try await store.autopayInputs(account: stored.account.number, now: now()) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
         }
-        let plan = AutopayPlan.inputs(stored.account, branch: stored.branch, today: today, covered: Set(Figures.covers(commitments).keys))
+        let plan = AutopayPlan.inputs(stored.account, methods: inputs?.methods ?? [], branch: stored.branch, today: today, covered: inputs?.covered ?? [])
         let planned = AutopayPlan.payments(plan.invoices, rules: plan.rules, today: today, through: today.adding(days: AutopayPlan.horizonDays))
-        let projected = PaymentsCalendar.projections(planned, job: job) { AutopayPlan.methodDescription($0, in: stored.account) }
+        let methods = inputs?.methods ?? []
+        let projected = PaymentsCalendar.projections(planned, job: job) { AutopayPlan.methodDescription($0, methods: methods) }
         return (stored, PaymentsCalendar.entries(payments, today: today, job: job) + projected)
     }
 

@@ -127,7 +127,7 @@ struct HistoryHandlers: Sendable {
                           state: p.state.rawValue, pending: p.state == .pending,
                           payOn: p.state.isDated ? p.payOn : nil,
                           reason: p.state == .rejected ? p.reason : nil, message: p.state == .rejected ? p.message : nil,
-                          waitingFor: p.state == .waiting ? p.waitingFor : nil)
+                          waitingFor: p.state == .waiting ? p.waitingFor : nil, autopayRule: p.autopayRule)
     }
 
     /// `payment.get`: the row `history.list` shows for `id`, with the back office's

@@ -41,8 +41,19 @@ struct InvoiceHandlers: Sendable {
             let applied = Figures.applications(to: i.id, in: stored.account).map {
                 InvoiceDetail.Applied(payment: $0.payment.id, date: $0.payment.date.description, amount: $0.amount, method: $0.payment.method)
             }
+            // The rule that will pay it (the calendar's plan), when it is open and nothing covers it.
+            let today = stored.branch.today(at: now())
+            var autopay: InvoiceDetail.Autopay?
+            if stored.account.autopayRules?.isEmpty == false, row.amountDue > 0,
+               let inputs = try await storeCall({ try await store.autopayInputs(account: stored.account.number, now: now()) }) {
+                let plan = AutopayPlan.inputs(stored.account, methods: inputs.methods, branch: stored.branch, today: today, covered: inputs.covered)
+                if let invoice = plan.invoices.first(where: { $0.facts.id == i.id }),
+                   let a = AutopayPlan.assignment(invoice, rules: plan.rules, today: today) {
+                    autopay = .init(rule: a.rule.id, position: a.rule.position, date: a.day.description)
+                }
+            }
             return InvoiceDetail(invoice: Self.facts(row), amountDue: row.amountDue, lines: i.lines.map { .init(name: $0.name, amount: $0.amount) }, applied: applied, coveredBy: covering,
-                                 currency: stored.currency)
+                                 autopay: autopay, currency: stored.currency)
         }
     }
 
@@ -91,6 +102,12 @@ struct InvoiceHandlers: Sendable {
     private func commitments(_ stored: StoredAccount) async throws -> [PaymentCommitment] {
         do { return try await store.commitments(account: stored.account.number) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+        }
+    }
+
+    private func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as StoreError {
+            throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
         }
     }
 }

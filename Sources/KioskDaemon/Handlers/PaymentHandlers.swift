@@ -207,7 +207,7 @@ struct PaymentHandlers: Sendable {
     static func wire(_ r: PaymentRecord) -> PaymentSummaryWire {
         PaymentSummaryWire(id: r.id, account: r.account, job: r.job, amount: r.amount, currency: r.currency, state: r.state.rawValue,
                            createdAt: r.createdAt, payOn: r.payOn, methodDescription: r.methodDescription, reason: r.reason,
-                           message: r.message, waitingFor: r.waitingFor,
+                           message: r.message, waitingFor: r.waitingFor, autopayRule: r.autopayRule,
                            lines: r.lines.map { PaymentLineWire(id: $0.id, amount: $0.amount, locked: $0.locked) })
     }
 

@@ -82,6 +82,10 @@ struct PaymentMethodHandlers: Sendable {
             case .notFound(let text): throw RPCError.app(.notFound, text)
             case .conflict(let text): throw RPCError.app(.conflict, text)
             case .invalid(let path, let text): throw RPCError.invalidParams("invalid params: \(text)", path: path)
+            case .usedByRules(let rules):
+                var error = RPCError.app(.conflict, refusal.description)
+                error.data?.rules = rules
+                throw error
             }
         } catch let error as StoreError { throw RPCError.app(.storageUnavailable, error.description) }
     }

@@ -8,6 +8,8 @@ import Logging
 struct SyncHandler: Sendable {
     let store: KioskStore
     let logger: Logging.Logger
+    /// This kiosk's id: the autopay run after each document makes payments in its name.
+    var kioskID: String? = nil
 
     func register(in table: inout HandlerTable) {
         table.onRequest(Methods.syncApply, controlCharacterRefusal: { SyncHandler.refusal($0, under: "params") }) { call in
@@ -78,7 +80,7 @@ struct SyncHandler: Sendable {
                                action: "sync.apply", detail: "")
         let outcome: SyncOutcome
         do {
-            outcome = try await store.apply(document, audit: audit)
+            outcome = try await store.apply(document, audit: audit, autopayKiosk: kioskID)
         } catch {
             switch error {
             case .invalidDocument(let problem):

@@ -12,9 +12,14 @@ import ServiceLifecycle
 /// entries were written at submit with that day as the next attempt time, so the relay sends
 /// them then without any further write. A payment whose day passed while the kiosk was off
 /// runs once, at start-up, and is logged and audited as late.
+///
+/// Autopay runs here too: once at the start of each branch day for every account with rules
+/// (`autopay_day` records the day run, so a restart, a clock jump or days off run it once).
 struct PaymentScheduler: Service {
     let store: KioskStore
     let logger: Logger
+    /// This kiosk's id, in whose name autopay makes payments.
+    var kioskID: String
     var interval: Duration = .seconds(5)
 
     func run() async throws {
@@ -22,6 +27,11 @@ struct PaymentScheduler: Service {
             while !Task.isCancelled {
                 var wait = interval
                 do throws(StoreError) {
+                    let made = try await store.runAutopayForNewDays(now: Date(), kioskID: kioskID)
+                    for p in made {
+                        logger.notice("autopay made a payment", metadata: ["payment": "\(p.id)", "account": "\(p.account)", "rule": "\(p.rule)",
+                                                                           "amount": "\(p.amount)", "state": "\(p.state.rawValue)"])
+                    }
                     let promoted = try await store.promoteDueScheduledPayments(now: Date())
                     for p in promoted where p.late {
                         logger.notice("a scheduled payment ran late: its day passed while the kiosk was off or its clock was behind",

@@ -202,7 +202,7 @@ struct OutboxRelay: Service {
             do {
                 let document = try SyncDocument.decode(from: body)
                 let audit = AuditEntry(uid: 0, userName: "back office", role: "backoffice", action: "sync.pull", detail: "")
-                let outcome = try await store.apply(document, audit: audit)
+                let outcome = try await store.apply(document, audit: audit, autopayKiosk: client.kioskID)
                 if let next = headers[cursorHeader] { try await store.setLinkState("sync_cursor", next) }
                 await status.synced()
                 logger.info("sync document pulled", metadata: ["as_of": "\(document.asOf)", "accounts_updated": "\(outcome.accounts.updated)"])

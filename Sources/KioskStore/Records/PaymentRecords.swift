@@ -13,7 +13,8 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
     var id: String
     var account: String
     var job: Int?
-    var contact: String
+    /// Who signed; nil for a payment an autopay rule made.
+    var contact: String?
     var amount: Int
     var currency: String
     var state: PaymentState
@@ -26,9 +27,11 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
     var cardOnFile: String?
     var cardCapture: String?
     var methodDescription: String
-    var signatureCapture: String
-    var termsSHA256: String
-    var signatureBinding: String
+    /// The customer's signature, terms and binding; nil for a payment an autopay rule made
+    /// (its authorisation is the rule's, `autopayAuthorization`).
+    var signatureCapture: String?
+    var termsSHA256: String?
+    var signatureBinding: String?
     var reason: String?
     var message: String?
     var rejectionSeen: Bool = false
@@ -36,6 +39,11 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
     var waitingFor: String?
     /// A manager here confirmed processing over another payment's invoices.
     var overlapConfirmed: Bool = false
+    /// A payment an autopay rule made: the rule's id, the authorisation signed here for it
+    /// (nil for a back-office rule), and its once-only key (`day|rule|scope`).
+    var autopayRule: String? = nil
+    var autopayAuthorization: Int64? = nil
+    var autopayKey: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, account, job, contact, amount, currency, state
@@ -43,6 +51,7 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
         case cardOnFile = "card_on_file", cardCapture = "card_capture", methodDescription = "method_description"
         case signatureCapture = "signature_capture", termsSHA256 = "terms_sha256", signatureBinding = "signature_binding"
         case reason, message, rejectionSeen = "rejection_seen", waitingFor = "waiting_for", overlapConfirmed = "overlap_confirmed"
+        case autopayRule = "autopay_rule", autopayAuthorization = "autopay_authorization", autopayKey = "autopay_key"
     }
 
     enum Columns {
@@ -68,7 +77,7 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
             .map { QuoteLine(id: $0.item, amount: $0.amount, locked: $0.locked) }
         return PaymentRecord(id: id, account: account, job: job, contact: contact, amount: amount, currency: currency,
                              state: state, createdAt: createdAt, payOn: payOn, methodDescription: methodDescription,
-                             reason: reason, message: message, rejectionSeen: rejectionSeen, waitingFor: waitingFor, lines: lines)
+                             reason: reason, message: message, rejectionSeen: rejectionSeen, waitingFor: waitingFor, autopayRule: autopayRule, lines: lines)
     }
 }
 

@@ -105,7 +105,7 @@ struct BackOfficeServer: Sendable {
         try await outbound.write(.end(nil))
     }
 
-    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|documents[/{id}]|notifications|contacts|payment-methods|sync|heartbeat).
+    /// Routes one request. Paths: /v1/kiosks/{kiosk}/(payments[/{id}]|documents[/{id}]|notifications|contacts|payment-methods|autopay-rules|sync|heartbeat).
     func handle(_ head: HTTPRequestHead, body: Data) async -> Reply {
         guard head.headers.first(name: "Authorization") == "Bearer \(token)" else {
             return .problem(401, "Unauthorized", "send Authorization: Bearer <token>")
@@ -118,7 +118,8 @@ struct BackOfficeServer: Sendable {
         let kiosk = parts[2]
         do {
             switch (head.method, Array(parts.dropFirst(3))) {
-            case (.POST, ["payments"]), (.POST, ["notifications"]), (.POST, ["contacts"]), (.POST, [OutboxTopic.paymentMethod.path]):
+            case (.POST, ["payments"]), (.POST, ["notifications"]), (.POST, ["contacts"]), (.POST, [OutboxTopic.paymentMethod.path]),
+                 (.POST, [OutboxTopic.autopay.path]):
                 guard let key = head.headers.first(name: "Idempotency-Key"), (1...200).contains(key.count) else {
                     return .problem(400, "Missing Idempotency-Key", "every POST needs an Idempotency-Key header")
                 }
@@ -134,13 +135,24 @@ struct BackOfficeServer: Sendable {
                     do { payment = try BackOfficeJSON.decode(PaymentBody.self, from: body) } catch {
                         return .problem(400, "Not a payment", "\(error)")
                     }
-                    answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw, signatureOpened: open(payment.signature),
+                    if let missing = payment.missingAuthorization { return .problem(400, "Not a payment", missing) }
+                    answer = try store.receivePayment(kiosk: kiosk, key: key, payment: payment, raw: raw,
+                                                      signatureOpened: payment.signature.map { open($0) } ?? false,
                                                       cardOpened: (payment.card ?? payment.bankAccount).map { open($0) })
                 } else if parts[3] == OutboxTopic.contact.path {
                     do { _ = try BackOfficeJSON.decode(ContactChangeBody.self, from: body) } catch {
                         return .problem(400, "Not a contact change", "\(error)")
                     }
                     answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: OutboxTopic.contact.rawValue, raw: raw)
+                } else if parts[3] == OutboxTopic.autopay.path {
+                    let change: AutopayRuleBody
+                    do { change = try BackOfficeJSON.decode(AutopayRuleBody.self, from: body) } catch {
+                        return .problem(400, "Not an autopay rule change", "\(error)")
+                    }
+                    if let authorization = change.authorization, opener != nil, !open(authorization.signature) {
+                        return .problem(400, "Not an autopay rule change", "the authorisation's signature cannot be opened with this back office's key")
+                    }
+                    answer = try store.receiveMessage(kiosk: kiosk, key: key, topic: OutboxTopic.autopay.rawValue, raw: raw)
                 } else if parts[3] == OutboxTopic.paymentMethod.path {
                     let change: PaymentMethodBody
                     do { change = try BackOfficeJSON.decode(PaymentMethodBody.self, from: body) } catch {
@@ -160,7 +172,7 @@ struct BackOfficeServer: Sendable {
                         switch topic {
                         case .notification: _ = try BackOfficeJSON.decode(NotificationBody.self, from: body)
                         case .receipt: _ = try BackOfficeJSON.decode(ReceiptBody.self, from: body)
-                        case .paymentOutcome, .payment, .contact, .paymentMethod, .document: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
+                        case .paymentOutcome, .payment, .contact, .paymentMethod, .document, .autopay: outcome = try BackOfficeJSON.decode(OutcomeBody.self, from: body)
                         }
                     } catch {
                         return .problem(400, "Not a \(topic.rawValue)", "\(error)")
