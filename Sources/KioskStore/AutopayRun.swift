@@ -15,17 +15,24 @@ public struct AutopayRunPayment: Sendable, Equatable {
 
 extension KioskStore {
     /// The start-of-day run: for each account with rules whose branch day is later than the
-    /// last day run, the rules pay what is due today (ONE transaction per account, so a crash
-    /// leaves an account run entirely or not at all; a repeated run makes nothing twice).
+    /// last day run, the rules pay what is due today (each account inside one transaction with
+    /// the record of its day, so a crash leaves it run entirely or not at all; a repeated run
+    /// makes nothing twice).
     public func runAutopayForNewDays(now: Date, kioskID: String) async throws(StoreError) -> [AutopayRunPayment] {
         do {
             let due = try await pool.read { db in try AutopayRun.accountsDueToday(db, now: now) }
             var made: [AutopayRunPayment] = []
-            for (account, day) in due {
+            // A few accounts per transaction: each commit is one fsync (synchronous=FULL), and
+            // an account is still run whole or not at all.
+            for start in stride(from: 0, to: due.count, by: AutopayRun.accountsPerTransaction) {
+                let batch = due[start..<min(start + AutopayRun.accountsPerTransaction, due.count)]
                 made += try await pool.write { db in
-                    let payments = try AutopayRun.run(db, account: account, now: now, kioskID: kioskID, reason: "start of \(day)")
-                    try db.execute(sql: "INSERT INTO autopay_day (account, day) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET day = excluded.day",
-                                   arguments: [account, day.description])
+                    var payments: [AutopayRunPayment] = []
+                    for (account, day) in batch {
+                        payments += try AutopayRun.run(db, account: account, now: now, kioskID: kioskID, reason: "start of \(day)")
+                        try db.execute(sql: "INSERT INTO autopay_day (account, day) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET day = excluded.day",
+                                       arguments: [account, day.description])
+                    }
                     return payments
                 }
             }
@@ -51,6 +58,8 @@ extension KioskStore {
 /// outbox entry, notifications, receipts, audit) inside the caller's transaction, then settled
 /// so that at most one payment per scope is pending and the others wait.
 enum AutopayRun {
+    static let accountsPerTransaction = 25
+
     /// Accounts with rules whose branch day is later than the day last run, with that day.
     static func accountsDueToday(_ db: Database, now: Date) throws -> [(String, LocalDate)] {
         let rows = try Row.fetchAll(db, sql: """
