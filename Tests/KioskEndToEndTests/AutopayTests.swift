@@ -230,4 +230,47 @@ struct AutopayTests {
         let log = try String(contentsOfFile: daemon.stderrPath, encoding: .utf8)
         #expect(!log.contains("demo-vault"), "vault tokens never logged")
     }
+
+    @Test("the back office gets each change with the whole list and the signed authorisation; acknowledged, the first document at or after it rules")
+    func backOfficeLink() throws {
+        let office = try BackOfficeProcess(label: "autopay-link")
+        let port = BackOfficeProcess.freePort()
+        let daemon = try DaemonProcess(label: "autopay-link", configExtra: "emulated_devices = true\nkiosk_id = \"yard-1\"\n" + office.kioskdConfig(port: port, maxAttempts: 1000))
+        _ = try daemon.kioskctl(["provision", "backoffice-key", office.publicKey])
+        let root = try daemon.client()
+        let start = Date().addingTimeInterval(-3_600)
+        #expect(try root.call("sync.apply", params: ContactTests.demo(asOf: start)).error == nil)
+        #expect(try root.call("device.allow", params: ["id": "emulated-pad-1"], id: 2).error == nil)
+
+        // Pat makes a rule, signed, while the back office is down.
+        let client = try daemon.client()
+        #expect(try client.call("session.begin", params: ["account": "1001", "pin": "4821"], id: 3).error == nil)
+        let sha = (try client.call("autopay.list", id: 4).result["terms"] as? [String: Any])?["sha256"] as? String ?? ""
+        let made = try client.call("autopay.create", params: ["method": ["card_on_file": "K-1001-2"], "criteria": [["field": "job", "op": "is", "values": [2]]],
+                                                              "signature": try helper.sign(client), "terms_sha256": sha], id: 5)
+        let id = try #require(made.result["id"] as? String, "\(made)")
+        // A document meanwhile, whatever it says about rules, does not undo it.
+        var other = try ContactTests.demo(asOf: start.addingTimeInterval(60))
+        var accounts = other["accounts"] as! [[String: Any]]
+        let i = accounts.firstIndex { $0["number"] as? String == "1001" }!
+        accounts[i]["autopay_rules"] = [["id": "R-BO", "method": ["card_on_file": "K-1001-1"], "criteria": [["field": "job", "op": "is", "values": [1]]]]]
+        other["accounts"] = accounts
+        #expect(try root.call("sync.apply", params: other, id: 6).error == nil)
+        var rules = Self.rows(try client.call("autopay.list", id: 7).result)
+        #expect(rules.map { $0["id"] as? String } == [id] && rules.first?["pending_sync"] as? Bool == true, "\(rules)")
+
+        // Up: delivered, opened with the back office's key, acknowledged.
+        try office.start(port: port)
+        #expect(try eventually { Self.rows(try client.call("autopay.list", id: 8).result).first?["pending_sync"] as? Bool == false }, "never acknowledged")
+        let received = try office.sql("SELECT payload FROM message WHERE topic = 'autopay'")
+        #expect(received.contains(#""change":"created""#) && received.contains(#""signature_binding""#) && received.contains("\"rule\":\"\(id)\""), "\(received)")
+        // The first document dated at or after the acknowledgment rules: the back office's list.
+        let acknowledged = try helper.sql(daemon, "SELECT acknowledged_at FROM kiosk_change WHERE topic = 'autopay'")
+        var later = other
+        later["as_of"] = acknowledged
+        #expect(try root.call("sync.apply", params: later, id: 9).error == nil)
+        rules = Self.rows(try client.call("autopay.list", id: 10).result)
+        #expect(rules.map { $0["id"] as? String } == ["R-BO"] && rules.first?["source"] as? String == "backoffice", "\(rules)")
+        office.stop()
+    }
 }
