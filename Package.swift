@@ -113,7 +113,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskSystem", "KioskClient", "KioskProtocol",
+            "KioskSystem", "KioskClient", "KioskProtocol", "KioskJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: speed and memory as ratios to baselines measured in the same run.

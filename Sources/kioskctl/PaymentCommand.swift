@@ -26,6 +26,7 @@ struct PaymentsCommand: AsyncParsableCommand {
                                              p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
                                              p.methodDescription]
                     var notes = ""
+                    if let rule = p.autopayRule { notes += "  autopay (rule \(rule))" }
                     if let day = p.payOn { notes += "  (pay on \(day))" }
                     if let other = p.waitingFor { notes += "  (waiting for \(other))" }
                     if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
@@ -52,6 +53,7 @@ struct PaymentCommand: AsyncParsableCommand {
                 func money(_ minor: Int) -> String { MoneyFormat.format(minor, currency: p.currency) }
                 let r = p.row
                 return ["Payment \(r.id) (\(r.source)) of \(r.date): \(money(r.amount)) by \(r.method), \(r.state)"
+                        + (r.autopayRule.map { ", autopay (rule \($0))" } ?? "")
                         + (r.payOn.map { ", pay on \($0)" } ?? "") + (r.waitingFor.map { ", waiting for \($0)" } ?? "")
                         + (r.reason.map { " [\($0): \(r.message ?? "")]" } ?? "")]
                     + p.applied.map { "  applied \(money($0.amount)) to \($0.kind ?? "item") \($0.number ?? $0.item)" }

@@ -69,7 +69,7 @@ struct CommandLineTests {
             .write(to: URL(fileURLWithPath: document))
         let commands: [[String]] = [
             ["hello"], ["hello", "--json"], ["status"], ["outbox", "list"], ["outbox", "list", "--json"],
-            ["payments", "list"], ["account", "show", "C10000"], ["device", "list"], ["provision", "status"],
+            ["payments", "list"], ["account", "show", "C10000"], ["autopay", "list", "C10000"], ["device", "list"], ["provision", "status"],
             ["sync", "apply", document],
         ]
         for command in commands {
