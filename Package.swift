@@ -63,6 +63,8 @@ let package = Package(
         // libusb-1.0 and libudev through pkg-config (thin shims for what Swift cannot call).
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // glibc's <malloc.h> (mallopt), for kioskd's arena limit.
+        .systemLibrary(name: "CGlibcMalloc"),
         // Device drivers: HID descriptors, card tracks, reader and pad decoders, libusb transport.
         .target(name: "KioskDevices", dependencies: ["CLibUSB", "CLibUDev"]),
         // libumockdev (test bed only, never linked into the daemon).
@@ -108,7 +110,7 @@ let package = Package(
         .target(name: "KioskFixtures", dependencies: ["KioskCore"]),
         // The daemon's program: what it imports, it declares (the demo data comes from KioskFixtures).
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "KioskSystem", "KioskCore", "KioskStore", "KioskFixtures",
+            "KioskDaemon", "KioskSystem", "KioskCore", "KioskStore", "KioskFixtures", "CGlibcMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
