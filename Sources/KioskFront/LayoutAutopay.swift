@@ -47,16 +47,15 @@ extension Layout {
             for (i, line) in wrap(rule, width: 76).prefix(detailRows).enumerated() { canvas.put(rowTop + i, 2, line, i == 0 ? .strong : .normal) }
         }
         message(model.busy && model.rules != nil ? "Working…" : model.message)
-        var keys: [(label: String, key: Key)] = [("↑↓ Choose", .down), ("N New", .char("n"))]
+        var keys: [(label: String, key: Key)] = [("↑↓", .down), ("N New", .char("n"))]
         if let rule = model.chosen, !rule.locked {
-            keys += [("Enter Change", .enter), ("U/J Move", .char("u")), ("O On/off", .char("o")), ("X Delete", .char("x"))]
+            keys += [("Enter Edit", .enter), ("U/J Move", .char("u")), ("O On/off", .char("o")), ("X Delete", .char("x"))]
         }
         buttons(keys + [("Esc Back", .escape)])
     }
 
     mutating func autopayEditor(_ model: AutopayEditorModel) {
         canvas.put(top, 2, model.ruleID == nil ? "New autopay rule" : "Change autopay rule \(model.position ?? 0)", .strong)
-        canvas.put(top, 34, "It pays each invoice that meets every condition.", .dim)
         // Line 0: the method.
         let onMethod = model.line == 0
         let method: String
@@ -99,8 +98,8 @@ extension Layout {
         if model.rows.count > visible { canvas.put(top + 3, 60, "(↑↓ to see all rows)", .dim) }
         canvas.put(bottom - 1, 4, hint(model), .dim)
         message(model.message)
-        var keys: [(label: String, key: Key)] = [("↑↓ Row", .down), ("Tab Next box", .tab), ("←→ Change", .right), ("+ Add row", .char("+"))]
-        if model.row != nil, model.rows.count > 1, model.part == .field || model.part == .op { keys.append(("X Delete row", .char("x"))) }
+        var keys: [(label: String, key: Key)] = [("Tab Box", .tab), ("←→ Choose", .right), ("+ Add row", .char("+"))]
+        if model.row != nil, model.rows.count > 1, model.part == .field || model.part == .op { keys.append(("X Del row", .char("x"))) }
         buttons(keys + [("Enter Save", .enter), ("Esc Cancel", .escape)])
     }
 

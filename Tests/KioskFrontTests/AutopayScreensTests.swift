@@ -79,7 +79,7 @@ struct AutopayScreensTests {
         #expect(screen.contains("amount $10.00–$500.00") && screen.contains("locked by the store"), "\(screen)")
         #expect(screen.contains("PO one of \"OAK-DECK\"/\"OAK-TRIM\""), "\(screen)")
         #expect(screen.contains("waiting for the store; cannot run: its card has expired"), "\(screen)")
-        #expect(screen.contains("[N New]") && screen.contains("[O On/off]") && screen.contains("[X Delete]"))
+        #expect(screen.contains("[N New]") && screen.contains("[O On/off]") && screen.contains("[X Delete]") && screen.contains("[Esc Back]"), "\(screen)")
         // Every screen fits 80×24 with the message line and buttons.
         #expect(screen.split(separator: "\n", omittingEmptySubsequences: false).count == 24)
         _ = keys(&state, .escape)
@@ -91,7 +91,7 @@ struct AutopayScreensTests {
         var state = try onList([Self.rule("A1", 1), Self.rule("R2", 2, locked: true)])
         _ = keys(&state, .down)
         var screen = text(state)
-        #expect(!screen.contains("[O On/off]") && !screen.contains("[X Delete]") && !screen.contains("Enter Change"), "\(screen)")
+        #expect(!screen.contains("[O On/off]") && !screen.contains("[X Delete]") && !screen.contains("Enter Edit"), "\(screen)")
         for key in [Key.enter, .char("u"), .char("j"), .char("o"), .char("x"), .char("x"), .char("+"), .char("-")] {
             #expect(state.update(.key(key), now: 3).isEmpty, "\(key) on a locked rule sends nothing")
         }
@@ -190,6 +190,10 @@ struct AutopayScreensTests {
         #expect(model.rows.count == 2 && model.rows[1].field == .amount && model.rows[1].op == "le")
         #expect(model.rows[1].amounts[0].minorUnits == 125_050, "1,250.5 typed: 1250.50; the x is refused")
         let screen = text(state)
+        #expect(screen.contains("[Esc Cancel]") && !screen.contains("[X Del row]"), "no delete while typing a value, and every button fits: \(screen)")
+        _ = keys(&state, .backTab)
+        #expect(text(state).contains("[X Del row]") && text(state).contains("[Esc Cancel]"), "\(text(state))")
+        _ = keys(&state, .tab)
         #expect(screen.contains("New autopay rule") && screen.contains("Job") && screen.contains("Invoice amount")
                 && screen.contains("is at most") && screen.contains("1250.5"), "\(screen)")
         // Save: the pad first.
