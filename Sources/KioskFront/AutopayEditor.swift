@@ -23,6 +23,8 @@ public struct AutopayEditorModel: Sendable, Equatable {
     public var signature: String?
     public var busy = false
     public var message: String?
+    /// The rule has conditions this front cannot show: saving would drop them, so it is refused.
+    public var unreadable = false
     public static let maximumRows = 20
 
     public init(rule: AutopayRuleWire? = nil, terms: AutopayTermsWire?, fractionDigits: Int = 2) {
@@ -68,7 +70,8 @@ extension FrontState {
             model.rows[0].texts[0] = String(job)
         }
         if let rule, rule.criteria.count != model.rows.count {
-            model.message = "Some of this rule's conditions cannot be shown here. Please ask a store employee to change it."
+            model.unreadable = true
+            model.message = Self.unreadableRule
         }
         screen = .autopayEditor(model)
         return [send(.autopayMethods, Methods.paymentMethodsList, PaymentMethodsListParams(job: nil))]
@@ -194,7 +197,10 @@ extension FrontState {
 
     /// Checks what the customer typed, then asks for the signature (the terms come after it,
     /// as when paying).
+    static let unreadableRule = "Some of this rule's conditions cannot be shown here, so it cannot be changed here. Please ask a store employee."
+
     private mutating func saveAutopay(_ model: inout AutopayEditorModel) -> [Effect] {
+        guard !model.unreadable else { model.message = Self.unreadableRule; return [] }
         guard model.method != nil else {
             model.line = 0
             model.message = model.methods?.isEmpty == true

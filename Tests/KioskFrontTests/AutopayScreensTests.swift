@@ -375,6 +375,23 @@ struct AutopayScreensTests {
         #expect(CustomerFacingTests.sent(keys(&viewer, .char("5")), "autopay.list") == nil)
     }
 
+    @Test("a rule with a condition this front cannot show is never saved without it; the pay-block sentence stays clear of the longer menu")
+    func unreadableAndHome() throws {
+        var state = try onList([Self.rule("R1", 1, criteria: [.init(field: "job", op: "is", values: [.integer(2)]),
+                                                              .init(field: "colour", op: "is", values: [.string("red")])])])
+        _ = keys(&state, .enter)
+        _ = CustomerFacingTests.reply(&state, .autopayMethods, Self.methods)
+        #expect(editor(state)?.rows.count == 1 && text(state).contains("cannot be shown here"))
+        #expect(keys(&state, .enter).isEmpty && state.screen.name == "autopay-editor", "no pad, nothing sent")
+
+        var (home, _) = CustomerFacingTests.signedIn(permissions: Self.permissions)
+        home.session?.payBlock = .pending(id: "HPE2Q9", amount: 999)
+        let lines = text(home).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let menu = try #require(lines.firstIndex { $0.contains("[A] Autopay rules") })
+        let warning = try #require(lines.firstIndex { $0.contains("is still being processed") })
+        #expect(warning > menu && lines[menu].hasSuffix("[A] Autopay rules"), "\(text(home))")
+    }
+
     @Test("while a rejection notice shows, A is its OK; after it, A opens the rules")
     func rejectionFirst() throws {
         var (state, _) = CustomerFacingTests.signedIn(permissions: Self.permissions)
