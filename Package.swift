@@ -100,7 +100,7 @@ let package = Package(
         // ncursesw (wide-character build) for the customer's screen; shim header in the target.
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The customer's screens: value-typed models, pure updates and layouts (no curses).
-        .target(name: "KioskFront", dependencies: ["KioskProtocol"]),
+        .target(name: "KioskFront", dependencies: ["KioskProtocol", "KioskJSON"]),
         // The front's program: curses drawing, the kioskd connection and the main loop.
         .executableTarget(name: "kiosk-front", dependencies: [
             "KioskFront", "KioskClient", "KioskProtocol", "CNcursesw",
@@ -138,7 +138,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "KioskFrontTests", dependencies: ["KioskFront", "KioskProtocol"]),
+        .testTarget(name: "KioskFrontTests", dependencies: ["KioskFront", "KioskProtocol", "KioskJSON"]),
         .testTarget(name: "KioskClientTests", dependencies: ["KioskClient", "KioskProtocol"]),
         // Real kioskd processes on real sockets; slower.
         .testTarget(name: "KioskEndToEndTests", dependencies: [

@@ -23,7 +23,8 @@ extension FrontState {
 
     mutating func beginSignature() -> [Effect] {
         screen = .signature(SignatureModel())
-        let prompt = Self.padPrompt("Sign for \(format.money(draft.total, "USD" == draft.currency ? "USD" : draft.currency))")
+        let prompt = autopaySigning != nil ? Self.padPrompt("Sign to authorize autopay")
+            : Self.padPrompt("Sign for \(format.money(draft.total, "USD" == draft.currency ? "USD" : draft.currency))")
         return [send(.captureSignature, Methods.deviceCaptureBegin, CaptureBeginParams(kind: .signature, prompt: prompt))]
     }
 
@@ -60,7 +61,7 @@ extension FrontState {
         defer { if case .signature = screen { screen = .signature(model) } }
         switch key {
         case .escape:
-            screen = .pay(payModelAgain())
+            if autopaySigning != nil { autopayBackToEditor(message: nil) } else { screen = .pay(payModelAgain()) }
             return model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
         case .char("c"), .char("C"), .function(6):
             var effects: [Effect] = model.capture.map { [send(.captureCancel, Methods.deviceCaptureCancel, CaptureRef(capture: $0))] } ?? []
@@ -158,6 +159,7 @@ extension FrontState {
                 // Signing answers "Please sign on the pad first": it goes once there are points.
                 if model.points > 0, model.message == Self.signFirst { model.message = nil }
             case "capture.done":
+                if autopaySigning != nil, let capture = model.capture { autopaySigned(capture: capture); return [] }
                 draft.signature = model.capture
                 draft.termsSHA256 = session?.options?.terms.sha256
                 screen = .terms(TermsModel(text: session?.options?.terms.text ?? "No terms were provided."))

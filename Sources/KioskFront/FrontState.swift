@@ -13,6 +13,8 @@ public struct FrontState: Sendable, Equatable {
     public var screen: Screen = .unavailable
     public var session: SessionData?
     public var draft = PaymentDraft()
+    /// An autopay rule on its way through the pad and the terms (nil when paying).
+    public var autopaySigning: AutopayEditorModel?
     /// Bumped at every sign-in and sign-out: replies for an older generation are dropped.
     public var generation = 0
     public var now: Double = 0
@@ -117,6 +119,8 @@ public struct FrontState: Sendable, Equatable {
         case .bankEntry(var model): effects += bankEntryKey(key, &model)
         case .pastStatement(var model): effects += pastStatementKey(key, &model)
         case .documents(var model): effects += documentsKey(key, &model)
+        case .autopay(var model): effects += autopayKey(key, &model)
+        case .autopayEditor(var model): effects += autopayEditorKey(key, &model)
         }
         return effects
     }
@@ -180,6 +184,7 @@ public struct FrontState: Sendable, Equatable {
     private mutating func wipeSession() {
         session = nil
         draft = PaymentDraft()
+        autopaySigning = nil
         generation += 1
     }
 

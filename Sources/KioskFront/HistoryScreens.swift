@@ -25,6 +25,8 @@ public struct HistoryModel: Sendable, Equatable {
     public var cursor = 0
     public var scroll = 0
     public var message: String?
+    /// Autopay rules' positions by id, so a payment a rule made reads "autopay (rule 2)".
+    public var rulePositions: [String: Int] = [:]
     public init() {}
 }
 
@@ -41,7 +43,9 @@ extension FrontState {
             return [send(.credits, Methods.creditsList, CreditsParams(job: job, filter: .all))]
         default:
             screen = .history(HistoryModel())
-            return [send(.history, Methods.historyList, HistoryParams(job: job))]
+            var effects = [send(.history, Methods.historyList, HistoryParams(job: job))]
+            if session?.may("manage_autopay") == true { effects.append(send(.autopayPositions, Methods.autopayList, AutopayListParams())) }
+            return effects
         }
     }
 

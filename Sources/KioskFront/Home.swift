@@ -17,6 +17,7 @@ extension FrontState {
         ("9", "Payment methods", ["pay"]),
         ("p", "Change my PIN", []),
         ("d", "My documents", []),
+        ("a", "Autopay rules", ["manage_autopay"]),
     ]
 
     /// Job choices for a job-billed account with more than one job: consolidated (nil)
@@ -55,7 +56,8 @@ extension FrontState {
             return loadHome()
         case .escape, .char("0"):
             return signOut(message: "You are signed out. Thank you!")
-        case .char("a"), .char("A"):
+        case .char("a") where !current.rejections.isEmpty, .char("A") where !current.rejections.isEmpty:
+            // While a rejection notice shows, A is its "OK, seen" (the notice comes first).
             guard let notice = current.rejections.first else { return [] }
             current.rejections.removeFirst()
             session = current
@@ -103,6 +105,8 @@ extension FrontState {
             return openCalendar()
         case "d":
             return openDocuments()
+        case "a":
+            return openAutopay(message: nil)
         default:
             return openHistoryMenu(key)
         }
@@ -204,6 +208,8 @@ extension FrontState {
             return pinChangeReply(result)
         case .methods, .methodChange, .saveMethod, .captureBank:
             return methodsReply(purpose, result)
+        case .autopayList, .autopayChange, .autopayMethods, .autopaySave, .autopayPositions:
+            return autopayReply(purpose, result)
         case .captureCancel, .signOut, .keepAlive, .acknowledge:
             return []
         }

@@ -57,6 +57,8 @@ public struct Layout {
         case .bankEntry(let model): bankEntry(model)
         case .pastStatement(let model): pastStatement(model)
         case .documents(let model): documents(model)
+        case .autopay(let model): autopay(model)
+        case .autopayEditor(let model): autopayEditor(model)
         }
         if let seconds = state.idleWarning {
             canvas.bar(1, " Are you still there? You will be signed out in \(seconds) s. Press any key to stay.", .warning)

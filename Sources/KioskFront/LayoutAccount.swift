@@ -46,7 +46,7 @@ extension Layout {
         // Paying cannot succeed here: say why, in place of the offer.
         if session.may("pay"), let block = session.payBlock {
             for (i, line) in wrap(block.sentence(money), width: width - 4).prefix(2).enumerated() {
-                canvas.put(top + 14 + i, 2, line, .warning)
+                canvas.put(top + 15 + i, 2, line, .warning)
             }
         }
         var keys: [(label: String, key: Key)] = [("1-9 Choose", .char("1"))]

@@ -73,8 +73,12 @@ extension Layout {
                 keys[lines.count] = .pick(index)
                 let when = state.format.date(row.date)
                 let method = CustomerText.method(row.method)
-                let status = CustomerText.status(state: row.state, payOn: row.payOn, waitingFor: row.waitingFor, state.format)
-                let text = "\(pad(when, 13)) \(pad(method, 21)) \(status.prefix(26))"
+                var status = CustomerText.status(state: row.state, payOn: row.payOn, waitingFor: row.waitingFor, state.format)
+                if let rule = row.autopayRule {
+                    // Made by a rule: which one, by its place in the list when the front knows it.
+                    status = "Autopay (rule \(model.rulePositions[rule].map(String.init) ?? rule)) · " + status
+                }
+                let text = "\(pad(when, 13)) \(pad(method, 21)) \(status.prefix(row.autopayRule == nil ? 26 : 32))"
                 let style: Canvas.Style = index == model.cursor ? .selected
                     : row.state == "rejected" ? .error : (row.state == "processed" ? .normal : .strong)
                 lines.append((text, state.format.money(row.amount, result.currency), style))

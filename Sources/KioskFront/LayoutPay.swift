@@ -132,8 +132,13 @@ extension Layout {
     }
 
     mutating func signature(_ model: SignatureModel) {
-        canvas.put(top, 2, "Sign for \(money(state.draft.total))", .strong)
-        canvas.put(top + 1, 2, "Sign on the pad. Paying with \(state.draft.methodDescription).", .dim)
+        if let rule = state.autopaySigning {
+            canvas.put(top, 2, "Sign to authorize this autopay rule", .strong)
+            canvas.put(top + 1, 2, "Sign on the pad. The rule pays with \(rule.methodDescription ?? "the method chosen").", .dim)
+        } else {
+            canvas.put(top, 2, "Sign for \(money(state.draft.total))", .strong)
+            canvas.put(top + 1, 2, "Sign on the pad. Paying with \(state.draft.methodDescription).", .dim)
+        }
         let boxTop = top + 3, columns = 64, rows = 8
         canvas.put(boxTop, 6, "┌" + String(repeating: "─", count: columns) + "┐")
         let preview = Braille.render(model.strokes, columns: columns, rows: rows)
@@ -148,7 +153,7 @@ extension Layout {
     }
 
     mutating func terms(_ model: TermsModel) {
-        canvas.put(top, 2, "Terms", .strong)
+        canvas.put(top, 2, state.autopaySigning != nil ? "Autopay terms" : "Terms", .strong)
         let lines = wrap(model.text, width: width - 6)
         let visible = bottom - top - 4
         let start = min(model.scroll, max(0, lines.count - visible))

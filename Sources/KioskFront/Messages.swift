@@ -17,6 +17,9 @@ public enum Purpose: String, Sendable, Equatable {
     case pinChange
     /// Payment methods: the list, a change (default, remove), a save, a typed bank account.
     case methods, methodChange, saveMethod, captureBank
+    /// Autopay: the rules, a change (move, on/off, delete), the editor's methods, a save, and
+    /// the rules' positions for the payment history.
+    case autopayList, autopayChange, autopayMethods, autopaySave, autopayPositions
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply
@@ -42,15 +45,20 @@ public struct Failure: Sendable, Equatable, Error {
     public var message: String
     public var attemptsLeft: Int?
     public var retryAfter: Int?
-    /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`).
+    /// `invalid_pin`: the first PIN rule broken (`not_digits`, `length`, `same_digit`, `run`);
+    /// `invalid_rule`: why the autopay rule cannot be saved.
     public var reason: String?
+    /// `invalid_rule`: the 0-based criteria row at fault; nil for the rule itself.
+    public var row: Int?
+    /// `permission_denied` on a locked autopay rule: that rule's id.
+    public var rule: String?
     /// The connection went away: the "service unavailable" screen handles it.
     public var connectionLost: Bool
 
     public init(kind: String? = nil, message: String, attemptsLeft: Int? = nil, retryAfter: Int? = nil, reason: String? = nil,
-                connectionLost: Bool = false) {
+                row: Int? = nil, rule: String? = nil, connectionLost: Bool = false) {
         self.kind = kind; self.message = message; self.attemptsLeft = attemptsLeft; self.retryAfter = retryAfter
-        self.reason = reason; self.connectionLost = connectionLost
+        self.reason = reason; self.row = row; self.rule = rule; self.connectionLost = connectionLost
     }
 }
 

@@ -94,8 +94,8 @@ extension Layout {
         if let day = model.day {
             var row = top + 11
             for payment in day.payments where row < bottom {
-                let who = payment.id.map { "Payment \($0)" } ?? "Autopay (projected)"
-                let rule = payment.rule.map { ", rule \($0.position)" } ?? ""
+                let who = payment.id.map { "Payment \($0)" } ?? "Projected"
+                let rule = payment.rule.map { ", autopay (rule \($0.position))" } ?? ""
                 let status = payment.state.map { CustomerText.status(state: $0, payOn: nil, waitingFor: nil, state.format) } ?? ""
                 let text = "\(who)\(rule)  \(status)  \(payment.methodDescription)"
                 canvas.put(row, 2, String(text.prefix(62)), .strong)

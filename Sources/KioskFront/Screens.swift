@@ -31,6 +31,8 @@ public enum Screen: Sendable, Equatable {
     case bankEntry(BankEntryModel)
     case pastStatement(PastStatementModel)
     case documents(DocumentsModel)
+    case autopay(AutopayModel)
+    case autopayEditor(AutopayEditorModel)
 
     /// A short name for tests and logs (never any of the customer's data).
     public var name: String {
@@ -63,6 +65,8 @@ public enum Screen: Sendable, Equatable {
         case .bankEntry: "bank-entry"
         case .pastStatement: "past-statement"
         case .documents: "documents"
+        case .autopay: "autopay"
+        case .autopayEditor: "autopay-editor"
         }
     }
 }

@@ -8,9 +8,11 @@ extension FrontState {
         if let scroll = key.scrolled(model.scroll) { model.scroll = scroll; return [] }
         switch key {
         case .char(" "), .pick(0): model.agreed.toggle(); model.message = nil
-        case .escape: screen = .home
+        case .escape:
+            if autopaySigning != nil { autopayBackToEditor(message: "Not saved: the terms were not accepted.") } else { screen = .home }
         case .enter:
             guard model.agreed else { model.message = "Press Space to tick \"I agree\" first."; return [] }
+            if autopaySigning != nil { return sendAutopayRule() }
             screen = .confirm(ConfirmModel())
         default: break
         }

@@ -100,7 +100,8 @@ final class Link: @unchecked Sendable {
         switch error {
         case .server(let rpc):
             return Failure(kind: rpc.data?.kind?.rawValue, message: rpc.message,
-                           attemptsLeft: rpc.data?.attemptsLeft, retryAfter: rpc.data?.retryAfter, reason: rpc.data?.reason)
+                           attemptsLeft: rpc.data?.attemptsLeft, retryAfter: rpc.data?.retryAfter, reason: rpc.data?.reason,
+                           row: rpc.data?.row, rule: rpc.data?.rule)
         case .connectionClosed, .daemonNotRunning, .cannotConnect, .permissionDenied:
             return Failure(message: "kioskd is not connected", connectionLost: true)
         case .malformedReply, .invalidRequest:
