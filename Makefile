@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke udev-rules clean
+.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke udev-rules deb clean
 
 all: build
 
@@ -52,5 +52,14 @@ bench: deps
 	$(SWIFT) build -c release --product kioskd-bench
 	.build/release/kioskd-bench
 
+# The Debian package in dist/: release binaries with the Swift runtime linked in (no toolchain
+# needed on the kiosk), units, udev rules, sysusers/tmpfiles, the sample config, docs.
+# The install test (PackageInstallTests, in `make test`) packages the debug build the same way.
+deb: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product kioskd
+	$(SWIFT) build -c release --static-swift-stdlib --product kioskctl
+	$(SWIFT) build -c release --static-swift-stdlib --product kiosk-front
+	scripts/make-deb.sh .build/release dist
+
 clean:
-	rm -rf .build
+	rm -rf .build dist

@@ -39,7 +39,11 @@ public final class SocketServer: Service, Sendable {
     }
 
     public func run() async throws {
-        try SocketFile.prepare(path: path)
+        // Started by kioskd.socket: systemd bound the socket (mode and group from the unit) and
+        // owns its file. Run by hand: kioskd binds its own and removes it at exit.
+        let activated = try SocketActivation.listeningSocket()
+        let path = activated?.path ?? self.path
+        if activated == nil { try SocketFile.prepare(path: path) }
         // The socket is born 0660: no window in which another user could connect.
         let previous = umask(0o117)
         let roles = self.roles
@@ -47,18 +51,24 @@ public final class SocketServer: Service, Sendable {
         let server: NIOAsyncChannel<Accepted, Never>
         do {
             defer { umask(previous) }
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
                 // Bounded reads: one read of at most 16 KiB per wake-up, so a client the daemon
                 // has stopped reading (back-pressure) holds little in the daemon.
                 .childChannelOption(.maxMessagesPerRead, value: 1)
                 .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 16 * 1024))
-                .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                    SocketServer.accept(channel, roles: roles, logger: logger)
-                }
+            let accept: @Sendable (Channel) -> EventLoopFuture<Accepted> = { channel in SocketServer.accept(channel, roles: roles, logger: logger) }
+            if let activated {
+                server = try await bootstrap.bind(activated.descriptor, childChannelInitializer: accept)
+            } else {
+                server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false, childChannelInitializer: accept)
+            }
         }
-        try SocketFile.setGroup(path: path, group: group)
-        logger.info("listening", metadata: ["socket": "\(path)"])
+        if activated == nil { try SocketFile.setGroup(path: path, group: group) }
+        if let activated, activated.path != self.path {
+            logger.notice("systemd's socket is not the configured one; serving systemd's", metadata: ["socket": "\(activated.path)", "configured": "\(self.path)"])
+        }
+        logger.info("listening", metadata: ["socket": "\(path)", "activation": "\(activated == nil ? "none" : "systemd")"])
         onReady()
 
         try await withGracefulShutdownHandler {
@@ -74,7 +84,7 @@ public final class SocketServer: Service, Sendable {
             self.onStopping()
             server.channel.close(promise: nil)
         }
-        unlink(path)
+        if activated == nil { unlink(path) }
         logger.info("socket closed", metadata: ["socket": "\(path)"])
     }
 

@@ -18,21 +18,26 @@ struct SystemdUnitTests {
     /// issue 11 (SystemCallFilter without an errno): hardening may only make it lower.
     static let exposureBefore = 1.9
 
-    /// The shipped unit with ExecStart pointed at the binary just built (verify checks it exists).
+    /// The shipped unit with ExecStart pointed at the binary just built (verify checks it
+    /// exists), beside the socket unit it requires.
     func unitUnderTest() throws -> String {
         let text = try String(contentsOfFile: Self.shippedUnit, encoding: .utf8)
-            .replacingOccurrences(of: "/usr/local/bin/kioskd", with: Products.kioskd)
+            .replacingOccurrences(of: "/usr/sbin/kioskd", with: Products.kioskd)
         let directory = try makeScratchDirectory("unit")
         let path = directory + "/kioskd.service"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try runProcess("/bin/cp", [Self.repository.appendingPathComponent("systemd/kioskd.socket").path, directory + "/kioskd.socket"])
         return path
     }
 
     @Test("systemd-analyze verify accepts kioskd.service")
     func verify() throws {
-        let result = try runProcess("/usr/bin/systemd-analyze", ["verify", try unitUnderTest()])
+        let unit = try unitUnderTest()
+        let socket = URL(fileURLWithPath: unit).deletingLastPathComponent().appendingPathComponent("kioskd.socket").path
+        // --man=no: the man pages are installed by the package (PackageInstallTests), not here.
+        let result = try runProcess("/usr/bin/systemd-analyze", ["verify", "--man=no", unit, socket])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(!result.stderr.contains("kioskd.service:"), "\(result.stderr)")
+        #expect(!result.stderr.contains("kioskd.service:") && !result.stderr.contains("kioskd.socket:"), "\(result.stderr)")
     }
 
     @Test("the unit is hardened: exposure no worse than before, notify type, no PrivateUsers (it would break roles)")
