@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "KioskStore", dependencies: [
             "KioskCore", "KioskSystem", "KioskBackOfficeContract",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // JSON-RPC envelopes, wire types, line framing rules. Foundation only.
         .target(name: "KioskProtocol", dependencies: ["KioskJSON"]),

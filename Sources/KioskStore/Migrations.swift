@@ -17,6 +17,7 @@ enum Migrations {
         ("010_payment_methods", paymentMethods),
         ("011_autopay_rules", autopayRules),
         ("012_autopay_runs", autopayRuns),
+        ("013_audit_chain", auditChain),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -14,7 +14,7 @@ struct KioskCtl: AsyncParsableCommand {
             The socket is --socket PATH, else $KIOSKD_SOCKET, else \(KioskClient.defaultSocketPath).
             Managers need group kiosk-manager; technicians kiosk-tech.
             """,
-        subcommands: [Hello.self, Status.self, Sync.self, AccountCommand.self, InvoicesCommand.self, InvoiceCommand.self, StatementCommand.self, DocumentsCommand.self, DocumentCommand.self, CalendarCommand.self, AutopayCommand.self, ContactsCommand.self, ContactCommand.self, ProfilesCommand.self, PaymentsCommand.self, PaymentCommand.self, PaymentMethodsCommand.self, PaymentMethodCommand.self, OutboxCommand.self, DeviceCommand.self, ProvisionCommand.self]
+        subcommands: [Hello.self, Status.self, Sync.self, AccountCommand.self, InvoicesCommand.self, InvoiceCommand.self, StatementCommand.self, DocumentsCommand.self, DocumentCommand.self, CalendarCommand.self, AutopayCommand.self, ContactsCommand.self, ContactCommand.self, ProfilesCommand.self, PaymentsCommand.self, PaymentCommand.self, PaymentMethodsCommand.self, PaymentMethodCommand.self, OutboxCommand.self, DeviceCommand.self, ProvisionCommand.self, AuditCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

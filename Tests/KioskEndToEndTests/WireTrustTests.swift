@@ -59,6 +59,8 @@ struct WireTrustTests {
         "payment.acknowledge": (["id": "P0"], ["id"]),
         "outbox.list": ([:], ["state"]),
         "outbox.retry": (["id": 1], []),
+        "audit.list": ([:], ["since", "actor", "action"]),
+        "audit.verify": ([:], []),
         "sync.pull": ([:], []),
         "status": ([:], []),
         "invoices.list": (["account": "1001"], ["account", "status", "search"]),
