@@ -114,6 +114,70 @@ struct CommandLineExitTests {
         #expect(served.status == 0 && served.stdout.contains("role front"), "\(served.stdout)\(served.stderr)")
     }
 
+    /// The package's root (this file is Tests/KioskEndToEndTests/CommandLineExitTests.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Where `make man`'s first step (ArgumentParser's GenerateManual plugin) leaves the raw
+    /// pages. The plugin cannot run from inside `swift test` (SwiftPM holds the build
+    /// directory's lock), so `make test` runs `make man` first and this test finishes them.
+    static let rawManualPages = packageRoot + "/.build/plugins/GenerateManual/outputs"
+
+    @Test("make man: every page exists with NAME, SYNOPSIS and an EXIT STATUS listing the six codes",
+          .enabled(if: FileManager.default.fileExists(atPath: rawManualPages + "/kioskd"), "run `make man` first (make test does)"))
+    func manualPages() throws {
+        let raw = Self.rawManualPages
+        let out = try makeScratchDirectory("man")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let finish = try runProcess("/usr/bin/env", ["python3", Self.packageRoot + "/scripts/man.py", raw, out])
+        try #require(finish.status == 0, "\(finish.stderr)")
+
+        let pages = ["kioskctl.1", "kiosk-front.1", "kiosk-backoffice.1", "kioskd.8", "kioskd.toml.5"]
+        for page in pages {
+            let text = try String(contentsOfFile: out + "/" + page, encoding: .utf8)
+            let headings = text.split(separator: "\n").filter { $0.hasPrefix(".Sh ") || $0.hasPrefix(".SH ") }.map { String($0.dropFirst(4)).uppercased() }
+            for heading in ["NAME", "SYNOPSIS", "EXIT STATUS"] {
+                #expect(headings.contains(heading), "\(page) has no \(heading): \(headings)")
+            }
+            let section = text.components(separatedBy: ".Sh EXIT STATUS").dropFirst().first ?? text.components(separatedBy: ".SH EXIT STATUS").dropFirst().first ?? ""
+            let exitStatus = section.components(separatedBy: "\n.S").first ?? ""
+            for code in ["64", "65", "69", "70", "77", "78"] {
+                #expect(exitStatus.contains(".It \(code) ") || exitStatus.contains("\\fB\(code)\\fR"), "\(page): EXIT STATUS lacks \(code)")
+            }
+        }
+        let daemon = try String(contentsOfFile: out + "/kioskd.8", encoding: .utf8)
+        #expect(daemon.contains(".Dt KIOSKD 8"), "kioskd is in section 8")
+        // kioskd.toml(5) comes from docs/CONFIGURATION.md: every key kioskd's sample names is in it.
+        let config = try String(contentsOfFile: out + "/kioskd.toml.5", encoding: .utf8)
+        for key in ["data_dir", "socket_group", "log_level", "session_idle_seconds", "pin_max_failures", "token_file"] {
+            #expect(config.contains(key), "kioskd.toml.5 lacks \(key)")
+        }
+        // groff reads every page without a warning.
+        for page in pages {
+            let rendered = try runProcess("/usr/bin/groff", ["-k", "-mandoc", "-Tutf8", "-ww", "-z", out + "/" + page])
+            #expect(rendered.status == 0 && rendered.stderr.isEmpty, "\(page): \(rendered.stderr)")
+        }
+    }
+
+    @Test("make completions' step: bash, zsh and fish scripts for kioskctl and kiosk-front; bash parses them")
+    func completions() throws {
+        let directory = try makeScratchDirectory("completions")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (tool, binary) in [("kioskctl", Products.kioskctl), ("kiosk-front", TmuxFront.frontPath)] {
+            for shell in ["bash", "zsh", "fish"] {
+                let script = try runProcess(binary, ["--generate-completion-script", shell])
+                #expect(script.status == 0 && script.stdout.contains(tool), "\(tool) \(shell): \(script.stderr)")
+                if shell == "bash" {
+                    let file = directory + "/\(tool).bash"
+                    try Data(script.stdout.utf8).write(to: URL(fileURLWithPath: file))
+                    let parsed = try runProcess("/bin/bash", ["-n", file])
+                    #expect(parsed.status == 0, "\(tool).bash: \(parsed.stderr)")
+                }
+            }
+        }
+        let ctl = try runProcess(Products.kioskctl, ["--generate-completion-script", "bash"]).stdout
+        #expect(ctl.contains("payments") && ctl.contains("--socket"), "the subcommands and options are in it")
+    }
+
     @Test("kiosk-backoffice: 66 for a missing key file, 73 for a key pair that exists already")
     func backoffice() throws {
         let directory = try makeScratchDirectory("backoffice-exit")
