@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke udev-rules deb clean
+.PHONY: all deps build build-tests test crash-test demo screens bench fuzz fuzz-smoke udev-rules man completions deb clean
 
 all: build
 
@@ -21,7 +21,8 @@ build-tests: deps
 
 # One build, a short fuzz smoke run of every device/sync parser, then every test in one
 # process (no --parallel: CI reads the XCTest/Swift Testing summaries, which come last).
-test: build-tests fuzz-smoke
+# `man` first: CommandLineExitTests finishes and checks the pages its plugin step wrote.
+test: build-tests fuzz-smoke man
 	$(SWIFT) test --skip-build
 
 # The crash test at full strength: 1,000 SIGKILLs during payment submissions (make test: 200).
@@ -48,14 +49,35 @@ screens: build-tests
 udev-rules: build-tests
 	KIOSK_WRITE_UDEV_RULES=1 $(SWIFT) test --skip-build --filter UdevRulesTests
 
+# Manual pages, from the binaries' argument definitions: ArgumentParser's GenerateManual plugin
+# writes one page per tool, then scripts/man.py puts kioskd in section 8, turns each command's
+# "Examples:" and "Exit status" discussion into EXAMPLES and EXIT STATUS, and writes
+# kioskd.toml(5) from docs/CONFIGURATION.md. Output: .build/man (never committed).
+MAN_RAW = .build/plugins/GenerateManual/outputs
+man: build
+	rm -rf $(MAN_RAW) .build/man
+	$(SWIFT) package plugin generate-manual --configuration debug
+	python3 scripts/man.py $(MAN_RAW) .build/man
+
+# bash, zsh and fish completions for the tools people type, from ArgumentParser.
+COMPLETION_TOOLS = kioskctl kiosk-front
+completions: build
+	mkdir -p .build/completions
+	bin=$$($(SWIFT) build --show-bin-path) && for tool in $(COMPLETION_TOOLS); do \
+	  "$$bin/$$tool" --generate-completion-script bash > .build/completions/$$tool.bash && \
+	  "$$bin/$$tool" --generate-completion-script zsh > .build/completions/_$$tool && \
+	  "$$bin/$$tool" --generate-completion-script fish > .build/completions/$$tool.fish || exit 1; \
+	done
+
 bench: deps
 	$(SWIFT) build -c release --product kioskd-bench
 	.build/release/kioskd-bench
 
 # The Debian package in dist/: release binaries with the Swift runtime linked in (no toolchain
-# needed on the kiosk), units, udev rules, sysusers/tmpfiles, the sample config, docs.
-# The install test (PackageInstallTests, in `make test`) packages the debug build the same way.
-deb: deps
+# needed on the kiosk), units, udev rules, sysusers/tmpfiles, the sample config, man pages,
+# completions, docs. The install test (PackageInstallTests, in `make test`) packages the
+# debug build the same way.
+deb: deps man completions
 	$(SWIFT) build -c release --static-swift-stdlib --product kioskd
 	$(SWIFT) build -c release --static-swift-stdlib --product kioskctl
 	$(SWIFT) build -c release --static-swift-stdlib --product kiosk-front

@@ -104,7 +104,7 @@ let package = Package(
         .target(name: "KioskFront", dependencies: ["KioskProtocol", "KioskJSON"]),
         // The front's program: curses drawing, the kioskd connection and the main loop.
         .executableTarget(name: "kiosk-front", dependencies: [
-            "KioskFront", "KioskClient", "KioskProtocol", "CNcursesw",
+            "KioskFront", "KioskClient", "KioskProtocol", "KioskSystem", "CNcursesw",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Data for demos, tests and benchmarks: the demo store, synthetic sync documents.

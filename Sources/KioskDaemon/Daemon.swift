@@ -1,11 +1,12 @@
 import Foundation
 import KioskCore
 import KioskStore
+import KioskSystem
 import Logging
 import ServiceLifecycle
 
 /// The version printed by `kioskd --version` and returned by `hello`.
-public let kioskdVersion = "0.1.0"
+public let kioskdVersion = KioskpayVersion.current
 
 /// kioskd as a whole: opens the store, serves the socket, talks to systemd, shuts down cleanly.
 public struct Daemon: Sendable {

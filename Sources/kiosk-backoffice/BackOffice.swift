@@ -13,20 +13,47 @@ struct BackOffice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-backoffice",
         abstract: "Back-office tools for kioskpay: key pairs, opening sealed captures, DUKPT.",
+        discussion: """
+            Examples:
+              kiosk-backoffice keygen --out /srv/backoffice/store-12
+              kiosk-backoffice open-capture --private-key /srv/backoffice/store-12.key capture.json
+
+            \(ExitStatus.helpText(program: "kiosk-backoffice", causes: BackOffice.exitCauses))
+            """,
+        version: KioskpayVersion.current,
         subcommands: backOfficeSubcommands)
+
+    /// What `kiosk-backoffice --help` and its manual page say about each exit status.
+    static let exitCauses: [ExitStatus: String] = [
+        .usage: "bad command line: unknown option or subcommand, a value that does not parse",
+        .dataError: "an input is not what it must be: a key or capture file, a key id, a sealed capture that does not open with this key",
+        .noInput: "a file named on the command line does not exist or cannot be read",
+        .cannotCreate: "an output file cannot be created (it exists already, or the directory refuses it)",
+        .ioError: "an output file cannot be written in full",
+    ]
 
     /// ArgumentParser's main, after taking descriptors 0-2 (a closed stdout stays closed, and no
     /// key file or database can land on it and receive our output).
     static func main() async {
         StandardStreams.ensureOpen()
-        await main(nil)
+        // ArgumentParser's main, except that a ToolError exits with its own sysexits status.
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch let error as ToolError {
+            StandardStreams.error("Error: \(error.description)\n")
+            Foundation.exit(error.status.rawValue)
+        } catch {
+            exit(withError: error)
+        }
     }
 }
 
-/// A failure the user can act on: printed as one line, exit status 1.
+/// A failure the user can act on: printed as one line; its exit status is `status`.
 struct ToolError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let status: ExitStatus
+    init(_ description: String, status: ExitStatus = .dataError) { self.description = description; self.status = status }
 }
 
 extension ToolError: LocalizedError { var errorDescription: String? { description } }
@@ -67,11 +94,11 @@ struct Keygen: ParsableCommand {
         let fd = FileModes.open(path, flags: O_WRONLY, mode: mode, exclusive: true)
         guard fd >= 0 else {
             throw ToolError(errno == EEXIST ? "\(path) already exists; choose another --out or remove it first"
-                                            : "cannot create \(path): \(String(cString: strerror(errno)))")
+                                            : "cannot create \(path): \(String(cString: strerror(errno)))", status: .cannotCreate)
         }
         defer { close(fd) }
         let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw ToolError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard written == data.count else { throw ToolError("cannot write \(path): \(String(cString: strerror(errno)))", status: .ioError) }
     }
 }
 
@@ -111,7 +138,7 @@ struct OpenCapture: ParsableCommand {
     private func read(_ path: String, what: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ToolError("cannot read the \(what) file \(path): " + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
+            throw ToolError("cannot read the \(what) file \(path): " + (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"), status: .noInput)
         }
         return data
     }

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import KioskClient
 import KioskProtocol
+import KioskSystem
 
 /// `kioskctl contacts list ACCOUNT`: who may sign in to an account at the kiosk.
 struct ContactsCommand: AsyncParsableCommand {
@@ -102,11 +103,11 @@ struct ContactCommand: AsyncParsableCommand {
                 second = try PINPrompt.read("Type the new PIN again: ")
             } catch let failure as CommandFailure {
                 Output.error("kioskctl: \(failure.description)")
-                throw ExitCode.failure
+                throw ExitCode(failure.status.rawValue)
             }
             guard first == second else {
                 Output.error("kioskctl: the two PINs differ; nothing was changed")
-                throw ExitCode.failure
+                throw ExitCode(ExitStatus.dataError.rawValue)
             }
             let params = ContactSetPINParams(account: target.account, contact: target.contact, pin: first)
             try await connection.show(Methods.contactSetPIN, params, json: json) { [ContactCommand.line($0)] }

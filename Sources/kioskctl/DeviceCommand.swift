@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskSystem
 
 /// `kioskctl device …`: readers and pads, for technicians (list is for managers too).
 struct DeviceCommand: AsyncParsableCommand {
@@ -94,7 +95,7 @@ struct DeviceCommand: AsyncParsableCommand {
                     let data: Data
                     if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() } else {
                         guard let read = FileManager.default.contents(atPath: file) else {
-                            throw CommandFailure("cannot read \(file): no such file or permission denied")
+                            throw CommandFailure("cannot read \(file): no such file or permission denied", status: .noInput)
                         }
                         data = read
                     }

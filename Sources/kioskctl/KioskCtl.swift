@@ -13,7 +13,16 @@ struct KioskCtl: AsyncParsableCommand {
         discussion: """
             The socket is --socket PATH, else $KIOSKD_SOCKET, else \(KioskClient.defaultSocketPath).
             Managers need group kiosk-manager; technicians kiosk-tech.
+
+            Examples:
+              kioskctl status
+              kioskctl account show 100200 --json
+              kioskctl sync apply accounts.json
+              kioskctl --socket /tmp/kioskd-demo/kioskd.sock payments list
+
+            \(ExitStatus.helpText(program: "kioskctl", causes: FailureStatus.causes))
             """,
+        version: KioskpayVersion.current,
         subcommands: [Hello.self, Status.self, Sync.self, AccountCommand.self, InvoicesCommand.self, InvoiceCommand.self, StatementCommand.self, DocumentsCommand.self, DocumentCommand.self, CalendarCommand.self, AutopayCommand.self, ContactsCommand.self, ContactCommand.self, ProfilesCommand.self, PaymentsCommand.self, PaymentCommand.self, PaymentMethodsCommand.self, PaymentMethodCommand.self, OutboxCommand.self, DeviceCommand.self, ProvisionCommand.self, AuditCommand.self]
     )
 
@@ -44,11 +53,13 @@ struct ConnectionOptions: ParsableArguments {
 /// A failure kioskctl explains in one sentence (file problems and the like).
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    /// The exit status (FailureStatus): by default the input was wrong.
+    var status: ExitStatus
+    init(_ description: String, status: ExitStatus = .dataError) { self.description = description; self.status = status }
 }
 
 extension AsyncParsableCommand {
-    /// Runs `work`; any failure becomes one line "kioskctl: <sentence>" on stderr and exit 1.
+    /// Runs `work`; any failure becomes one line "kioskctl: <sentence>" on stderr and its exit status.
     func reportingFailures(_ work: () async throws -> Void) async throws {
         try await reportFailures(work)
     }
@@ -56,7 +67,7 @@ extension AsyncParsableCommand {
 
 extension ConnectionOptions {
     /// Runs `body` on one connection to kioskd; any failure (connecting included) becomes one
-    /// line "kioskctl: <sentence>" on stderr and exit 1.
+    /// line "kioskctl: <sentence>" on stderr and its exit status (FailureStatus).
     func withClient(_ body: (KioskClient) async throws -> Void) async throws {
         try await reportFailures { try await KioskClient.withConnection(socketPath: socketPath, body) }
     }
@@ -73,7 +84,7 @@ extension ConnectionOptions {
     }
 }
 
-/// Runs `work`, turning any failure into one sentence on stderr and exit 1.
+/// Runs `work`, turning any failure into one sentence on stderr and its sysexits status.
 private func reportFailures(_ work: () async throws -> Void) async throws {
     do {
         try await work()
@@ -87,7 +98,7 @@ private func reportFailures(_ work: () async throws -> Void) async throws {
         default: sentence = String(describing: error)
         }
         Output.error("kioskctl: \(sentence)")
-        throw ExitCode.failure
+        throw ExitCode(FailureStatus.of(error).rawValue)
     }
 }
 

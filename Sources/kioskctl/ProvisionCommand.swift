@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskSystem
 
 /// `kioskctl provision …`: what a technician installs so the kiosk can protect card data.
 struct ProvisionCommand: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct ProvisionCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CommandFailure("cannot read \(file): " + (FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file"))
+                    throw CommandFailure("cannot read \(file): " + (FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file"), status: .noInput)
                 }
                 guard data.count <= 4096, let text = String(data: data, encoding: .utf8) else {
                     throw CommandFailure("\(file) is not a back-office public key file (expected a small UTF-8 JSON file from kiosk-backoffice keygen)")

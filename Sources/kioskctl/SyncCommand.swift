@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskSystem
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,16 +62,16 @@ struct Sync: AsyncParsableCommand {
             } else {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw CommandFailure("no such file: \(path)")
+                    throw CommandFailure("no such file: \(path)", status: .noInput)
                 }
                 guard !isDirectory.boolValue else { throw CommandFailure("\(path) is a directory, not a sync document") }
                 guard FileManager.default.isReadableFile(atPath: path) else {
-                    throw CommandFailure("permission denied reading \(path)")
+                    throw CommandFailure("permission denied reading \(path)", status: .noInput)
                 }
                 do {
                     data = try Data(contentsOf: URL(fileURLWithPath: path))
                 } catch {
-                    throw CommandFailure("cannot read \(path): \(error.localizedDescription)")
+                    throw CommandFailure("cannot read \(path): \(error.localizedDescription)", status: .noInput)
                 }
             }
             let name = path == "-" ? "standard input" : path
@@ -101,7 +102,7 @@ struct Sync: AsyncParsableCommand {
                 case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")
                 default:
                     Output.error("kioskctl: the sync pull did not apply: \(r.message ?? r.outcome)")
-                    throw ExitCode.failure
+                    throw ExitCode(ExitStatus.unavailable.rawValue)
                 }
             }
         }

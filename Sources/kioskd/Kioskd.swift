@@ -16,8 +16,28 @@ struct Kioskd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kioskd",
         abstract: "The payment kiosk daemon: account data in SQLite, served on a local JSON-RPC socket.",
-        discussion: "Runs in the foreground and logs to stderr. SIGTERM or SIGINT stops it gracefully. Configuration keys: docs/CONFIGURATION.md.",
+        discussion: """
+            Runs in the foreground and logs to stderr. SIGTERM or SIGINT stops it gracefully. \
+            Configuration keys: kioskd.toml(5), docs/CONFIGURATION.md.
+
+            Examples:
+              kioskd --config /etc/kioskd/kioskd.toml
+              kioskd --data-dir /tmp/kiosk --socket /tmp/kiosk/kioskd.sock
+              kioskd --demo
+
+            \(ExitStatus.helpText(program: "kioskd", causes: Kioskd.exitCauses))
+            """,
         version: kioskdVersion)
+
+    /// What `kioskd --help` and kioskd(8) say about each exit status; `fail` uses the same cases.
+    static let exitCauses: [ExitStatus: String] = [
+        .success: "clean shutdown (SIGTERM or SIGINT)",
+        .usage: "bad command line, or a --socket path that cannot be a socket",
+        .unavailable: "the socket cannot be served: another kioskd listens on it, the path is not a socket, the socket group does not exist",
+        .software: "stopped on an unexpected internal error",
+        .ioError: "the store cannot be opened: the data directory cannot be created or used, not a database, read-only, locked by another kioskd, failed integrity check",
+        .config: "configuration refused: unknown key, bad value, missing --config file, unusable socket path in the file",
+    ]
 
     @Option(name: .long, help: ArgumentHelp("Configuration file (TOML).", valueName: "FILE"))
     var config: String?
@@ -56,7 +76,7 @@ struct Kioskd: AsyncParsableCommand {
         // socket inside --data-dir, are checked here.
         let setting = socket != nil ? "--socket" : demo ? "--data-dir (the demo's socket is inside it)" : "socket in the configuration"
         if let problem = UnixSocketPath.problem(configuration.socketPath, setting: setting) {
-            fail(problem, code: socket != nil || demo ? 64 : 78)
+            fail(problem, status: socket != nil || demo ? .usage : .config)
         }
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in LogfmtHandler(label: label, level: level) }
@@ -65,18 +85,22 @@ struct Kioskd: AsyncParsableCommand {
         let store: KioskStore
         do { store = try daemon.openStore() } catch {
             logger.critical("cannot start", metadata: ["reason": "\(error.description)"])
-            fail(error.description, code: 74)
+            fail(error.description, status: .ioError)
         }
         if demo { try await DemoMode.seed(store, configuration: configuration) }
         do {
             try await daemon.run(store: store)
         } catch let error as DaemonError {
             logger.critical("stopped on error", metadata: ["reason": "\(error.description)"])
-            fail(error.description, code: 69)
+            switch error {
+            case .socket: fail(error.description, status: .unavailable)
+            case .storage: fail(error.description, status: .ioError)
+            case .configuration: fail(error.description, status: .config)
+            }
         } catch {
             // Not "Error: CancellationError()" from ArgumentParser: one sentence and EX_SOFTWARE.
             logger.critical("stopped on error", metadata: ["reason": "\(error)"])
-            fail("stopped on an unexpected error: \(error)", code: 70)
+            fail("stopped on an unexpected error: \(error)", status: .software)
         }
     }
 
@@ -91,7 +115,7 @@ struct Kioskd: AsyncParsableCommand {
                 configuration = Configuration()
             }
         } catch {
-            fail(error.description, code: 78)
+            fail(error.description, status: .config)
         }
         if let dataDirectory { configuration.dataDirectory = absolute(dataDirectory) }
         if let socket { configuration.socketPath = absolute(socket) }
@@ -103,8 +127,8 @@ struct Kioskd: AsyncParsableCommand {
     }
 }
 
-/// Prints one sentence to stderr and exits with a sysexits-style code.
-func fail(_ message: String, code: Int32) -> Never {
+/// Prints one sentence to stderr and exits with a sysexits status (Kioskd.exitCauses).
+func fail(_ message: String, status: ExitStatus) -> Never {
     StandardStreams.error("kioskd: \(message)\n")
-    exit(code)
+    exit(status.rawValue)
 }

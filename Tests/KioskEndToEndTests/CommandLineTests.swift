@@ -183,7 +183,7 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = Self.longSocketPath(directory)
         let ctl = try runProcess(Products.kioskctl, ["--socket", path, "hello"])
-        #expect(ctl.status == 1)
+        #expect(ctl.status == 69)
         #expect(ctl.stderr.hasPrefix("kioskctl: cannot connect to kioskd at \(path): the path is \(path.utf8.count) bytes long"), "\(ctl.stderr)")
         #expect(ctl.stderr.split(separator: "\n").count == 1 && !ctl.stderr.contains("unixDomainSocketPathTooLong"), "\(ctl.stderr)")
 
