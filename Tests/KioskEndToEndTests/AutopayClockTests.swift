@@ -10,28 +10,29 @@ import Testing
 /// (issue 14 item 8): the rules run when the branch's day begins, once; a day the kiosk was
 /// off runs once when it is back; and SIGKILL in the middle of a run leaves every account
 /// either run or not, so the next start makes nothing twice.
-@Suite("Autopay on the clock", .serialized, .enabled(if: FakeTime.available, "faketime is not installed (scripts/install-deps.sh)"))
-struct AutopayClockTests {
+///
+/// These tests are part of the scheduler's suite (an extension of it), so they never run at the
+/// same time as its other libfaketime daemons: the suite is serialized, and its daemons are heavy.
+extension SchedulerClockTests {
     typealias Clock = SchedulerClockTests.MovableClock
-    static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    func sql(_ directory: String, _ query: String) throws -> String {
+    func autopaySQL(_ directory: String, _ query: String) throws -> String {
         try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", directory + "/kiosk.sqlite", query]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Polls `query` until it prints `expected` (or `seconds` pass); returns what it printed last.
-    func wait(_ directory: String, _ query: String, for expected: String, seconds: Double) throws -> String {
+    func autopayWait(_ directory: String, _ query: String, for expected: String, seconds: Double) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
-        var current = try sql(directory, query)
+        var current = try autopaySQL(directory, query)
         while current != expected, Date() < deadline {
             usleep(200_000)
-            current = try sql(directory, query)
+            current = try autopaySQL(directory, query)
         }
         return current
     }
 
-    func apply(_ document: SyncDocument, to daemon: DaemonProcess) throws {
+    func autopayApply(_ document: SyncDocument, to daemon: DaemonProcess) throws {
         let file = daemon.directory + "/document.json"
         try SyntheticStore.json(document).write(to: URL(fileURLWithPath: file))
         let applied = try daemon.kioskctl(["sync", "apply", file])
@@ -51,21 +52,21 @@ struct AutopayClockTests {
         // Job 2's invoices on their due dates: 40231 on 11 March, 40262 on 28 March.
         document.accounts[i].autopayRules = [AutopayRule(id: "R-OAK", position: 1, method: .cardOnFile("K-1001-2"),
                                                          criteria: [.init(field: "job", op: "is", values: [.number(2)])])]
-        try apply(document, to: daemon)
+        try autopayApply(document, to: daemon)
         let count = "SELECT count(*) FROM payment WHERE autopay_rule IS NOT NULL"
-        #expect(try sql(data, count) == "0", "nothing is due today")
+        #expect(try autopaySQL(data, count) == "0", "nothing is due today")
 
         // A few seconds before midnight in Chicago: still nothing; just after: 40231 is paid.
         try clock.move(to: Self.instant("2027-03-11T05:59:52Z"))
         sleep(6)
-        #expect(try sql(data, count) == "0", "not before the day begins")
+        #expect(try autopaySQL(data, count) == "0", "not before the day begins")
         try clock.move(to: Self.instant("2027-03-11T06:00:01Z"))
-        #expect(try wait(data, count, for: "1", seconds: 15) == "1")
-        #expect(try sql(data, "SELECT autopay_key || ' ' || state FROM payment WHERE autopay_rule = 'R-OAK'") == "2027-03-11|R-OAK|2 pending")
-        #expect(try sql(data, "SELECT group_concat(item) FROM payment_line l JOIN payment p ON p.id = l.payment WHERE p.autopay_rule = 'R-OAK'") == "I-1001-3")
+        #expect(try autopayWait(data, count, for: "1", seconds: 15) == "1")
+        #expect(try autopaySQL(data, "SELECT autopay_key || ' ' || state FROM payment WHERE autopay_rule = 'R-OAK'") == "2027-03-11|R-OAK|2 pending")
+        #expect(try autopaySQL(data, "SELECT group_concat(item) FROM payment_line l JOIN payment p ON p.id = l.payment WHERE p.autopay_rule = 'R-OAK'") == "I-1001-3")
         try clock.move(to: Self.instant("2027-03-11T16:00:00Z"))
         sleep(6)
-        #expect(try sql(data, count) == "1", "once a day")
+        #expect(try autopaySQL(data, count) == "1", "once a day")
 
         // Off from the 12th to the 31st: 40262 (due the 28th) is paid once, the day it is back,
         // and waits behind the pending payment of its job.
@@ -74,14 +75,14 @@ struct AutopayClockTests {
         first.stop()
         try clock.move(to: Self.instant("2027-03-31T15:00:00Z"))
         daemon = try DaemonProcess(label: "autopay-clock-back", dataDirectory: data, environment: clock.environment)
-        #expect(try wait(data, count, for: "2", seconds: 15) == "2")
-        #expect(try sql(data, "SELECT p.autopay_key || ' ' || p.state FROM payment p JOIN payment_line l ON l.payment = p.id WHERE l.item = 'I-1001-7'")
+        #expect(try autopayWait(data, count, for: "2", seconds: 15) == "2")
+        #expect(try autopaySQL(data, "SELECT p.autopay_key || ' ' || p.state FROM payment p JOIN payment_line l ON l.payment = p.id WHERE l.item = 'I-1001-7'")
                 == "2027-03-31|R-OAK|2 waiting")
         daemon.stop()
         daemon = try DaemonProcess(label: "autopay-clock-again", dataDirectory: data, environment: clock.environment)
         sleep(6)
-        #expect(try sql(data, count) == "2", "a restart the same day makes nothing")
-        #expect(try sql(data, "SELECT count(*) FROM audit_log WHERE action = 'autopay.payment'") == "2")
+        #expect(try autopaySQL(data, count) == "2", "a restart the same day makes nothing")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM audit_log WHERE action = 'autopay.payment'") == "2")
         daemon.stop()
         withExtendedLifetime(first) {}
     }
@@ -104,16 +105,16 @@ struct AutopayClockTests {
 
     @Test("SIGKILL during a start-of-day run: every account is run once, whole; nothing is paid twice")
     func killDuringRun() throws {
-        let n = 1_200
+        let n = 600
         let today = LocalDate(year: 2027, month: 6, day: 1)!
         let directory = try makeScratchDirectory("autopay-kill")
         let clock = try Clock(at: Self.instant("2027-06-01T17:00:00Z"), directory: directory)
         let first = try DaemonProcess(label: "autopay-kill", environment: clock.environment)
         let data = first.dataDirectory
-        try apply(Self.manyAccounts(n, today: today, due: today.adding(days: 1)), to: first)
+        try autopayApply(Self.manyAccounts(n, today: today, due: today.adding(days: 1)), to: first)
         first.stop()
         let count = "SELECT count(*) FROM payment WHERE autopay_rule IS NOT NULL"
-        #expect(try sql(data, count) == "0")
+        #expect(try autopaySQL(data, count) == "0")
 
         // The next day (Chicago, UTC-5 in June): each start runs what is left, and is killed.
         try clock.move(to: Self.instant("2027-06-02T05:30:00Z"))
@@ -124,24 +125,24 @@ struct AutopayClockTests {
             usleep(UInt32.random(in: 100_000...1_500_000, using: &generator))
             kill(daemon.process.processIdentifier, SIGKILL)
             daemon.process.waitUntilExit()
-            seen.append(Int(try sql(data, count)) ?? -1)
+            seen.append(Int(try autopaySQL(data, count)) ?? -1)
             if seen.last == n { break }
         }
         #expect(seen.contains { $0 > 0 && $0 < n }, "a kill landed in the middle of a run: \(seen)")
         let last = try DaemonProcess(label: "autopay-kill-last", dataDirectory: data, environment: clock.environment)
-        #expect(try wait(data, count, for: "\(n)", seconds: 120) == "\(n)", "after kills \(seen)")
+        #expect(try autopayWait(data, count, for: "\(n)", seconds: 120) == "\(n)", "after kills \(seen)")
         sleep(6)
         last.stop()
 
-        #expect(try sql(data, count) == "\(n)", "one payment per account, never two")
-        #expect(try sql(data, "SELECT count(*) FROM (SELECT item FROM payment_line GROUP BY item HAVING count(*) > 1)") == "0", "no invoice twice")
-        #expect(try sql(data, "SELECT count(*) FROM payment_line") == "\(2 * n)", "every invoice due paid")
-        #expect(try sql(data, "SELECT count(DISTINCT autopay_key) FROM payment") == "\(n)")
-        #expect(try sql(data, "SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM outbox o WHERE o.payment = p.id AND o.topic = 'payment') != 1") == "0")
-        #expect(try sql(data, "SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM audit_log a WHERE a.detail LIKE 'payment ' || p.id || ' %') != 1") == "0")
-        #expect(try sql(data, "SELECT count(*) FROM payment p WHERE p.amount != (SELECT sum(amount) FROM payment_line l WHERE l.payment = p.id)") == "0")
-        #expect(try sql(data, "SELECT count(*) FROM autopay_day WHERE day = '2027-06-02'") == "\(n)")
-        #expect(try sql(data, "PRAGMA integrity_check") == "ok")
+        #expect(try autopaySQL(data, count) == "\(n)", "one payment per account, never two")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM (SELECT item FROM payment_line GROUP BY item HAVING count(*) > 1)") == "0", "no invoice twice")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM payment_line") == "\(2 * n)", "every invoice due paid")
+        #expect(try autopaySQL(data, "SELECT count(DISTINCT autopay_key) FROM payment") == "\(n)")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM outbox o WHERE o.payment = p.id AND o.topic = 'payment') != 1") == "0")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM payment p WHERE (SELECT count(*) FROM audit_log a WHERE a.detail LIKE 'payment ' || p.id || ' %') != 1") == "0")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM payment p WHERE p.amount != (SELECT sum(amount) FROM payment_line l WHERE l.payment = p.id)") == "0")
+        #expect(try autopaySQL(data, "SELECT count(*) FROM autopay_day WHERE day = '2027-06-02'") == "\(n)")
+        #expect(try autopaySQL(data, "PRAGMA integrity_check") == "ok")
         print("autopay kill test: \(n) accounts, paid after each kill: \(seen)")
         withExtendedLifetime(first) {}
     }
