@@ -16,9 +16,10 @@ set -euo pipefail
 # Back office: libcurl (libcurl4-openssl-dev) is the reference server's SMTP client; its
 # tests run a local SMTP server on python3's standard smtpd module (Python 3.11).
 # Manual pages: groff (groff-base) renders the pages `make man` writes, in their test.
+# Package: lintian checks the .deb `make deb` and the install test build (PackageLintTests).
 packages=(libsqlite3-dev sqlite3 pkg-config util-linux procps systemd python3 python3-seccomp ca-certificates
           libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev libssl-dev libncurses-dev tmux faketime
-          libcurl4-openssl-dev groff-base)
+          libcurl4-openssl-dev groff-base lintian)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -27,18 +27,43 @@ doc="$root/usr/share/doc/kioskpay"
 install -D -m 0755 "$bindir/kioskd" "$root/usr/sbin/kioskd"
 install -D -m 0755 "$bindir/kioskctl" "$root/usr/bin/kioskctl"
 install -D -m 0755 "$bindir/kiosk-front" "$root/usr/bin/kiosk-front"
-strip --strip-unneeded "$root/usr/sbin/kioskd" "$root/usr/bin/kioskctl" "$root/usr/bin/kiosk-front" 2>/dev/null || true
+# As dh_strip does: debug symbols, the compilers' .comment and .note sections out.
+strip --strip-unneeded --remove-section=.comment --remove-section=.note \
+  "$root/usr/sbin/kioskd" "$root/usr/bin/kioskctl" "$root/usr/bin/kiosk-front" 2>/dev/null || true
 for unit in kioskd.service kioskd.socket kiosk-front@.service; do
   install -D -m 0644 "systemd/$unit" "$root/lib/systemd/system/$unit"
 done
 install -D -m 0644 udev/70-kioskpay.rules "$root/lib/udev/rules.d/70-kioskpay.rules"
+# AppStream: the hardware kioskpay drives, as modaliases from the udev rules, so software
+# centres (and lintian) can match the package to a plugged-in reader or pad.
+install -d -m 0755 "$root/usr/share/metainfo"
+{
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<component type="generic">\n'
+  printf '  <id>com.example.kioskpay</id>\n  <metadata_license>FSFAP</metadata_license>\n  <name>kioskpay</name>\n'
+  printf '  <summary>Payment kiosk daemon for USB card readers and signature pads</summary>\n  <provides>\n'
+  awk -F'"' '/^SUBSYSTEM=="usb", ATTR\{idVendor\}/ {
+      vendor = toupper($4); products = "*"
+      if ($0 ~ /idProduct/) products = toupper($6)
+      n = split(products, list, "|")
+      for (i = 1; i <= n; i++) {
+        if (list[i] == "*") printf "    <modalias>usb:v%sp*</modalias>\n", vendor
+        else printf "    <modalias>usb:v%sp%sd*</modalias>\n", vendor, list[i]
+      }
+    }' udev/70-kioskpay.rules
+  printf '  </provides>\n</component>\n'
+} > "$root/usr/share/metainfo/com.example.kioskpay.metainfo.xml"
+chmod 0644 "$root/usr/share/metainfo/com.example.kioskpay.metainfo.xml"
 install -D -m 0644 systemd/kioskd.sysusers "$root/usr/lib/sysusers.d/kioskpay.conf"
 install -D -m 0644 systemd/kioskd.tmpfiles "$root/usr/lib/tmpfiles.d/kioskpay.conf"
-install -D -m 0640 systemd/kioskd.toml "$root/etc/kioskd/kioskd.toml"
+# 0644 inside /etc/kioskd, which postinst makes 0750 root:kiosk.
+install -D -m 0644 systemd/kioskd.toml "$root/etc/kioskd/kioskd.toml"
+install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/kioskpay"
 
 if [ -d .build/man ]; then
   for page in .build/man/*.[158]; do
     [ -e "$page" ] || continue
+    # kiosk-backoffice is the back office's tool, not part of the kiosk's package.
+    case "$page" in */kiosk-backoffice.*) continue ;; esac
     section=${page##*.}
     install -D -m 0644 "$page" "$root/usr/share/man/man$section/$(basename "$page")"
     gzip -9n "$root/usr/share/man/man$section/$(basename "$page")"
@@ -58,8 +83,8 @@ for f in README.md docs/OPERATIONS.md docs/CONFIGURATION.md docs/PROTOCOL.md doc
 done
 install -m 0644 packaging/debian/copyright "$doc/copyright"
 sed "s/@VERSION@/$version/; s/@DATE@/$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
-  packaging/debian/changelog | gzip -9n > "$doc/changelog.Debian.gz"
-chmod 0644 "$doc/changelog.Debian.gz"
+  packaging/debian/changelog | gzip -9n > "$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"   # a native package (no Debian revision): changelog.gz
 
 # Control: the libraries the binaries link (dpkg-shlibdeps), else the list kioskd needs on Debian 12.
 install -d -m 0755 "$root/DEBIAN"

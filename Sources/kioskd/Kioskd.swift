@@ -24,6 +24,7 @@ struct Kioskd: AsyncParsableCommand {
               kioskd --config /etc/kioskd/kioskd.toml
               kioskd --data-dir /tmp/kiosk --socket /tmp/kiosk/kioskd.sock
               kioskd --demo
+              kioskd --network-policy > /etc/systemd/system/kioskd.service.d/50-backoffice-address.conf
 
             \(ExitStatus.helpText(program: "kioskd", causes: Kioskd.exitCauses))
             """,
@@ -33,10 +34,10 @@ struct Kioskd: AsyncParsableCommand {
     static let exitCauses: [ExitStatus: String] = [
         .success: "clean shutdown (SIGTERM or SIGINT)",
         .usage: "bad command line, or a --socket path that cannot be a socket",
-        .unavailable: "the socket cannot be served: another kioskd listens on it, the path is not a socket, the socket group does not exist",
+        .unavailable: "the socket cannot be served: another kioskd listens on it, the path is not a socket, the socket group does not exist; --network-policy cannot resolve the back office",
         .software: "stopped on an unexpected internal error",
         .ioError: "the store cannot be opened: the data directory cannot be created or used, not a database, read-only, locked by another kioskd, failed integrity check",
-        .config: "configuration refused: unknown key, bad value, missing --config file, unusable socket path in the file",
+        .config: "configuration refused: unknown key, bad value, missing --config file, unusable socket path in the file; --network-policy without a [backoffice] url",
     ]
 
     @Option(name: .long, help: ArgumentHelp("Configuration file (TOML).", valueName: "FILE"))
@@ -50,6 +51,11 @@ struct Kioskd: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Seed a demo store into its own data directory and print the demo accounts and PINs.")
     var demo = false
+
+    @Flag(name: .customLong("network-policy"), help: ArgumentHelp(
+        "Print the systemd drop-in that lets kioskd reach its back office, then exit.",
+        discussion: "kioskd.service allows loopback only (IPAddressDeny=any); the drop-in allows the addresses the configuration's [backoffice] url resolves to now, and the name servers in /etc/resolv.conf. Write it to \(NetworkPolicy.dropInPath), then systemctl daemon-reload and restart kioskd."))
+    var networkPolicy = false
 
     /// ArgumentParser's main, after making sure kioskd cannot die because nobody reads its log
     /// or output: no SIGPIPE (a write to a pipe whose reader left fails with EPIPE instead, and
@@ -71,6 +77,18 @@ struct Kioskd: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try loadConfiguration()
+        if networkPolicy {
+            do {
+                let policy = try NetworkPolicy.make(for: configuration.backOffice, configuration: config ?? Configuration.defaultPath)
+                StandardStreams.output(policy.dropIn())
+                return
+            } catch {
+                switch error {
+                case .noBackOffice: fail(error.description, status: .config)
+                case .unresolvable: fail(error.description, status: .unavailable)
+                }
+            }
+        }
         if demo { try DemoMode.prepare(&configuration, dataDirectoryGiven: dataDirectory != nil, socketGiven: socket != nil) }
         // The configuration's own socket = is checked when it is read; --socket, and the demo's
         // socket inside --data-dir, are checked here.

@@ -65,7 +65,7 @@ struct PackageInstallTests {
         // Files and modes.
         #expect(try stat("%a %U %G", "/usr/sbin/kioskd") == "755 root root")
         #expect(try stat("%a %U %G", "/etc/kioskd") == "750 root kiosk")
-        #expect(try stat("%a %U %G", "/etc/kioskd/kioskd.toml") == "640 root kiosk")
+        #expect(try stat("%a %U %G", "/etc/kioskd/kioskd.toml") == "644 root root", "private by its 0750 directory")
         #expect(try stat("%a %U %G", "/var/lib/kioskd") == "750 kioskd kiosk")
         #expect(try stat("%a", "/lib/udev/rules.d/70-kioskpay.rules") == "644")
         // Enabled at boot (symlinks made by systemctl, with or without a running systemd).
@@ -83,8 +83,23 @@ struct PackageInstallTests {
         // group kiosk, the unit's filter, its state directory, and the socket from systemd.
         try serveOnce(unit: "/lib/systemd/system/kioskd.service")
 
-        // Remove: binaries and units gone, data and configuration kept.
+        // No back office configured: no drop-in, the unit's loopback-only allow list stands.
+        let dropIn = "/etc/systemd/system/kioskd.service.d/50-backoffice-address.conf"
+        #expect(!exists(dropIn))
+        // Upgrade (the package again: dpkg runs the upgrade path) after the technician set the
+        // back office: data and the edited configuration kept, the drop-in written from it.
         try "kept".write(toFile: "/var/lib/kioskd/keep-me", atomically: true, encoding: .utf8)
+        let edited = try String(contentsOfFile: "/etc/kioskd/kioskd.toml", encoding: .utf8)
+            .replacingOccurrences(of: "#[backoffice]\n#url = \"https://backoffice.example.com\"\n", with: "[backoffice]\nurl = \"https://192.0.2.10:8443\"\n")
+            .replacingOccurrences(of: "#token_file = ", with: "token_file = ")
+        try edited.write(toFile: "/etc/kioskd/kioskd.toml", atomically: false, encoding: .utf8)
+        let upgrade = try run("/usr/bin/dpkg", ["-i", "--force-confold", deb])
+        #expect(upgrade.status == 0, "dpkg -i again: \(upgrade.stdout)\(upgrade.stderr)")
+        #expect(exists("/var/lib/kioskd/keep-me") && (try? String(contentsOfFile: "/etc/kioskd/kioskd.toml", encoding: .utf8)) == edited)
+        let policy = (try? String(contentsOfFile: dropIn, encoding: .utf8)) ?? ""
+        #expect(policy.hasPrefix("# Written by `kioskd --network-policy`") && policy.contains("\nIPAddressAllow=192.0.2.10\n"), "\(policy)")
+
+        // Remove: binaries and units gone, data and configuration kept.
         let installed = try run("/usr/bin/dpkg-query", ["-L", "kioskpay"]).stdout.split(separator: "\n").map(String.init)
         let remove = try run("/usr/bin/dpkg", ["-r", "kioskpay"])
         #expect(remove.status == 0, "\(remove.stderr)")
@@ -96,11 +111,13 @@ struct PackageInstallTests {
         let purge = try run("/usr/bin/dpkg", ["-P", "kioskpay"])
         #expect(purge.status == 0, "\(purge.stderr)")
         #expect(!exists("/var/lib/kioskd") && !exists("/etc/kioskd"))
+        #expect(!exists(dropIn) && !exists("/etc/systemd/system/kioskd.service.d"), "purge removes the back-office drop-in")
         let shared: Set<String> = ["/.", "/usr", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/share", "/usr/share/doc", "/lib", "/lib/systemd",
                                    "/lib/systemd/system", "/lib/udev", "/lib/udev/rules.d", "/etc", "/usr/lib/sysusers.d", "/usr/lib/tmpfiles.d",
                                    "/usr/share/man", "/usr/share/man/man1", "/usr/share/man/man5", "/usr/share/man/man8",
                                    "/usr/share/bash-completion", "/usr/share/bash-completion/completions", "/usr/share/zsh",
-                                   "/usr/share/zsh/vendor-completions", "/usr/share/fish", "/usr/share/fish/vendor_completions.d"]
+                                   "/usr/share/zsh/vendor-completions", "/usr/share/fish", "/usr/share/fish/vendor_completions.d", "/usr/share/lintian", "/usr/share/lintian/overrides",
+                                   "/usr/share/metainfo"]
         let left = installed.filter { !shared.contains($0) && exists($0) }
         #expect(left.isEmpty, "left behind: \(left)")
         #expect(try run("/usr/bin/dpkg-query", ["-W", "-f=${Status}", "kioskpay"]).stdout.contains("installed") == false)
@@ -119,9 +136,12 @@ struct PackageInstallTests {
         // gives a service only its unit's environment.
         let variables = ["STATE_DIRECTORY": "/var/lib/kioskd", "RUNTIME_DIRECTORY": runtime, "NOTIFY_SOCKET": notify.path,
                          "SWIFT_BACKTRACE": "enable=no"]
+        // The unit's /proc (ProtectProc=, ProcSubset=), then its user, then its filter.
+        let seccomp = try publicCopy(of: SystemdUnitTests.seccompRunner, in: directory)
         let command = ["/usr/bin/systemd-socket-activate", "-l", socket] + variables.sorted { $0.key < $1.key }.flatMap { ["-E", "\($0.key)=\($0.value)"] } + ["--",
+                       "/usr/bin/python3", try publicCopy(of: SystemdUnitTests.procRunner, in: directory), unit, "--",
                        "/usr/bin/setpriv", "--reuid=kioskd", "--regid=kiosk", "--init-groups", "--",
-                       "/usr/bin/python3", try publicCopy(of: SystemdUnitTests.seccompRunner, in: directory), unit, "--",
+                       "/usr/bin/python3", seccomp, unit, "--",
                        "/usr/sbin/kioskd", "--config", "/etc/kioskd/kioskd.toml"]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])

@@ -13,10 +13,13 @@ struct SystemdUnitTests {
     static let sampleConfig = repository.appendingPathComponent("systemd/kioskd.toml").path
     /// Runs a command under a unit's SystemCallFilter= (and UMask=), loaded with libseccomp.
     static let seccompRunner = repository.appendingPathComponent("scripts/unit-seccomp.py").path
+    /// Mounts the unit's /proc (ProtectProc=, ProcSubset=) in a private mount namespace; root only.
+    static let procRunner = repository.appendingPathComponent("scripts/unit-proc.py").path
 
-    /// The overall exposure `systemd-analyze security --offline=true` gave the unit before
-    /// issue 11 (SystemCallFilter without an errno): hardening may only make it lower.
-    static let exposureBefore = 1.9
+    /// The overall exposure `systemd-analyze security --offline=true` gives the unit: 1.9
+    /// before issue 15, 1.5 since (IPAddressDeny=any with loopback allowed, DevicePolicy=closed
+    /// with USB devices only, ProcSubset=pid). Hardening may only make it lower.
+    static let exposureBefore = 1.5
 
     /// The shipped unit with ExecStart pointed at the binary just built (verify checks it
     /// exists), beside the socket unit it requires.
@@ -50,6 +53,31 @@ struct SystemdUnitTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("Type=notify") && text.contains("WatchdogSec="))
         #expect(!text.contains("PrivateUsers=yes"))
+    }
+
+    @Test("kioskd --network-policy prints a drop-in systemd accepts with the back office's address; none configured is exit 78")
+    func networkPolicyDropIn() throws {
+        let unit = try unitUnderTest()
+        let directory = (unit as NSString).deletingLastPathComponent
+        let config = directory + "/kioskd.toml"
+        try "[backoffice]\nurl = \"https://192.0.2.10:8443\"\ntoken_file = \"/etc/kioskd/token\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let printed = try runProcess(Products.kioskd, ["--config", config, "--network-policy"])
+        #expect(printed.status == 0 && printed.stdout.contains("\nIPAddressAllow=192.0.2.10\n"), "\(printed.stdout)\(printed.stderr)")
+        let dropIns = directory + "/kioskd.service.d"
+        try FileManager.default.createDirectory(atPath: dropIns, withIntermediateDirectories: true)
+        try printed.stdout.write(toFile: dropIns + "/50-backoffice-address.conf", atomically: true, encoding: .utf8)
+        let verify = try runProcess("/usr/bin/systemd-analyze", ["verify", "--man=no", unit, directory + "/kioskd.socket"])
+        #expect(verify.status == 0 && !verify.stderr.contains("50-backoffice-address"), "\(verify.stderr)")
+        // systemd reads the drop-in: the unit's allow list now holds loopback and the back office.
+        let shown = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=true", unit])
+        #expect(shown.stdout.contains("IP address allow list with non-localhost entries"), "\(shown.stdout)")
+
+        try "log_level = \"info\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let none = try runProcess(Products.kioskd, ["--config", config, "--network-policy"])
+        #expect(none.status == 78 && none.stderr.contains("has no [backoffice] url") && none.stdout.isEmpty, "\(none.status) \(none.stderr)")
+        try "[backoffice]\nurl = \"https://no-such-host.invalid\"\ntoken_file = \"/t\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let unresolvable = try runProcess(Products.kioskd, ["--config", config, "--network-policy"])
+        #expect(unresolvable.status == 69 && unresolvable.stderr.contains("cannot resolve the back office host no-such-host.invalid"), "\(unresolvable.stderr)")
     }
 
     @Test("a call outside the filter is refused with EPERM under systemd, not a SIGSYS kill")
@@ -103,6 +131,13 @@ struct SystemdUnitTests {
         // The filter is really on: seccomp mode 2 for kioskd itself.
         let status = (try? String(contentsOfFile: "/proc/\(run.process.processIdentifier)/status", encoding: .utf8)) ?? ""
         #expect(status.contains("Seccomp:\t2"), "\(status)")
+        // And its /proc is the unit's: processes only, other users' hidden.
+        if getuid() == 0 {
+            let mounts = (try? String(contentsOfFile: "/proc/\(run.process.processIdentifier)/mountinfo", encoding: .utf8)) ?? ""
+            // The last /proc mount is the one on top (the unit's, over the host's).
+            let proc = mounts.split(separator: "\n").last { $0.split(separator: " ").dropFirst(4).first == "/proc" } ?? ""
+            #expect(proc.contains("hidepid=invisible") && proc.contains("subset=pid"), "\(proc)")
+        }
 
         let hello = try runProcess(Products.kioskctl, ["--socket", run.socketPath, "hello"], watching: [run.process.processIdentifier])
         #expect(hello.status == 0, "\(hello.stderr) \(run.death)")
@@ -173,11 +208,13 @@ final class FilteredDaemon {
         let unitText = try String(contentsOfFile: unit, encoding: .utf8)
         let watchdog = unitText.split(separator: "\n").last { $0.hasPrefix("WatchdogSec=") }
             .flatMap { UInt64($0.dropFirst("WatchdogSec=".count)) } ?? 30
-        let runner = [ "/usr/bin/python3", try publicCopy(of: SystemdUnitTests.seccompRunner, in: directory),
-                       try publicCopy(of: unit, in: directory), "--",
+        let unitCopy = try publicCopy(of: unit, in: directory)
+        let runner = [ "/usr/bin/python3", try publicCopy(of: SystemdUnitTests.seccompRunner, in: directory), unitCopy, "--",
                        try publicCopy(of: Products.kioskd, in: directory), "--config", configPath]
+        // As root: the unit's /proc first (a private mount namespace), then its user, then its filter.
         let command = asRoot
-            ? ["/usr/bin/setpriv", "--reuid=\(ScratchGroups.nobody)", "--regid=\(ScratchGroups.socketGroup)", "--clear-groups", "--"] + runner
+            ? ["/usr/bin/python3", try publicCopy(of: SystemdUnitTests.procRunner, in: directory), unitCopy, "--",
+               "/usr/bin/setpriv", "--reuid=\(ScratchGroups.nobody)", "--regid=\(ScratchGroups.socketGroup)", "--clear-groups", "--"] + runner
             : runner
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())

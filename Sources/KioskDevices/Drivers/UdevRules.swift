@@ -42,8 +42,10 @@ public enum UdevRules {
         let products: String?
         let device: String
 
+        /// `ATTR` matches the USB device itself, `ATTRS` a hidraw or input node's USB parent; the
+        /// subsystem is named either way (ids mean nothing outside USB; lintian checks it too).
         func match(_ attribute: String) -> String {
-            var line = "\(attribute){idVendor}==\"\(vendor)\", "
+            var line = (attribute == "ATTR" ? "SUBSYSTEM==\"usb\", " : "SUBSYSTEMS==\"usb\", ") + "\(attribute){idVendor}==\"\(vendor)\", "
             if let products { line += "\(attribute){idProduct}==\"\(products)\", " }
             return line + "ENV{KIOSKPAY_DEVICE}=\"\(device)\""
         }
