@@ -47,6 +47,8 @@ public struct FrontState: Sendable, Equatable {
             linkProblem = nil
             if case .unavailable = screen { screen = .welcome(WelcomeModel()) }
             return []
+        case .unreachable(.notAnswering) where online:
+            return []  // a late report from a connection that has answered since
         case .disconnected, .unreachable:
             let wasOnline = online
             online = false

@@ -88,6 +88,9 @@ public enum LinkProblem: Sendable, Equatable {
     case permissionDenied(path: String, user: String)
     /// kioskd accepted the connection, then refused this user (no kiosk role).
     case refused(path: String, user: String)
+    /// Connected, but kioskd has not answered `hello` for `seconds` (a socket systemd holds
+    /// while kioskd.service fails to start, or a daemon that is stuck).
+    case notAnswering(path: String, seconds: Int)
     /// Anything else connecting could fail with.
     case other(path: String, reason: String)
 
@@ -102,6 +105,8 @@ public enum LinkProblem: Sendable, Equatable {
             return "For staff: permission denied on \(path) for user \(user). Add it to the socket's group (kiosk) and restart kiosk-front."
         case .refused(_, let user):
             return "For staff: kioskd refused user \(user): it has no kiosk role. Add it to group kiosk-front and restart kiosk-front."
+        case .notAnswering(let path, let seconds):
+            return "For staff: kioskd is not answering (\(seconds) s) at \(path): it took the connection but is starting, failing to start or stuck. See systemctl status kioskd and journalctl -u kioskd."
         case .other(let path, let reason):
             return "For staff: cannot connect to kioskd at \(path): \(reason)."
         }

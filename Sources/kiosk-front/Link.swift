@@ -37,7 +37,16 @@ final class Link: @unchecked Sendable {
                     case .closed: continuation.finish()
                     }
                 }) { client in
-                    _ = try await client.hello()  // the daemon really answers (and lets us in)
+                    // The daemon really answers (and lets us in). A socket systemd holds for a
+                    // kioskd that does not start takes the connection and never answers: say so
+                    // after a while instead of "please wait" forever, and keep waiting.
+                    let silence = Task {
+                        try await Task.sleep(for: .seconds(Self.answerWithinSeconds))
+                        inbox.post(.unreachable(.notAnswering(path: self.socketPath, seconds: Self.answerWithinSeconds)))
+                    }
+                    defer { silence.cancel() }
+                    _ = try await client.hello()
+                    silence.cancel()
                     // A card swiped with no capture running (on the welcome screen) is told
                     // to us, never its data, so the screen can say what to do instead.
                     _ = try? await client.call(Methods.eventsSubscribe, SubscribeParams(types: ["swipe.unclaimed"]))
@@ -68,6 +77,9 @@ final class Link: @unchecked Sendable {
             return .reply(request.purpose, generation: request.generation, .failure(failure(error)))
         }
     }
+
+    /// How long `hello` may take before the screen tells staff kioskd is not answering.
+    static let answerWithinSeconds = 10
 
     /// Why connecting failed, in the terms staff fix it by: no socket at the path, nothing
     /// listening, permission denied on the socket, or kioskd refusing this user (no role).

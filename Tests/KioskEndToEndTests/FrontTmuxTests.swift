@@ -314,6 +314,27 @@ struct FrontTmuxTests {
         #expect(screen.contains("Service unavailable, please wait"))
     }
 
+    @Test("a socket that takes the connection and never answers (systemd's, kioskd failing to start): the screen says so")
+    func notAnswering() throws {
+        let directory = try makeScratchDirectory("front-silent")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A listener that accepts and never replies, as kioskd.socket does while kioskd.service fails.
+        let path = directory + "/kioskd.sock"
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        listener.arguments = ["-c", """
+            import socket, sys, time
+            s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+            held = []
+            while True: held.append(s.accept()[0])
+            """, path]
+        try listener.run()
+        defer { listener.terminate() }
+        let front = try TmuxFront(socketPath: path)
+        let screen = try front.waitFor("For staff: kioskd is not answering (10 s)", timeout: 30)
+        #expect(screen.contains("Service unavailable, please wait"), "\(screen)")
+    }
+
     @Test("a user outside the socket's group, or without a kiosk role: the screen says which",
           .enabled(if: getuid() == 0, "setpriv needs root"))
     func permissionProblems() throws {

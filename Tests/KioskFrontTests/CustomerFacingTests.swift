@@ -349,7 +349,7 @@ struct CustomerFacingTests {
         #expect(!text.contains("[←→ Job]") && !text.contains("◀") && text.contains("Job 0 Master"), "\(text)")
     }
 
-    @Test("unreachable kioskd: the screen says which — no socket, permission denied, or no role — and forgets it once connected")
+    @Test("unreachable kioskd: the screen says which — no socket, permission denied, no role, not answering — and forgets it once connected")
     func linkProblems() {
         var state = FrontState(config: FrontConfig())
         _ = state.update(.unreachable(.noSocket(path: "/run/kioskd/nope.sock")), now: 1)
@@ -360,7 +360,13 @@ struct CustomerFacingTests {
         #expect(text.contains("permission denied on /run/kioskd/kioskd.sock for user kiosk (uid") && text.contains("socket's group (kiosk)"), "\(text)")
         _ = state.update(.unreachable(.refused(path: "/s", user: "kiosk (uid 999)")), now: 3)
         #expect(Self.text(state).contains("no kiosk role"))
+        _ = state.update(.unreachable(.notAnswering(path: "/run/kioskd/kioskd.sock", seconds: 10)), now: 3.5)
+        text = Self.text(state)
+        #expect(text.contains("kioskd is not answering (10 s) at /run/kioskd/kioskd.sock") && text.contains("systemctl status kioskd"), "\(text)")
         _ = state.update(.connected, now: 4)
+        // A late "not answering" from the connection that has just answered changes nothing.
+        _ = state.update(.unreachable(.notAnswering(path: "/run/kioskd/kioskd.sock", seconds: 10)), now: 4.5)
+        #expect(!Self.text(state).contains("Service unavailable"), "\(Self.text(state))")
         _ = state.update(.disconnected, now: 5)
         #expect(!Self.text(state).contains("For staff"))
     }
