@@ -103,7 +103,7 @@ struct PaymentHistoryTests {
         let rejected = try await store.paymentHistory(id: "P2345A")
         #expect(rejected.map { "\($0.from?.rawValue ?? "-")>\($0.to.rawValue) \($0.at)" } == ["->pending 2026-12-01T10:00:00Z", "pending>rejected 2026-12-01T11:00:00Z"])
         #expect(rejected.last?.actor == PaymentActor(uid: 1001, user: "sam", role: "manager") && rejected.last?.reason == "payment_issue_call")
-        #expect(try await store.paymentHistory(id: "P2345B").map(\.to) == [.scheduled], "waiting: made scheduled; nothing older is known")
+        #expect(try await store.paymentHistory(id: "P2345B").map(\.to) == [.scheduled, .waiting], "waiting: made scheduled, then waiting")
         let types = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT method_type FROM payment ORDER BY id") }
         #expect(types == ["bank_account_typed", "card_on_file"])
     }
