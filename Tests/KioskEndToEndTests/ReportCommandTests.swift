@@ -117,6 +117,21 @@ struct ReportCommandTests {
         let scheduledJSON = try json(try ctl(daemon, ["payment", "show", scheduled, "--json"]))
         #expect((scheduledJSON["history"] as? [[String: Any]])?.map { $0["to"] as? String ?? "" } == ["scheduled"], "\(scheduledJSON)")
 
+        // A real front-role peer reads the same payment in its session: no history.
+        let script = """
+        import socket, json, sys
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
+        for i, (m, p) in enumerate([("session.begin", {"account": "2001", "pin": "2468"}), ("payment.get", {"id": sys.argv[2]})]):
+            f.write((json.dumps({"jsonrpc": "2.0", "id": i, "method": m, "params": p}) + "\\n").encode()); f.flush()
+            line = f.readline()
+        print(line.decode().strip())
+        """
+        let asFront = try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=\(ScratchGroups.front)", "--groups=\(ScratchGroups.socketGroup)", "--",
+                                                           "/usr/bin/python3", "-c", script, daemon.socketPath, rejected])
+        let frontReply = try #require(try JSONSerialization.jsonObject(with: Data(asFront.stdout.utf8)) as? [String: Any], "\(asFront.stderr)")
+        let frontPayment = frontReply["result"] as? [String: Any] ?? [:]
+        #expect(frontPayment["state"] as? String == "rejected" && frontPayment["history"] == nil, "the front never gets the history: \(frontReply)")
+
         // The front's role is refused (77), and bad dates are a sentence with 64 or 65.
         for arguments in [["report", "day"], ["report", "range", from, to, "--csv"]] {
             let refused = try ctl(daemon, arguments, gid: ScratchGroups.front)
