@@ -128,7 +128,7 @@ public struct HistoryResult: Codable, Sendable, Equatable {
 }
 
 /// `payment.get` params: one payment as `history.list` shows it.
-public struct PaymentGetParams: Codable, Sendable, Equatable, NamesAccount {
+public struct PaymentGetParams: Codable, Sendable, Equatable, StaffMayOmitAccount {
     public var account: String?
     public var id: String
     public init(account: String? = nil, id: String) { self.account = account; self.id = id }
@@ -159,12 +159,14 @@ public struct PaymentDetail: Codable, Sendable, Equatable {
     public var applied: [Applied]
     /// `[]` for a back-office payment.
     public var lines: [Line]
+    /// Staff only, kiosk payments only: every change of its state with who and when, oldest first.
+    public var history: [PaymentHistoryWire]?
 
-    public init(row: HistoryResult.Row, currency: String, applied: [Applied], lines: [Line]) {
-        self.row = row; self.currency = currency; self.applied = applied; self.lines = lines
+    public init(row: HistoryResult.Row, currency: String, applied: [Applied], lines: [Line], history: [PaymentHistoryWire]? = nil) {
+        self.row = row; self.currency = currency; self.applied = applied; self.lines = lines; self.history = history
     }
 
-    enum CodingKeys: String, CodingKey { case currency, applied, lines }
+    enum CodingKeys: String, CodingKey { case currency, applied, lines, history }
 
     // The row's members sit beside the detail's, in one object, as PROTOCOL.md says.
     public init(from decoder: any Decoder) throws {
@@ -173,6 +175,7 @@ public struct PaymentDetail: Codable, Sendable, Equatable {
         currency = try c.decode(String.self, forKey: .currency)
         applied = try c.decode([Applied].self, forKey: .applied)
         lines = try c.decode([Line].self, forKey: .lines)
+        history = try c.decodeIfPresent([PaymentHistoryWire].self, forKey: .history)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -181,5 +184,6 @@ public struct PaymentDetail: Codable, Sendable, Equatable {
         try c.encode(currency, forKey: .currency)
         try c.encode(applied, forKey: .applied)
         try c.encode(lines, forKey: .lines)
+        try c.encodeIfPresent(history, forKey: .history)
     }
 }

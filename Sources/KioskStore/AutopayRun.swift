@@ -135,11 +135,13 @@ enum AutopayRun {
             let id = try PaymentWriter.newID(db)
             let created = now.formatted(Outbox.instant)
             let bank = method.kind == .bankAccount
+            try PaymentHistory.record(db, payment: id, from: nil, to: .scheduled, at: now, actor: .kiosk, reason: "autopay rule \(p.rule.id)")
             try StoredPayment(id: id, account: number, job: p.job, contact: authorization?["contact"], amount: total, currency: stored.currency,
                               state: .scheduled, createdAt: created, updatedAt: created, payOn: today.description,
                               methodKind: .cardOnFile, cardOnFile: method.id, cardCapture: nil, methodDescription: method.description,
                               signatureCapture: nil, termsSHA256: nil, signatureBinding: nil,
-                              autopayRule: p.rule.id, autopayAuthorization: authorization?["id"], autopayKey: key).insert(db)
+                              autopayRule: p.rule.id, autopayAuthorization: authorization?["id"], autopayKey: key,
+                              methodType: bank ? "bank_account_on_file" : "card_on_file").insert(db)
             for (i, line) in lines.enumerated() {
                 try StoredPaymentLine(payment: id, item: line.id, amount: line.amount, locked: false, position: i).insert(db)
             }

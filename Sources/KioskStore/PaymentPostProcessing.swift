@@ -96,8 +96,8 @@ extension KioskStore {
     /// Deletes a payment: gone for the customer (the audit log keeps that it happened), and a
     /// new payment may be made. `cancel` is how a customer deletes a scheduled payment.
     public func deletePayment(id: String, kioskID: String, now: Date, audit: AuditEntry, cancel: Bool = false,
-                              tellBackOffice: Bool = true) async throws -> PaymentRecord {
-        try await change(id: id, cancel ? .cancel : .delete, now: now, audit: audit) { db, payment in
+                              tellBackOffice: Bool = true, reason: String? = nil) async throws -> PaymentRecord {
+        try await change(id: id, cancel ? .cancel : .delete, now: now, audit: audit, reason: reason ?? (cancel ? "cancelled" : nil)) { db, payment in
             payment.state = .deleted; payment.waitingFor = nil
             try Self.dropUnsentPaymentEntry(db, payment: id, now: now)
             guard tellBackOffice else { return }
@@ -179,7 +179,7 @@ extension KioskStore {
     /// One change to one payment, in one transaction: the payment must exist (deleted ones do
     /// not) and be in a state `change` starts from; `body` changes the record, which is saved;
     /// the queue is settled and the change audited.
-    private func change(id: String, _ change: PaymentChange, now: Date, audit: AuditEntry,
+    private func change(id: String, _ change: PaymentChange, now: Date, audit: AuditEntry, reason: String? = nil,
                         _ body: @escaping @Sendable (Database, inout StoredPayment) throws -> Void) async throws -> PaymentRecord {
         do {
             return try await pool.write { db in
@@ -187,7 +187,19 @@ extension KioskStore {
                     throw PaymentRefusal(.noSuchPayment)
                 }
                 if let problem = change.problem(payment: id, state: payment.state) { throw PaymentRefusal(problem) }
+                let before = payment.state, overlapBefore = payment.overlapConfirmed
                 try body(db, &payment)
+                // The history row first (the payment's triggers check it is there).
+                var note: (reason: String?, message: String?) = (reason, nil)
+                var rescheduled = false
+                if payment.state == .rejected { note = (payment.reason, payment.message) }
+                if case .reschedule = change { rescheduled = true; note.reason = payment.payOn.map { "pay on \($0)" } }
+                if payment.overlapConfirmed, !overlapBefore { note.reason = "overlap confirmed: another payment covers some of its invoices" }
+                // A reschedule is recorded even when the state stays `scheduled`: its day changed.
+                if payment.state != before || rescheduled {
+                    try PaymentHistory.record(db, payment: id, from: before, to: payment.state, at: audit.at, actor: PaymentActor(audit),
+                                              reason: note.reason, message: note.message)
+                }
                 payment.updatedAt = audit.at.formatted(Outbox.instant)
                 try payment.update(db)
                 // One pending payment per scope, at every moment: a payment that waited for this

@@ -68,11 +68,22 @@ enum PaymentQueue {
             if let payOn = p.payOn.flatMap(LocalDate.init), payOn > today { continue }
             if let blocker = PaymentScope.pendingBlocker(for: p.job, among: pending[p.account] ?? []) {
                 guard p.state != .waiting || p.waitingFor != blocker.paymentID else { continue }
+                if p.state != .waiting {
+                    try PaymentHistory.record(db, payment: p.id, from: p.state, to: .waiting, at: now, actor: .kiosk,
+                                              reason: "waits for payment \(blocker.paymentID)")
+                }
                 p.state = .waiting; p.waitingFor = blocker.paymentID; p.updatedAt = stamp
                 try p.update(db, columns: [P.state, P.waitingFor, P.updatedAt])
                 try StoredOutboxEntry.filter(O.payment == p.id && O.topic == OutboxTopic.payment && O.state == OutboxState.due)
                     .updateAll(db, O.state.set(to: OutboxState.held))
             } else {
+                // Late: its day passed before it could run (a waiting one ran late for another
+                // reason, the payment it waited for, and that is not news).
+                let late = stored.state == .scheduled ? p.payOn.flatMap(LocalDate.init).flatMap { $0 < today ? $0 : nil } : nil
+                let why = if let late { "its day \(late) had passed; ran late" }
+                    else if stored.state == .waiting { "payment \(stored.waitingFor ?? "it waited for") is no longer pending" }
+                    else { "its day came" }
+                try PaymentHistory.record(db, payment: p.id, from: p.state, to: .pending, at: now, actor: .kiosk, reason: why)
                 p.state = .pending; p.waitingFor = nil; p.updatedAt = stamp
                 try p.update(db, columns: [P.state, P.waitingFor, P.updatedAt])
                 // Its entry goes out now, saying what it now is.
@@ -81,9 +92,6 @@ enum PaymentQueue {
                     WHERE payment = ? AND topic = ? AND state IN (?, ?) AND attempts = 0
                     """, arguments: [OutboxState.due, stamp, PaymentState.pending, p.id, OutboxTopic.payment, OutboxState.due, OutboxState.held])
                 pending[p.account, default: []].append(PaymentCommitment(paymentID: p.id, job: p.job, state: .pending, amount: p.amount, lines: [:]))
-                // Late: its day passed before it could run (a waiting one ran late for another
-                // reason, the payment it waited for, and that is not news).
-                let late = stored.state == .scheduled ? p.payOn.flatMap(LocalDate.init).flatMap { $0 < today ? $0 : nil } : nil
                 if let late {
                     try AuditEntry(at: now, uid: 0, userName: "kioskd", role: "daemon", action: "payment.ran_late",
                                    detail: "payment \(p.id) for \(late) ran on \(today)").insert(db)

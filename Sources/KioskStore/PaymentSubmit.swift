@@ -152,13 +152,19 @@ struct PaymentWriter {
 
         let id = try newID()
         let created = s.now.formatted(Date.ISO8601FormatStyle())
+        let methodType = switch s.method {
+        case .cardOnFile: "card_on_file"
+        case .bankAccount: "bank_account_on_file"
+        case .capture: cardCapture?.kind == "bank" ? "bank_account_typed" : "card_swiped"
+        }
+        try PaymentHistory.record(db, payment: id, from: nil, to: state, at: s.now, actor: PaymentActor(s.audit))
         let binding = crypto.bind(id, s.account, quote.total, stored.currency, s.termsSHA256.lowercased(),
                                   crypto.sha256(Data(signature.envelope.utf8)), created)
         try StoredPayment(id: id, account: s.account, job: s.request.job, contact: s.contact, amount: quote.total, currency: stored.currency,
                           state: state, createdAt: created, updatedAt: created, payOn: s.payOn?.description,
                           methodKind: cardOnFile != nil ? .cardOnFile : .capture, cardOnFile: cardOnFile, cardCapture: cardCapture?.id,
                           methodDescription: description, signatureCapture: s.signatureCapture, termsSHA256: s.termsSHA256.lowercased(),
-                          signatureBinding: binding).insert(db)
+                          signatureBinding: binding, methodType: methodType).insert(db)
         for (i, line) in quote.lines.enumerated() {
             try StoredPaymentLine(payment: id, item: line.id, amount: line.amount, locked: line.locked, position: i).insert(db)
         }

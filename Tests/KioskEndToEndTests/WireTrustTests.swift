@@ -53,7 +53,7 @@ struct WireTrustTests {
         "payments.list": ([:], ["state", "account"]),
         "payment.process": (["id": "P0"], ["id"]),
         "payment.reject": (["id": "P0", "reason": "account_issue_call", "message": "please call"], ["id", "reason", "message"]),
-        "payment.delete": (["id": "P0"], ["id"]),
+        "payment.delete": (["id": "P0"], ["id", "reason"]),
         "payment.reschedule": (["id": "P0", "pay_on": "2099-01-01"], ["id", "pay_on"]),
         "payment.cancel": (["id": "P0"], ["id"]),
         "payment.acknowledge": (["id": "P0"], ["id"]),
@@ -95,6 +95,8 @@ struct WireTrustTests {
         "autopay.enable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.disable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.delete": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
+        "report.day": (["date": "2026-12-02"], ["date"]),
+        "report.range": (["from": "2026-12-01", "to": "2026-12-02"], ["from", "to"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

@@ -33,7 +33,7 @@ struct AccessGate: Sendable {
                 let session = try await signedIn(connection, asked: asked, permissions: permissions)
                 return call(session, session.account)
             }
-            if asked == nil, M.Params.self is any NamesAccount.Type {
+            if asked == nil, M.Params.self is any NamesAccount.Type, !(M.Params.self is any StaffMayOmitAccount.Type) {
                 throw RPCError.app(.notSignedIn, "sign in first, or name the account: params.account is the account number")
             }
             return call(nil, asked)

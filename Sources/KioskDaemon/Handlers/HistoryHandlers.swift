@@ -31,15 +31,25 @@ struct HistoryHandlers: Sendable {
             return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
         }
         table.on(Methods.paymentGet) { params, call in
-            let (stored, _) = try await load(call.account ?? "", job: nil)
+            let staff = call.caller.role != .front
             let kiosk: PaymentRecord?
             do { kiosk = try await store.payment(id: params.id) } catch {
                 throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
             }
+            // Staff naming no account: the kiosk payment's own (StaffMayOmitAccount).
+            guard let number = call.account ?? (staff ? kiosk?.account : nil) else {
+                throw RPCError.app(.notFound, "there is no kiosk payment with that id; a back-office payment needs its account named")
+            }
+            let (stored, _) = try await load(number, job: nil)
             // Only a payment of this account is answered; the id sent is never repeated.
-            guard let detail = Self.detail(stored.account, kiosk: kiosk, id: params.id, staff: call.caller.role != .front,
-                                           currency: stored.currency) else {
+            guard var detail = Self.detail(stored.account, kiosk: kiosk, id: params.id, staff: staff, currency: stored.currency) else {
                 throw RPCError.app(.notFound, "this account has no payment with that id")
+            }
+            // Staff see who changed a kiosk payment, and when.
+            if staff, detail.row.source == "kiosk" {
+                do { detail.history = try await store.paymentHistory(id: params.id).map(Self.wire) } catch {
+                    throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
+                }
             }
             return detail
         }
@@ -142,5 +152,10 @@ struct HistoryHandlers: Sendable {
         guard let p = kiosk, p.id == id, p.account == account.number, staff || !p.state.isHidden else { return nil }
         return PaymentDetail(row: row(p), currency: currency, applied: [],
                              lines: p.lines.map { .init(id: $0.id, number: items[$0.id]?.number, amount: $0.amount) })
+    }
+
+    static func wire(_ h: PaymentHistoryEntry) -> PaymentHistoryWire {
+        PaymentHistoryWire(at: h.at, from: h.from?.rawValue, to: h.to.rawValue,
+                           actor: PaymentActorWire(uid: h.actor.uid, user: h.actor.user, role: h.actor.role), reason: h.reason, message: h.message)
     }
 }

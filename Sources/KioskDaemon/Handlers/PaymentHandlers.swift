@@ -72,7 +72,17 @@ struct PaymentHandlers: Sendable {
             })
         }
         serve(Methods.paymentDelete) { params, call in
-            Self.wire(try await change { try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit()) })
+            if let reason = params.reason {
+                guard (1...200).contains(reason.trimmingCharacters(in: .whitespaces).count) else {
+                    throw RPCError.invalidParams("invalid params: params.reason must be 1 to 200 characters", path: "params.reason")
+                }
+                guard !CardDataPattern.appears(in: reason) else {
+                    throw RPCError.invalidParams("invalid params: params.reason looks like card data; describe the problem in words", path: "params.reason")
+                }
+            }
+            return Self.wire(try await change {
+                try await store.deletePayment(id: params.id, kioskID: kioskID, now: now(), audit: call.audit(), reason: params.reason)
+            })
         }
         serve(Methods.paymentReschedule) { params, call in
             guard let day = LocalDate(params.payOn) else { throw RPCError.invalidParams("invalid params: pay_on must be a date YYYY-MM-DD", path: "params.pay_on") }

@@ -13,7 +13,7 @@ extension Methods {
     public static let paymentsList = MethodDeclaration<PaymentsListParams, PaymentsListResult>("payments.list", .staff)
     public static let paymentProcess = MethodDeclaration<PaymentProcessParams, PaymentSummaryWire>("payment.process", .staff)
     public static let paymentReject = MethodDeclaration<PaymentRejectParams, PaymentSummaryWire>("payment.reject", .staff)
-    public static let paymentDelete = MethodDeclaration<PaymentIDParams, PaymentSummaryWire>("payment.delete", .staff)
+    public static let paymentDelete = MethodDeclaration<PaymentDeleteParams, PaymentSummaryWire>("payment.delete", .staff)
     public static let paymentReschedule = MethodDeclaration<PaymentRescheduleParams, PaymentSummaryWire>("payment.reschedule", .customer())
     public static let paymentCancel = MethodDeclaration<PaymentIDParams, PaymentSummaryWire>("payment.cancel", .customer())
     public static let paymentAcknowledge = MethodDeclaration<PaymentIDParams, OKResult>("payment.acknowledge", .signedIn())

@@ -123,6 +123,10 @@ public protocol NamesAccount {
     var account: String? { get }
 }
 
+/// Parameters whose other members find the account for staff (a kiosk payment's id), so
+/// staff may leave `account` out; the front still acts as its session.
+public protocol StaffMayOmitAccount: NamesAccount {}
+
 /// `params` of a method that takes none. Any members sent are ignored, as they always were.
 public struct EmptyParams: Codable, Sendable, Equatable {
     public init() {}

@@ -44,6 +44,9 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
     var autopayRule: String? = nil
     var autopayAuthorization: Int64? = nil
     var autopayKey: String? = nil
+    /// How it pays, for reports by method: `card_on_file`, `bank_account_on_file`,
+    /// `card_swiped` or `bank_account_typed` (migration 014).
+    var methodType: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, account, job, contact, amount, currency, state
@@ -52,6 +55,7 @@ struct StoredPayment: Codable, Sendable, Equatable, FetchableRecord, Persistable
         case signatureCapture = "signature_capture", termsSHA256 = "terms_sha256", signatureBinding = "signature_binding"
         case reason, message, rejectionSeen = "rejection_seen", waitingFor = "waiting_for", overlapConfirmed = "overlap_confirmed"
         case autopayRule = "autopay_rule", autopayAuthorization = "autopay_authorization", autopayKey = "autopay_key"
+        case methodType = "method_type"
     }
 
     enum Columns {
