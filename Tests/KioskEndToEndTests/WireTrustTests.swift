@@ -95,6 +95,10 @@ struct WireTrustTests {
         "autopay.enable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.disable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.delete": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
+        "backup.create": ([:], []),
+        "backup.read": (["backup": "B0000000000000000", "offset": 0], ["backup"]),
+        "backup.finish": (["backup": "B0000000000000000"], ["backup"]),
+        "diagnose": ([:], []),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
