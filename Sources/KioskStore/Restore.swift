@@ -120,6 +120,8 @@ extension KioskStore {
                 try audit.insert(db)
                 return (try Int.fetchOne(db, sql: "SELECT count(*) FROM account") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM payment") ?? 0)
             }
+            // Everything into the main file, so what is fsync'd below is the whole database.
+            try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             try store.closeDatabase()
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 try syncFile(path + suffix)

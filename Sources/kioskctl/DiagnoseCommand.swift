@@ -127,8 +127,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var text = "$ journalctl -u kioskd -n \(journalLines) (exit status \(run.terminationStatus))\n" + kept.joined(separator: "\n")
         if !text.hasSuffix("\n") { text += "\n" }
         if dropped > 0 { text += "(\(dropped) line(s) that looked like card data were left out)\n" }
-        if run.terminationStatus != 0 || kept.allSatisfy({ $0.isEmpty }) {
-            text += "(the journal could not be read in full: run kioskctl diagnose as a member of group systemd-journal or adm to include it)\n"
+        let output = kept.joined(separator: "\n")
+        if run.terminationStatus != 0 || output.contains("-- No entries --") || output.contains("No journal files") || output.isEmpty {
+            text += "(no kioskd journal lines were collected: kioskd may not run under systemd here, or this user cannot read the system journal; run kioskctl diagnose as a member of group systemd-journal or adm to include them)\n"
         }
         return text
     }

@@ -52,12 +52,21 @@ struct DiagnoseBundleTests {
         return (daemon, secrets)
     }
 
-    /// The private key a key file holds (its `key` member, base64), and its bytes in hex.
+    /// The private key a key file holds (its `private_key` member, base64), and its bytes in hex.
     static func keyMaterial(_ path: String) throws -> [String] {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
-        let key = try #require(object?["key"] as? String)
+        let key = try #require(object?["private_key"] as? String)
         let hex = (Data(base64Encoded: key) ?? Data()).map { String(format: "%02x", $0) }.joined()
         return [key, hex]
+    }
+
+    /// The secrets `text` holds: as written, and the card number with spaces and dashes taken
+    /// out; any PEM private key block.
+    static func leaks(_ text: String, _ secrets: [String]) -> [String] {
+        var found = secrets.filter { text.contains($0) }
+        if !found.contains(pan), text.filter({ $0 != " " && $0 != "-" }).contains(pan) { found.append(pan) }
+        if text.contains("BEGIN PRIVATE KEY") { found.append("BEGIN PRIVATE KEY") }
+        return found
     }
 
     static func unpack(_ bundle: String) throws -> [String: Data] {
@@ -101,13 +110,13 @@ struct DiagnoseBundleTests {
         // No secret in any file as written, and no card number with its separators taken out
         // (5500 0055 5555 5559, 5500-0055-…); file names too.
         for (name, data) in files {
-            let text = String(decoding: data, as: UTF8.self)
-            for secret in secrets {
-                #expect(!text.contains(secret) && !name.contains(secret), "\(name) holds a secret (\(secret.prefix(4))…)")
-            }
-            #expect(!text.filter { $0 != " " && $0 != "-" }.contains(Self.pan), "\(name) holds the card number with separators")
-            #expect(!text.contains("BEGIN PRIVATE KEY"), "\(name)")
+            #expect(Self.leaks(String(decoding: data, as: UTF8.self), secrets).isEmpty && Self.leaks(name, secrets).isEmpty,
+                    "\(name) holds a secret: \(Self.leaks(String(decoding: data, as: UTF8.self), secrets).map { $0.prefix(4) })")
         }
+        // The scan finds what it looks for: the demo key's file, a PAN written with spaces.
+        let demoKey = try String(contentsOfFile: daemon.dataDirectory + "/demo-backoffice.key", encoding: .utf8)
+        #expect(!Self.leaks(demoKey, secrets).isEmpty)
+        #expect(Self.leaks("card 5500 0055-5555 5559 on file", secrets) == [Self.pan])
 
         func text(_ name: String) -> String { String(decoding: files[folder + "/" + name] ?? Data(), as: UTF8.self) }
         let config = try JSONSerialization.jsonObject(with: files[folder + "/config.json"] ?? Data()) as? [String: Any] ?? [:]
@@ -124,7 +133,8 @@ struct DiagnoseBundleTests {
 
         // --json is kioskd's object; the same promise holds there.
         let json = try ContactTests.ctl(daemon, ["diagnose", "--json"])
-        #expect(json.status == 0 && (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["integrity"] as? [String] == ["ok"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(json.status == 0 && object?["integrity"] as? [String] == ["ok"], "\(json.stderr)")
         for secret in secrets { #expect(!json.stdout.contains(secret)) }
         daemon.stop()
         for secret in secrets where secret != Self.clientKeyBody { #expect(!daemon.log.contains(secret), "the log holds \(secret.prefix(4))…") }

@@ -38,7 +38,8 @@ struct StatusReport: Sendable {
             outbox: .init(due: counts.due, held: counts.held, inFlight: counts.inFlight, delivered: counts.delivered, dead: counts.dead),
             devices: present.count,
             key: key,
-            deviceAccess: .init(allowed: allowed.sorted(), seen: present.map(\.id).sorted()),
+            // The allow list, plus devices used without one (the demo's emulated devices).
+            deviceAccess: .init(allowed: allowed.union(present.filter(\.allowed).map(\.id)).sorted(), seen: present.map(\.id).sorted()),
             database: DatabaseSize(bytes: size.bytes, walBytes: size.walBytes, pageSize: size.pageSize, pages: size.pages, freePages: size.freePages),
             lastBackup: last.map { LastBackup(at: $0.at.formatted(fmt), bytes: $0.bytes, sha256: $0.sha256, user: $0.userName, uid: $0.uid) })
     }
