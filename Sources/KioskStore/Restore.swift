@@ -87,7 +87,7 @@ extension KioskStore {
 
         let path = directory + "/" + KioskStore.fileName
         let owner = Owner(of: FileManager.default.fileExists(atPath: path) ? path : directory)
-        let stamp = Self.stamp(now)
+        let stamp = HostFacts.compactStamp(now)
         var keptAs: String? = nil
         if FileManager.default.fileExists(atPath: path) {
             let kept = path + ".before-restore-" + stamp
@@ -172,14 +172,6 @@ extension KioskStore {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: kept + suffix) {
             _ = rename(kept + suffix, path + suffix)
         }
-    }
-
-    /// `20261202T093000Z`: sorts by time, no characters a shell or a file system minds.
-    static func stamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 }
 

@@ -47,7 +47,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             }
             guard let (raw, result) = fetched else { return }
             if json { Output.raw(raw); return }
-            let name = "kioskpay-diagnose-\(result.kioskID)-\(Self.stamp(Date()))"
+            let name = "kioskpay-diagnose-\(result.kioskID)-\(HostFacts.compactStamp(Date()))"
             let target = URL(fileURLWithPath: output ?? name + ".tar.gz").standardizedFileURL.path
             let files = Self.files(raw: raw, result: result)
             try Self.writeBundle(files, folder: name, to: target, force: force)
@@ -63,7 +63,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         func pretty<T: Encodable>(_ value: T) -> String {
             (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "null\n"
         }
-        let local = localSystem()
+        let local = [HostFacts.osName(), HostFacts.kernel()].compactMap { $0 }.joined(separator: "; ")
         let versions = """
             kioskd \(result.version) (kiosk \(result.kioskID))
             kioskctl \(KioskpayVersion.current)
@@ -134,14 +134,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
         return text
     }
 
-    /// `uname -srm` of the machine kioskctl runs on.
-    static func localSystem() -> String {
-        var names = utsname()
-        guard uname(&names) == 0 else { return "unknown" }
-        func field<T>(_ value: T) -> String { withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } }
-        return "\(field(names.sysname)) \(field(names.release)) \(field(names.machine))"
-    }
-
     /// Writes the files into a private temporary folder, has tar(1) pack and gzip it beside
     /// the target, sets 0600 and renames it into place.
     static func writeBundle(_ files: [(name: String, text: String)], folder: String, to target: String, force: Bool) throws {
@@ -197,13 +189,5 @@ struct DiagnoseCommand: AsyncParsableCommand {
             unlink(partial)
             throw CommandFailure("cannot write \(target): \(reason)", status: .cannotCreate)
         }
-    }
-
-    /// `20261202T093000Z`.
-    static func stamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 }

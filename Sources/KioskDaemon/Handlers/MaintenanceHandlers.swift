@@ -5,6 +5,7 @@ import Foundation
 import KioskJSON
 import KioskProtocol
 import KioskStore
+import KioskSystem
 import Logging
 
 /// `backup.create`, `backup.read`, `backup.finish` and `diagnose` (issue 15 items 7 and 8).
@@ -79,17 +80,8 @@ struct MaintenanceHandlers: Sendable {
     /// /etc/os-release's PRETTY_NAME and uname's system, release and machine.
     static func operatingSystem() -> [String: String] {
         var os: [String: String] = [:]
-        if let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") }) {
-            os["pretty_name"] = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-        }
-        var names = utsname()
-        if uname(&names) == 0 {
-            func field<T>(_ value: T) -> String {
-                withUnsafeBytes(of: value) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-            }
-            os["kernel"] = "\(field(names.sysname)) \(field(names.release)) \(field(names.machine))"
-        }
+        os["pretty_name"] = HostFacts.osName()
+        os["kernel"] = HostFacts.kernel()
         return os
     }
 }
