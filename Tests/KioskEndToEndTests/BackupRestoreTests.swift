@@ -125,13 +125,16 @@ struct BackupRestoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory).filter { $0.contains("before-restore") }.isEmpty)
 
         #expect(daemon.stop() == 0)
+        // The service's database belongs to its user; a restore run as root must keep it so.
+        for suffix in ["", "-wal", "-shm"] { _ = chown(daemon.dataDirectory + "/kiosk.sqlite" + suffix, 65_534, 65_534) }
         let restored = try Self.restore(daemon.dataDirectory, config: daemon.configPath, file)
         #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
         #expect(restored.stdout.contains("Restored \(file)") && restored.stdout.contains("integrity checked"), "\(restored.stdout)")
         let kept = try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory).filter { $0.hasPrefix("kiosk.sqlite.before-restore-") }
         #expect(kept.contains { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }, "\(kept)")
         #expect(restored.stdout.contains("kept as \(daemon.dataDirectory)/kiosk.sqlite.before-restore-"), "\(restored.stdout)")
-        #expect(Self.mode(daemon.dataDirectory + "/kiosk.sqlite").mode == 0o600)
+        #expect(Self.mode(daemon.dataDirectory + "/kiosk.sqlite").mode == 0o600 && Self.mode(daemon.dataDirectory + "/kiosk.sqlite").uid == 65_534,
+                "restored as the previous file's owner")
         // The payment made after the backup is still in the kept database.
         let keptDB = daemon.dataDirectory + "/" + (kept.first { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") } ?? "")
         #expect(try Self.sqlite(keptDB, "SELECT count(*) FROM payment WHERE id = '\(second)'") == "1")
