@@ -230,5 +230,16 @@ struct BackupRestoreTests {
         #expect(try client.call("backup.read", params: ["backup": id, "offset": 0], id: 8).errorKind == "not_found")
         #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory + "/backups").isEmpty)
         #expect((try client.call("status", id: 9).result["last_backup"]) is NSNull)
+
+        // A store larger than two chunks travels in three, in order, and arrives whole.
+        _ = try Self.sqlite(daemon.dataDirectory + "/kiosk.sqlite", "CREATE TABLE filler (b BLOB); INSERT INTO filler VALUES (randomblob(20000000))")
+        let out = try Self.outputDirectory(daemon)
+        let large = try ContactTests.ctl(daemon, ["backup", out + "/large.sqlite", "--json"])
+        #expect(large.status == 0, "\(large.stderr)")
+        let made2 = try JSONSerialization.jsonObject(with: Data(large.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect((made2["bytes"] as? Int ?? 0) > 2 * 8 * 1024 * 1024, "\(made2)")
+        let summed = try runProcess("/usr/bin/sha256sum", [out + "/large.sqlite"]).stdout.split(separator: " ").first.map(String.init)
+        #expect(summed == made2["sha256"] as? String && Self.mode(out + "/large.sqlite").mode == 0o600)
+        #expect(try Self.sqlite(out + "/large.sqlite", "SELECT length(b) FROM filler") == "20000000")
     }
 }
