@@ -21,7 +21,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             The bundle holds versions, the configuration without secrets, devices and their \
             descriptors, status, the database's integrity check, the outbox's counts and \
             kioskd's last 2000 journal lines (when journalctl can read them). Default name: \
-            kioskpay-diagnose-<kiosk>-<time>.tar.gz in the current directory; mode 0600.
+            kioskpay-diagnose-<kiosk>-<time>.tar.gz in the current directory; mode 0600. \
+            When kioskd does not answer, the bundle holds what kioskctl can collect (versions, \
+            the journal, why) and kioskctl exits 69.
 
             Examples:
               kioskctl diagnose
@@ -40,20 +42,63 @@ struct DiagnoseCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             var fetched: (raw: Data, result: DiagnoseResult)?
-            try await connection.withClient { client in
-                let raw = try await client.callRaw(Methods.diagnose, EmptyParams())
-                do { fetched = (raw, try JSONDecoder().decode(DiagnoseResult.self, from: raw)) }
-                catch { throw ClientError.malformedReply("the result of diagnose does not have the expected fields") }
+            do {
+                try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    let raw = try await client.callRaw(Methods.diagnose, EmptyParams())
+                    do { fetched = (raw, try JSONDecoder().decode(DiagnoseResult.self, from: raw)) }
+                    catch { throw ClientError.malformedReply("the result of diagnose does not have the expected fields") }
+                }
+            } catch let error as ClientError {
+                // kioskd down is when a technician most needs the bundle: write what kioskctl can
+                // collect (versions, the journal), say so, and still exit 69.
+                guard !json, Self.unreachable(error) else { throw error }
+                let files = Self.localFiles(problem: error.description)
+                let target = try write(files, kioskID: HostFacts.hostName())
+                Output.error("kioskctl: \(error.description)")
+                Output.line("kioskd did not answer; the bundle \(target) holds only what kioskctl could collect (versions, kioskd's journal).")
+                throw ExitCode(ExitStatus.unavailable.rawValue)
             }
             guard let (raw, result) = fetched else { return }
             if json { Output.raw(raw); return }
-            let name = "kioskpay-diagnose-\(result.kioskID)-\(HostFacts.compactStamp(Date()))"
-            let target = URL(fileURLWithPath: output ?? name + ".tar.gz").standardizedFileURL.path
-            let files = Self.files(raw: raw, result: result)
-            try Self.writeBundle(files, folder: name, to: target, force: force)
-            Output.line("Diagnostic bundle written to \(target) (\(files.count) files: \(files.map(\.name).joined(separator: ", "))).")
+            try write(Self.files(raw: raw, result: result), kioskID: result.kioskID)
             Output.line("It holds no card data, PINs, tokens or keys; send it to your technician.")
         }
+    }
+
+    /// Packs `files` to --output (or the default name) and says where.
+    @discardableResult
+    private func write(_ files: [(name: String, text: String)], kioskID: String) throws -> String {
+        let name = "kioskpay-diagnose-\(kioskID)-\(HostFacts.compactStamp(Date()))"
+        let target = URL(fileURLWithPath: output ?? name + ".tar.gz").standardizedFileURL.path
+        try Self.writeBundle(files, folder: name, to: target, force: force)
+        Output.line("Diagnostic bundle written to \(target) (\(files.count) files: \(files.map(\.name).joined(separator: ", "))).")
+        return target
+    }
+
+    /// Whether kioskd is simply not there (not a refusal, nor a reply kioskctl cannot read).
+    static func unreachable(_ error: ClientError) -> Bool {
+        switch error {
+        case .daemonNotRunning, .cannotConnect: return true
+        default: return false
+        }
+    }
+
+    /// The bundle without kioskd: why, versions and the OS as kioskctl sees them, the journal.
+    static func localFiles(problem: String) -> [(name: String, text: String)] {
+        let os = [HostFacts.osName(), HostFacts.kernel()].compactMap { $0 }.joined(separator: "; ")
+        return [
+            ("README.txt", """
+                kioskpay diagnostic bundle made by kioskctl diagnose while kioskd did not answer.
+                kioskd.txt       why kioskctl could not reach kioskd
+                versions.txt     kioskctl and the operating system
+                journal.txt      journalctl -u kioskd -n \(journalLines), or why it could not be read
+                No card data, PINs, tokens or keys are included.
+
+                """),
+            ("kioskd.txt", "kioskd did not answer: \(problem)\n"),
+            ("versions.txt", "kioskctl \(KioskpayVersion.current)\nOS (kioskctl): \(os)\nkioskd: not reachable\n"),
+            ("journal.txt", journal()),
+        ]
     }
 
     /// The bundle's files, in the order they are listed.

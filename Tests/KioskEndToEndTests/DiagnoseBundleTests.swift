@@ -140,7 +140,7 @@ struct DiagnoseBundleTests {
         for secret in secrets where secret != Self.clientKeyBody { #expect(!daemon.log.contains(secret), "the log holds \(secret.prefix(4))…") }
     }
 
-    @Test("diagnose: a manager may, the front may not (77); an existing output needs --force (73); an unwritable directory is 73")
+    @Test("diagnose: a manager may, the front may not (77); an existing output needs --force (73); an unwritable directory is 73; kioskd down: a smaller bundle and 69")
     func diagnoseRefusals() throws {
         let daemon = try PaymentTests().demo("diagnose-refusals")
         let out = try BackupRestoreTests.outputDirectory(daemon)
@@ -157,5 +157,13 @@ struct DiagnoseBundleTests {
         let frontStatus = try ContactTests.ctl(daemon, ["status"], gid: ScratchGroups.front)
         #expect(frontStatus.status == 77, "\(frontStatus.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["bundle.tar.gz"], "no partial files left")
+
+        // kioskd down: still a bundle (versions, journal, why), and 69.
+        #expect(daemon.stop() == 0)
+        let down = try ContactTests.ctl(daemon, ["diagnose", "--output", out + "/down.tar.gz"])
+        #expect(down.status == 69 && down.stderr.contains("not running") && down.stdout.contains("kioskd did not answer"), "\(down.stdout)\(down.stderr)")
+        let files = try Self.unpack(out + "/down.tar.gz")
+        #expect(Set(files.keys.map { String($0.split(separator: "/").last ?? "") }) == ["README.txt", "kioskd.txt", "versions.txt", "journal.txt"],
+                "\(files.keys.sorted())")
     }
 }
