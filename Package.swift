@@ -118,6 +118,8 @@ let package = Package(
         .executableTarget(name: "kioskctl", dependencies: [
             "KioskSystem", "KioskClient", "KioskProtocol", "KioskJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // SHA-256 of a backup as written (kioskctl backup checks it against kioskd's).
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // `make bench`: speed and memory as ratios to baselines measured in the same run.
         .executableTarget(name: "kioskd-bench", dependencies: [

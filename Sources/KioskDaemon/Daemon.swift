@@ -53,8 +53,11 @@ public struct Daemon: Sendable {
                 logger.error("the back-office link cannot start; payments stay in the outbox", metadata: ["error": "\(error.description)"])
             }
         }
+        // Backup copies a client never finished (kioskctl killed, a crash) are deleted now and every minute.
+        let snapshots = BackupSnapshots(dataDirectory: configuration.dataDirectory, logger: logger)
+        await snapshots.sweep()
         let router = RequestRouter(store: store, devices: devices, sessions: sessions, link: link, roles: configuration.roles,
-                                   logger: logger, version: kioskdVersion)
+                                   logger: logger, version: kioskdVersion, configuration: configuration, snapshots: snapshots)
         let server = SocketServer(
             path: configuration.socketPath, group: configuration.socketGroup, router: router, roles: configuration.roles,
             logger: logger,
@@ -62,6 +65,7 @@ public struct Daemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server),
             .init(service: PaymentScheduler(store: store, logger: logger, kioskID: devices.vault.kioskID), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+            .init(service: SnapshotSweeper(snapshots: snapshots), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
         ]
         if configuration.usb, case (var usb, let events)? = USBTransport.make(devices: devices, logger: logger) {
             usb.events = events
@@ -102,5 +106,19 @@ struct SystemdService: Service {
             try? await gracefulShutdown()
         }
         notifier.notify("STOPPING=1")
+    }
+}
+
+/// Deletes backup copies no client finished, once a minute (BackupSnapshots.sweep).
+struct SnapshotSweeper: Service {
+    let snapshots: BackupSnapshots
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                await snapshots.sweep()
+            }
+        }
     }
 }

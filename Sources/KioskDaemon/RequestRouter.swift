@@ -21,7 +21,8 @@ public struct RequestRouter: Sendable {
     let gate: AccessGate
 
     public init(store: KioskStore, devices: DeviceManager, sessions: SessionRegistry, link: BackOfficeLink = BackOfficeLink(),
-                roles: RoleTable, logger: Logger, version: String, now: @escaping @Sendable () -> Date = Date.init) {
+                roles: RoleTable, logger: Logger, version: String, now: @escaping @Sendable () -> Date = Date.init,
+                configuration: Configuration? = nil, snapshots: BackupSnapshots? = nil) {
         self.devices = devices; self.sessions = sessions; self.logger = logger
         gate = AccessGate(sessions: sessions, roles: roles)
         var table = HandlerTable()
@@ -42,6 +43,10 @@ public struct RequestRouter: Sendable {
         AutopayHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now).register(in: &table, link: link)
         AuditHandlers(store: store).register(in: &table)
         ReportHandlers(store: store, now: now).register(in: &table)
+        let dataDirectory = URL(fileURLWithPath: store.path).deletingLastPathComponent().path
+        MaintenanceHandlers(store: store, devices: devices, link: link,
+                            snapshots: snapshots ?? BackupSnapshots(dataDirectory: dataDirectory, logger: logger),
+                            configuration: configuration, logger: logger).register(in: &table)
         // A declared method without a handler is a build mistake, caught before any client is.
         precondition(table.missing.isEmpty, "declared methods without a handler: \(table.missing)")
         self.table = table

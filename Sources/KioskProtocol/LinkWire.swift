@@ -35,15 +35,54 @@ public struct KioskStatus: Codable, Sendable, Equatable {
         public init(due: Int, held: Int, inFlight: Int, delivered: Int, dead: Int) { self.due = due; self.held = held; self.inFlight = inFlight; self.delivered = delivered; self.dead = dead }
         enum CodingKeys: String, CodingKey { case due, held, inFlight = "in_flight", delivered, dead }
     }
+    /// Which key new captures are sealed to (issue 15 item 8).
+    public struct KeyState: Codable, Sendable, Equatable {
+        /// `backoffice` (installed with `kioskctl provision backoffice-key`), `demo` (`--demo`'s
+        /// throwaway key) or `none` (captures are refused).
+        public var state: String
+        public var keyID: String?
+        public var fingerprint: String?
+        public init(state: String, keyID: String?, fingerprint: String?) { self.state = state; self.keyID = keyID; self.fingerprint = fingerprint }
+        enum CodingKeys: String, CodingKey { case state, keyID = "key_id", fingerprint }
+    }
+    /// Devices a technician allowed, and devices present now (allowed or not).
+    public struct DeviceAccess: Codable, Sendable, Equatable {
+        public var allowed: [String]
+        public var seen: [String]
+        public init(allowed: [String], seen: [String]) { self.allowed = allowed; self.seen = seen }
+    }
     public var kioskID: String
     public var version: String
     public var backoffice: Link
     public var outbox: Outbox
+    /// Devices present (as before; `device_access` has the ids).
     public var devices: Int
-    public init(kioskID: String, version: String, backoffice: Link, outbox: Outbox, devices: Int) {
+    // Added by issue 15 item 8; optional so a kioskctl reads an older kioskd's status.
+    public var key: KeyState?
+    public var deviceAccess: DeviceAccess?
+    public var database: DatabaseSize?
+    /// nil: no backup was ever saved (`kioskctl backup`).
+    public var lastBackup: LastBackup?
+    public init(kioskID: String, version: String, backoffice: Link, outbox: Outbox, devices: Int,
+                key: KeyState? = nil, deviceAccess: DeviceAccess? = nil, database: DatabaseSize? = nil, lastBackup: LastBackup? = nil) {
         self.kioskID = kioskID; self.version = version; self.backoffice = backoffice; self.outbox = outbox; self.devices = devices
+        self.key = key; self.deviceAccess = deviceAccess; self.database = database; self.lastBackup = lastBackup
     }
-    enum CodingKeys: String, CodingKey { case kioskID = "kiosk_id", version, backoffice, outbox, devices }
+    enum CodingKeys: String, CodingKey {
+        case kioskID = "kiosk_id", version, backoffice, outbox, devices
+        case key, deviceAccess = "device_access", database, lastBackup = "last_backup"
+    }
+
+    /// `last_backup` is written as null when there was none (a script reads "never"); the
+    /// other optional members are left out when nil.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kioskID, forKey: .kioskID); try c.encode(version, forKey: .version)
+        try c.encode(backoffice, forKey: .backoffice); try c.encode(outbox, forKey: .outbox); try c.encode(devices, forKey: .devices)
+        try c.encodeIfPresent(key, forKey: .key); try c.encodeIfPresent(deviceAccess, forKey: .deviceAccess)
+        try c.encodeIfPresent(database, forKey: .database)
+        try c.encode(lastBackup, forKey: .lastBackup)
+    }
 }
 
 public struct OutboxRetryParams: Codable, Sendable {

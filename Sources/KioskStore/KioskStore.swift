@@ -18,7 +18,13 @@ public final class KioskStore: Sendable {
     public static let fileName = "kiosk.sqlite"
 
     /// Opens (creating if needed) the store in `directory`.
-    public init(directory: String) throws(StoreError) {
+    public convenience init(directory: String) throws(StoreError) {
+        try self.init(directory: directory, holding: nil)
+    }
+
+    /// Opens the store with the data directory's lock already `held` (a restore takes it
+    /// before it replaces the file, and keeps it until the restored store has been opened).
+    init(directory: String, holding held: DataDirectoryLock?) throws(StoreError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o750])
@@ -26,7 +32,7 @@ public final class KioskStore: Sendable {
             throw .cannotCreateDirectory(path: directory, reason: (error as NSError).localizedDescription)
         }
         guard access(directory, W_OK) == 0 else { throw .readOnly(path: directory) }
-        lock = try DataDirectoryLock(directory: directory)
+        if let held { lock = held } else { lock = try DataDirectoryLock(directory: directory) }
         path = directory + "/" + KioskStore.fileName
         if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 { throw .readOnly(path: path) }
         // Created here, 0600 whatever the umask, before SQLite would create it 0644; SQLite gives
@@ -64,6 +70,11 @@ public final class KioskStore: Sendable {
         } catch {
             throw .cannotOpen(path: path, reason: String(describing: error))
         }
+    }
+
+    /// Closes the database now (a restore hands the file on; the daemon never calls this).
+    func closeDatabase() throws(StoreError) {
+        do { try pool.close() } catch { throw KioskStore.translate(error, path: path) }
     }
 
     /// The synchronous level in force on the writer (2 = FULL); checked at start-up and by tests.

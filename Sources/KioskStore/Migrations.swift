@@ -19,6 +19,7 @@ enum Migrations {
         ("012_autopay_runs", autopayRuns),
         ("013_audit_chain", auditChain),
         ("014_payment_history", paymentHistory),
+        ("015_backups", backups),
     ]
 
     static var migrator: DatabaseMigrator {

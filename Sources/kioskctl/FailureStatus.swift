@@ -13,6 +13,8 @@ enum FailureStatus {
         .unavailable: "kioskd cannot be reached (not running, wrong --socket) or said it cannot do it now: storage_unavailable, busy, device_unavailable, not_provisioned, payments_disabled",
         .software: "an internal error in kioskd or kioskctl, or a kioskd whose replies this kioskctl cannot read",
         .noPermission: "your groups do not allow it: no access to the socket, no role, or a role without this command (permission_denied, not_signed_in, session_expired, locked_out)",
+        .cannotCreate: "backup, diagnose: the output file exists (use --force) or its directory cannot be written",
+        .ioError: "backup: the copy received does not match kioskd's, or cannot be written in full",
     ]
 
     /// The status for a failure kioskctl reports as one sentence.

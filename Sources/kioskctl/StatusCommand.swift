@@ -3,9 +3,16 @@ import Foundation
 import KioskClient
 import KioskProtocol
 
-/// `kioskctl status`: the kiosk at a glance — link to the back office, outbox, devices.
+/// `kioskctl status`: the kiosk at a glance — link to the back office, outbox, devices, the
+/// sealing key, the database and the last backup.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the back-office link, the outbox and devices (managers).")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the back-office link, outbox, key, devices, database and last backup (managers).",
+        discussion: """
+            Examples:
+              kioskctl status
+              kioskctl status --json
+            """)
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
@@ -25,6 +32,33 @@ struct Status: AsyncParsableCommand {
         }
         lines.append("outbox: \(s.outbox.due) due, \(s.outbox.held) held, \(s.outbox.inFlight) in flight, \(s.outbox.delivered) delivered, \(s.outbox.dead) dead"
                      + (s.outbox.dead > 0 ? "  — see `kioskctl outbox list --state dead`, then `kioskctl outbox retry ID`" : ""))
+        if let key = s.key { lines.append(keyLine(key)) }
+        if let access = s.deviceAccess {
+            // Ids in full: a technician copies them into `kioskctl device allow`.
+            lines.append("devices allowed: \(access.allowed.count)" + (access.allowed.isEmpty ? "" : " (\(access.allowed.joined(separator: ", ")))"))
+            lines.append("devices seen: \(access.seen.count)" + (access.seen.isEmpty ? "" : " (\(access.seen.joined(separator: ", ")))"))
+            let waiting = access.seen.filter { !access.allowed.contains($0) }
+            if !waiting.isEmpty { lines.append("  present, not allowed: \(waiting.joined(separator: ", ")) — `kioskctl device allow ID` (technician)") }
+        }
+        if let db = s.database {
+            lines.append("database: \(db.bytes) bytes (\(db.pages) pages of \(db.pageSize) bytes, \(db.freePages) free), write-ahead log \(db.walBytes) bytes")
+        }
+        if s.key != nil {
+            if let last = s.lastBackup {
+                lines.append("last backup: \(last.at), \(last.bytes) bytes, by \(last.user) (uid \(last.uid))")
+            } else {
+                lines.append("last backup: never — `kioskctl backup FILE`")
+            }
+        }
         return lines
+    }
+
+    static func keyLine(_ key: KioskStatus.KeyState) -> String {
+        let named = [key.keyID.map { "key \($0)" }, key.fingerprint.map { "fingerprint \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        switch key.state {
+        case "backoffice": return "sealing key: back-office key installed (\(named))"
+        case "demo": return "sealing key: DEMO key (\(named)) — captures are sealed to a throwaway key; not for real cards"
+        default: return "sealing key: none — card and signature captures are refused; `kioskctl provision backoffice-key FILE` (technician)"
+        }
     }
 }

@@ -25,6 +25,7 @@ struct Kioskd: AsyncParsableCommand {
               kioskd --data-dir /tmp/kiosk --socket /tmp/kiosk/kioskd.sock
               kioskd --demo
               kioskd --network-policy > /etc/systemd/system/kioskd.service.d/50-backoffice-address.conf
+              kioskd --restore /media/usb/kiosk-backup.sqlite
 
             \(ExitStatus.helpText(program: "kioskd", causes: Kioskd.exitCauses))
             """,
@@ -34,7 +35,9 @@ struct Kioskd: AsyncParsableCommand {
     static let exitCauses: [ExitStatus: String] = [
         .success: "clean shutdown (SIGTERM or SIGINT)",
         .usage: "bad command line, or a --socket path that cannot be a socket",
-        .unavailable: "the socket cannot be served: another kioskd listens on it, the path is not a socket, the socket group does not exist; --network-policy cannot resolve the back office",
+        .dataError: "--restore: the file is not a kioskpay database, fails its integrity check, or has a newer schema",
+        .noInput: "--restore: the file does not exist or cannot be read",
+        .unavailable: "the socket cannot be served: another kioskd listens on it, the path is not a socket, the socket group does not exist; --restore: a kioskd is running on the data directory; --network-policy cannot resolve the back office",
         .software: "stopped on an unexpected internal error",
         .ioError: "the store cannot be opened: the data directory cannot be created or used, not a database, read-only, locked by another kioskd, failed integrity check",
         .config: "configuration refused: unknown key, bad value, missing --config file, unusable socket path in the file; --network-policy without a [backoffice] url",
@@ -56,6 +59,9 @@ struct Kioskd: AsyncParsableCommand {
         "Print the systemd drop-in that lets kioskd reach its back office, then exit.",
         discussion: "kioskd.service allows loopback only (IPAddressDeny=any); the drop-in allows the addresses the configuration's [backoffice] url resolves to now, and the name servers in /etc/resolv.conf. Write it to \(NetworkPolicy.dropInPath), then systemctl daemon-reload and restart kioskd."))
     var networkPolicy = false
+
+    @Option(name: .long, help: ArgumentHelp("Replace the database by a backup (kioskctl backup) and exit; kioskd must be stopped.", valueName: "FILE"))
+    var restore: String?
 
     /// ArgumentParser's main, after making sure kioskd cannot die because nobody reads its log
     /// or output: no SIGPIPE (a write to a pipe whose reader left fails with EPIPE instead, and
@@ -88,6 +94,10 @@ struct Kioskd: AsyncParsableCommand {
                 case .unresolvable: fail(error.description, status: .unavailable)
                 }
             }
+        }
+        if let restore {
+            if demo { fail("--restore and --demo cannot be combined: the demo makes its own store", status: .usage) }
+            RestoreRun(file: absolute(restore), dataDirectory: configuration.dataDirectory).run()
         }
         if demo { try DemoMode.prepare(&configuration, dataDirectoryGiven: dataDirectory != nil, socketGiven: socket != nil) }
         // The configuration's own socket = is checked when it is read; --socket, and the demo's

@@ -121,7 +121,7 @@ struct SystemdUnitTests {
     /// the socket is chown'd), the unit's user, umask and watchdog, USB on; hello, a sync, a
     /// payment with a signature, SIGTERM. The filter's default action is *kill*, whatever
     /// SystemCallErrorNumber= says, so any call the unit forgets ends kioskd with SIGSYS.
-    @Test("kioskd lives under the unit's system-call filter: start, hello, sync apply, a payment, SIGTERM",
+    @Test("kioskd lives under the unit's system-call filter: start, hello, sync apply, a payment, a backup, diagnose, SIGTERM",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func livesUnderTheFilter() throws {
         let run = try FilteredDaemon(unit: Self.shippedUnit)
@@ -163,6 +163,14 @@ struct SystemdUnitTests {
         let payment = try client.call("payment.submit", params: [
             "amount": 1_000, "method": ["card_on_file": "K-0"], "signature": capture, "terms_sha256": PayingStore.termsSHA256], id: 6)
         #expect(payment.result["id"] is String, "\(payment) \(run.death)")
+
+        // A backup (SQLite's backup API, statvfs, fsync) and a diagnostic report (uname, os-release).
+        let backup = try runProcess(Products.kioskctl, ["--socket", run.socketPath, "backup", run.directory + "/backup.sqlite"],
+                                    watching: [run.process.processIdentifier])
+        #expect(backup.status == 0, "\(backup.stderr) \(run.death)")
+        let diagnose = try runProcess(Products.kioskctl, ["--socket", run.socketPath, "diagnose", "--output", run.directory + "/diag.tar.gz"],
+                                      watching: [run.process.processIdentifier])
+        #expect(diagnose.status == 0, "\(diagnose.stderr) \(run.death)")
 
         let exit = run.stop()
         #expect(exit == "exit 0", "\(exit)\n\(run.log.suffix(3000))")

@@ -97,6 +97,10 @@ struct WireTrustTests {
         "autopay.delete": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "report.day": (["date": "2026-12-02"], ["date"]),
         "report.range": (["from": "2026-12-01", "to": "2026-12-02"], ["from", "to"]),
+        "backup.create": ([:], []),
+        "backup.read": (["backup": "B0000000000000000", "offset": 0], ["backup"]),
+        "backup.finish": (["backup": "B0000000000000000"], ["backup"]),
+        "diagnose": ([:], []),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

@@ -12,18 +12,7 @@ struct LinkHandlers: Sendable {
     let logger: Logger
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.status) { _, _ in
-            let counts: OutboxCounts
-            do { counts = try await store.outboxCounts() } catch { throw RPCError.app(.storageUnavailable, "\(error)") }
-            let fmt = Date.ISO8601FormatStyle()
-            return KioskStatus(
-                kioskID: devices.vault.kioskID, version: kioskdVersion,
-                backoffice: .init(configured: link.relay != nil, url: link.url,
-                                  lastContactAt: await link.status.lastContactAt?.formatted(fmt),
-                                  lastError: await link.status.lastError, lastSyncAt: await link.status.lastSyncAt?.formatted(fmt)),
-                outbox: .init(due: counts.due, held: counts.held, inFlight: counts.inFlight, delivered: counts.delivered, dead: counts.dead),
-                devices: await devices.list().count)
-        }
+        table.on(Methods.status) { _, _ in try await StatusReport(store: store, devices: devices, link: link).make() }
         table.on(Methods.syncPull) { _, _ in
             guard let relay = link.relay else {
                 throw RPCError.app(.notProvisioned, "no back office is configured; add a [backoffice] table to kioskd.toml (docs/CONFIGURATION.md)")
