@@ -18,6 +18,7 @@ enum Migrations {
         ("011_autopay_rules", autopayRules),
         ("012_autopay_runs", autopayRuns),
         ("013_audit_chain", auditChain),
+        ("016_search", search),
     ]
 
     static var migrator: DatabaseMigrator {
