@@ -41,6 +41,7 @@ public struct RequestRouter: Sendable {
         DocumentHandlers(store: store, kioskID: devices.vault.kioskID, now: now).register(in: &table, link: link)
         AutopayHandlers(store: store, devices: devices, kioskID: devices.vault.kioskID, logger: logger, now: now).register(in: &table, link: link)
         AuditHandlers(store: store).register(in: &table)
+        SearchHandlers(store: store).register(in: &table)
         // A declared method without a handler is a build mistake, caught before any client is.
         precondition(table.missing.isEmpty, "declared methods without a handler: \(table.missing)")
         self.table = table
