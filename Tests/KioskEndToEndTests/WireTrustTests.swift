@@ -95,6 +95,7 @@ struct WireTrustTests {
         "autopay.enable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.disable": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
         "autopay.delete": (["account": "1001", "id": "A-NONE"], ["account", "id"]),
+        "search": (["text": "doe"], ["text"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
