@@ -31,6 +31,10 @@ if CommandLine.arguments.dropFirst().first == "sealing" {
     try sealingBench()
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "search" {
+    try await searchBench()
+    exit(0)
+}
 let accounts = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10_000
 let perAccount = 50
 print("kioskd-bench: \(accounts) accounts × \(perAccount) items")
@@ -96,3 +100,4 @@ print(String(format: "1,000 raw item reads: %.3f s; 1,000 account loads + all fi
              seconds(rawRead), seconds(figures), seconds(figures) / seconds(rawRead), seconds(figures)))
 
 try sealingBench()
+try await searchBench()

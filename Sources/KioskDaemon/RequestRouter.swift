@@ -47,6 +47,7 @@ public struct RequestRouter: Sendable {
         MaintenanceHandlers(store: store, devices: devices, link: link,
                             snapshots: snapshots ?? BackupSnapshots(dataDirectory: dataDirectory, logger: logger),
                             configuration: configuration, logger: logger).register(in: &table)
+        SearchHandlers(store: store).register(in: &table)
         // A declared method without a handler is a build mistake, caught before any client is.
         precondition(table.missing.isEmpty, "declared methods without a handler: \(table.missing)")
         self.table = table

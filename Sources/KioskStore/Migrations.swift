@@ -20,6 +20,7 @@ enum Migrations {
         ("013_audit_chain", auditChain),
         ("014_payment_history", paymentHistory),
         ("015_backups", backups),
+        ("016_search", search),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -220,9 +220,11 @@ struct AutopayCommand: AsyncParsableCommand {
             abstract: "Delete a rule at once (audited; the back office is told). The rules after it move up; payments it made stay.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: Target
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
             try await connection.withClient { client in
+                if json { Output.raw(try await client.callRaw(Methods.autopayDelete, target.params)); return }
                 // Read first, to say what was deleted; the daemon decides whether it may be.
                 let before = try await client.call(Methods.autopayList, AutopayListParams(account: target.account)).rules.first { $0.id == target.id }
                 _ = try await client.call(Methods.autopayDelete, target.params)

@@ -24,16 +24,13 @@ struct DeviceCommand: AsyncParsableCommand {
 
         static func table(_ devices: [DeviceInfo]) -> String {
             guard !devices.isEmpty else { return "No card reader or signature pad is connected." }
-            var lines = ["ID                    KIND           DRIVER                     VID:PID    STATE      ALLOWED"]
+            // Ids are serial numbers or port paths a technician copies into `device allow`: never cut.
+            var table = TextTable([.whole("ID"), .whole("KIND"), .whole("DRIVER"), .whole("VID:PID"), .whole("STATE"), .whole("ALLOWED")])
             for d in devices {
-                let kind = d.kind == .cardReader ? "card reader" : "signature pad"
-                let ids = String(format: "%04x:%04x", d.vendorID, d.productID)
-                let allowed = d.allowed ? "yes" : "present, not allowed"
-                lines.append([d.id.padding(toLength: 21, withPad: " ", startingAt: 0), kind.padding(toLength: 14, withPad: " ", startingAt: 0),
-                              d.driver.padding(toLength: 26, withPad: " ", startingAt: 0), ids, d.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-                              allowed].joined(separator: " "))
+                table.append([d.id, d.kind == .cardReader ? "card reader" : "signature pad", d.driver,
+                              String(format: "%04x:%04x", d.vendorID, d.productID), d.state.rawValue, d.allowed ? "yes" : "present, not allowed"])
             }
-            return lines.joined(separator: "\n")
+            return table.render()
         }
     }
 
@@ -41,9 +38,10 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Allow a device, so captures may use it (technicians).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The device id from `kioskctl device list`.") var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.show(Methods.deviceAllow, DeviceIDParams(id: id), json: false) { _ in ["Allowed \(id)."] }
+            try await connection.show(Methods.deviceAllow, DeviceIDParams(id: id), json: json) { _ in ["Allowed \(id)."] }
         }
     }
 
@@ -51,9 +49,10 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop using a device (it stays listed as present, not allowed).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The device id.") var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.show(Methods.deviceForget, DeviceIDParams(id: id), json: false) { _ in ["Forgot \(id)."] }
+            try await connection.show(Methods.deviceForget, DeviceIDParams(id: id), json: json) { _ in ["Forgot \(id)."] }
         }
     }
 
@@ -69,17 +68,15 @@ struct DeviceCommand: AsyncParsableCommand {
             @Option(help: ArgumentHelp("Track 1, with or without its % and ? sentinels.", valueName: "T1")) var track1: String?
             @Option(help: ArgumentHelp("Track 2, with or without its ; and ? sentinels.", valueName: "T2")) var track2: String?
             @Option(help: "The emulated reader's id (default: the first).") var device: String?
+            @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
             func validate() throws {
                 if track1 == nil && track2 == nil { throw ValidationError("give --track1, --track2 or both") }
             }
 
             func run() async throws {
-                try await connection.withClient { client in
-                    _ = try await client.call(Methods.deviceEmulateSwipe,
-                                                            EmulateSwipeParams(device: device, track1: track1, track2: track2))
-                    Output.line("Swiped.")
-                }
+                try await connection.show(Methods.deviceEmulateSwipe, EmulateSwipeParams(device: device, track1: track1, track2: track2),
+                                          json: json) { _ in ["Swiped."] }
             }
         }
 
@@ -89,6 +86,7 @@ struct DeviceCommand: AsyncParsableCommand {
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: ArgumentHelp("The strokes file ('-' reads standard input).", valueName: "file")) var file: String
             @Option(help: "The emulated pad's id (default: the first).") var device: String?
+            @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
             func run() async throws {
                 try await reportingFailures {
@@ -103,8 +101,9 @@ struct DeviceCommand: AsyncParsableCommand {
                         throw CommandFailure("\(file == "-" ? "standard input" : file) is not a JSON list of strokes of [x, y, pressure] points")
                     }
                     try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                        _ = try await client.call(Methods.deviceEmulateSign,
-                                                                EmulateSignParams(device: device, strokes: strokes))
+                        let params = EmulateSignParams(device: device, strokes: strokes)
+                        if json { Output.raw(try await client.callRaw(Methods.deviceEmulateSign, params)); return }
+                        _ = try await client.call(Methods.deviceEmulateSign, params)
                         Output.line("Signed \(strokes.count) stroke\(strokes.count == 1 ? "" : "s").")
                     }
                 }

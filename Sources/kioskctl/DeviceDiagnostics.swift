@@ -6,7 +6,8 @@ import KioskProtocol
 /// Technician diagnostics: what a device's descriptor says, what a driver makes of reports.
 extension DeviceCommand {
     /// Prints a result as indented JSON (a technician reads the fields, scripts parse them).
-    static func printPretty(_ raw: Data) {
+    static func printPretty(_ raw: Data, json: Bool = false) {
+        if json { Output.raw(raw); return }
         if let object = try? JSONSerialization.jsonObject(with: raw),
            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
             Output.raw(pretty)
@@ -26,8 +27,11 @@ extension DeviceCommand {
         static let configuration = CommandConfiguration(abstract: "Show a device's HID report descriptor: reports, fields, the pen it carries.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The device id.") var id: String
+        @Flag(help: "Print the protocol's JSON object on one line, as kioskd wrote it (else indented).") var json = false
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceDescribe, DeviceIDParams(id: id))) }
+            try await reportingFailures {
+                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceDescribe, DeviceIDParams(id: id)), json: json)
+            }
         }
     }
 
@@ -36,8 +40,11 @@ extension DeviceCommand {
                                                         abstract: "Parse a HID report descriptor given in hex.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The descriptor bytes in hex (spaces and colons allowed).") var hex: String
+        @Flag(help: "Print the protocol's JSON object on one line, as kioskd wrote it (else indented).") var json = false
         func run() async throws {
-            try await reportingFailures { DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceParseDescriptor, ParseDescriptorParams(hex: hex))) }
+            try await reportingFailures {
+                DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceParseDescriptor, ParseDescriptorParams(hex: hex)), json: json)
+            }
         }
     }
 
@@ -49,10 +56,11 @@ extension DeviceCommand {
         @Option(help: "keyboard-wedge, magtek-hid or hid-digitizer.") var driver: String
         @Option(help: "The pad's report descriptor in hex (hid-digitizer).") var descriptor: String?
         @Argument(help: "One or more reports in hex.") var reports: [String]
+        @Flag(help: "Print the protocol's JSON object on one line, as kioskd wrote it (else indented).") var json = false
         func run() async throws {
             try await reportingFailures {
                 DeviceCommand.printPretty(try await DeviceCommand.rawCall(connection, Methods.deviceDecode,
-                                                                          DecodeParams(driver: driver, reports: reports, descriptor: descriptor)))
+                                                                          DecodeParams(driver: driver, reports: reports, descriptor: descriptor)), json: json)
             }
         }
     }

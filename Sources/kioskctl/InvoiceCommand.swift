@@ -22,15 +22,16 @@ struct InvoicesCommand: AsyncParsableCommand {
             let params = InvoicesListParams(account: account, job: job, status: status, search: search, page: page)
             try await connection.show(Methods.invoicesList, params, json: json) { list in
                 guard !list.invoices.isEmpty else { return ["No invoices\(page.map { " on page \($0)" } ?? "")."] }
-                return ["INVOICE     DATE        DUE         JOB  AMOUNT          OPEN            STATUS"] + list.invoices.map { row in
+                var table = TextTable([.whole("INVOICE"), .whole("DATE"), .whole("DUE"), .whole("JOB"), .whole("AMOUNT", rightAligned: true),
+                                       .whole("OPEN", rightAligned: true), .whole("STATUS")])
+                for row in list.invoices {
                     let i = row.invoice
-                    return [i.number.padding(toLength: 11, withPad: " ", startingAt: 0), i.date, (i.dueDate ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
-                     (i.job.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
-                     MoneyFormat.format(i.amount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
-                     MoneyFormat.format(i.openAmount, currency: list.currency).padding(toLength: 15, withPad: " ", startingAt: 0),
-                     i.status + (i.pastDue ? ", past due" : "") + (row.coveredBy.isEmpty ? "" : ", being paid by \(row.coveredBy.map(\.id).joined(separator: ", "))")]
-                        .joined(separator: " ")
-                } + (list.more ? ["More on page \(list.page + 1) (--page \(list.page + 1))."] : [])
+                    table.append([i.number, i.date, i.dueDate ?? "-", i.job.map(String.init) ?? "-",
+                                  MoneyFormat.format(i.amount, currency: list.currency), MoneyFormat.format(i.openAmount, currency: list.currency),
+                                  i.status + (i.pastDue ? ", past due" : "")
+                                      + (row.coveredBy.isEmpty ? "" : ", being paid by \(row.coveredBy.map(\.id).joined(separator: ", "))")])
+                }
+                return table.lines() + (list.more ? ["More on page \(list.page + 1) (--page \(list.page + 1))."] : [])
             }
         }
     }

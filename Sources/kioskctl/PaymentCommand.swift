@@ -18,20 +18,7 @@ struct PaymentsCommand: AsyncParsableCommand {
         func run() async throws {
             try await connection.show(Methods.paymentsList, PaymentsListParams(state: state, account: account), json: json) { list in
                 guard !list.payments.isEmpty else { return ["No payments\(state.map { " in state \($0)" } ?? "")."] }
-                return ["ID      ACCOUNT   JOB  AMOUNT          STATE      SUBMITTED             METHOD"] + list.payments.map { p in
-                    let job = p.job.map(String.init) ?? "-"
-                    let amount = "\(MoneyFormat.format(p.amount, currency: p.currency))"
-                    let columns: [String] = [p.id.padding(toLength: 7, withPad: " ", startingAt: 0), p.account.padding(toLength: 9, withPad: " ", startingAt: 0),
-                                             job.padding(toLength: 4, withPad: " ", startingAt: 0), amount.padding(toLength: 15, withPad: " ", startingAt: 0),
-                                             p.state.padding(toLength: 10, withPad: " ", startingAt: 0), p.createdAt.padding(toLength: 21, withPad: " ", startingAt: 0),
-                                             p.methodDescription]
-                    var notes = ""
-                    if let rule = p.autopayRule { notes += "  autopay (rule \(rule))" }
-                    if let day = p.payOn { notes += "  (pay on \(day))" }
-                    if let other = p.waitingFor { notes += "  (waiting for \(other))" }
-                    if let reason = p.reason { notes += "  [\(reason): \(p.message ?? "")]" }
-                    return columns.joined(separator: " ") + notes
-                }
+                return ListTables.payments(list.payments)
             }
         }
     }
@@ -208,10 +195,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await connection.show(Methods.outboxList, OutboxListParams(state: state), json: json) { list in
                 guard !list.entries.isEmpty else { return ["The outbox is empty."] }
-                return list.entries.map { e in
-                    "\(e.id)  \(e.topic.padding(toLength: 15, withPad: " ", startingAt: 0)) \(e.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempts \(e.attempts)"
-                        + (e.nextAttemptAt.map { "  next \($0)" } ?? "") + (e.payment.map { "  payment \($0)" } ?? "") + (e.lastError.map { "  last error: \($0)" } ?? "")
-                }
+                return ListTables.outbox(list.entries)
             }
         }
     }

@@ -18,14 +18,13 @@ struct PaymentMethodsCommand: AsyncParsableCommand {
         func run() async throws {
             try await connection.show(Methods.paymentMethodsList, PaymentMethodsListParams(account: account, job: job), json: json) { list in
                 guard !list.methods.isEmpty else { return ["No cards or bank accounts on file."] }
-                return ["ID            TYPE          LAST4  EXPIRY   JOB  STATE    DEFAULT  DESCRIPTION"] + list.methods.map { m in
-                    [m.id.padding(toLength: 13, withPad: " ", startingAt: 0),
-                     (m.type == "card" ? (m.brand ?? "card") : (m.accountType ?? "bank")).padding(toLength: 13, withPad: " ", startingAt: 0),
-                     m.last4.padding(toLength: 6, withPad: " ", startingAt: 0), (m.expiry ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
-                     (m.job.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0), m.state.padding(toLength: 8, withPad: " ", startingAt: 0),
-                     (m.isDefault ? "yes" : "").padding(toLength: 8, withPad: " ", startingAt: 0), m.description + (m.error.map { " (\($0))" } ?? "")]
-                        .joined(separator: " ")
+                var table = TextTable([.whole("ID"), .whole("TYPE"), .whole("LAST4"), .whole("EXPIRY"), .whole("JOB"), .whole("STATE"),
+                                       .whole("DEFAULT"), .whole("DESCRIPTION")])
+                for m in list.methods {
+                    table.append([m.id, m.type == "card" ? (m.brand ?? "card") : (m.accountType ?? "bank"), m.last4, m.expiry ?? "-",
+                                  m.job.map(String.init) ?? "-", m.state, m.isDefault ? "yes" : "", m.description + (m.error.map { " (\($0))" } ?? "")])
                 }
+                return table.lines()
             }
         }
     }
@@ -41,9 +40,10 @@ struct PaymentMethodCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
         @Argument(help: ArgumentHelp("The method's id (as `kioskctl payment-methods list` shows it).", valueName: "id")) var id: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            try await connection.show(Methods.paymentMethodRemove, PaymentMethodIDParams(account: account, id: id), json: false) { _ in
+            try await connection.show(Methods.paymentMethodRemove, PaymentMethodIDParams(account: account, id: id), json: json) { _ in
                 ["Removed \(id) from account \(account); the back office will be told."]
             }
         }

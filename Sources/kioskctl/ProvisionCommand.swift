@@ -22,6 +22,7 @@ struct ProvisionCommand: AsyncParsableCommand {
             """)
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The back office's public key file (.pub).") var file: String
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
             try await reportingFailures {
@@ -32,6 +33,7 @@ struct ProvisionCommand: AsyncParsableCommand {
                     throw CommandFailure("\(file) is not a back-office public key file (expected a small UTF-8 JSON file from kiosk-backoffice keygen)")
                 }
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
+                    if json { Output.raw(try await client.callRaw(Methods.provisionBackofficeKey, ProvisionKeyParams(publicKey: text))); return }
                     let result = try await client.call(Methods.provisionBackofficeKey, ProvisionKeyParams(publicKey: text))
                     Output.line("Installed back-office key \(result.keyID) (fingerprint \(result.fingerprint)).")
                     if let previous = result.previousKeyID {

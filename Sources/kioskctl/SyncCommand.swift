@@ -94,9 +94,18 @@ struct Sync: AsyncParsableCommand {
     struct Pull: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pull the newest sync document from the back office now.")
         @OptionGroup var connection: ConnectionOptions
+        @Flag(help: "Print the protocol's JSON object instead of text (the exit status is the same).") var json = false
         func run() async throws {
             try await connection.withClient { client in
-                let r = try await client.call(Methods.syncPull, EmptyParams())
+                let raw = try await client.callRaw(Methods.syncPull, EmptyParams())
+                let r: SyncPullResult
+                do { r = try JSONDecoder().decode(SyncPullResult.self, from: raw) }
+                catch { throw ClientError.malformedReply("the result of sync.pull does not have the expected fields") }
+                if json {
+                    Output.raw(raw)
+                    guard ["applied", "up_to_date"].contains(r.outcome) else { throw ExitCode(ExitStatus.unavailable.rawValue) }
+                    return
+                }
                 switch r.outcome {
                 case "applied": Output.line("Applied the back office's sync document (cursor \(r.cursor); \(r.applied ?? 0) accounts inserted or updated).")
                 case "up_to_date": Output.line("Already up to date (cursor \(r.cursor)).")

@@ -62,7 +62,9 @@ struct LinkTests {
         let id = try #require(try payOnce(try daemon.client(), account: 0))
         #expect(try eventually { try outbox(daemon)["dead"] == 4 }, "\((try? outbox(daemon)) ?? [:])")
         let dead = try daemon.kioskctl(["outbox", "list", "--state", "dead"]).stdout
-        #expect(dead.contains("attempts 3") && dead.contains("HTTP 500"), "\(dead)")
+        // STATE dead, ATTEMPTS 3 (a table: columns as wide as their values).
+        #expect(dead.split(separator: "\n").dropFirst().allSatisfy { $0.range(of: "dead +3  ", options: .regularExpression) != nil }
+                && dead.contains("HTTP 500"), "\(dead)")
         #expect(try daemon.kioskctl(["status"]).stdout.contains("4 dead"))
         try office.start(port: office.port)  // healthy now, same database
         let entries = try daemon.kioskctl(["outbox", "list", "--state", "dead", "--json"]).stdout

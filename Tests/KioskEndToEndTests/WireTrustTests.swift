@@ -101,6 +101,7 @@ struct WireTrustTests {
         "backup.read": (["backup": "B0000000000000000", "offset": 0], ["backup"]),
         "backup.finish": (["backup": "B0000000000000000"], ["backup"]),
         "diagnose": ([:], []),
+        "search": (["text": "doe"], ["text"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
