@@ -71,7 +71,12 @@ if [ -d .build/man ]; then
 fi
 if [ -d .build/completions ]; then
   for tool in kioskctl kiosk-front; do
-    [ -f ".build/completions/$tool.bash" ] && install -D -m 0644 ".build/completions/$tool.bash" "$root/usr/share/bash-completion/completions/$tool"
+    # Sourced by bash-completion, never run: without ArgumentParser's #! line (lintian).
+    if [ -f ".build/completions/$tool.bash" ]; then
+      install -d -m 0755 "$root/usr/share/bash-completion/completions"
+      sed '1{/^#!/d}' ".build/completions/$tool.bash" > "$root/usr/share/bash-completion/completions/$tool"
+      chmod 0644 "$root/usr/share/bash-completion/completions/$tool"
+    fi
     [ -f ".build/completions/_$tool" ] && install -D -m 0644 ".build/completions/_$tool" "$root/usr/share/zsh/vendor-completions/_$tool"
     [ -f ".build/completions/$tool.fish" ] && install -D -m 0644 ".build/completions/$tool.fish" "$root/usr/share/fish/vendor_completions.d/$tool.fish"
   done

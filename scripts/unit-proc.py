@@ -45,10 +45,6 @@ def main(argv):
         check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making / private")
         check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                          ",".join(options).encode()), "mounting /proc with " + ",".join(options))
-    # As systemd does, the service gets no descriptor but 0-2 and the sockets it is passed
-    # (LISTEN_FDS from 3): nothing the caller had open (a test runner's pipes) leaks into it.
-    keep = 3 + int(os.environ.get("LISTEN_FDS", "0") or 0)
-    os.closerange(keep, os.sysconf("SC_OPEN_MAX"))
     try:
         os.execvp(command[0], command)
     except OSError as error:

@@ -21,11 +21,19 @@ kioskpay_start_kioskd() {
     kioskpay_running && return 0
     local unit=/lib/systemd/system/kioskd.service
     install -d -m 0755 -o kioskd -g kiosk /run/kioskd
-    STATE_DIRECTORY=/var/lib/kioskd RUNTIME_DIRECTORY=/run/kioskd SWIFT_BACKTRACE=enable=no \
-        python3 "$KIOSKPAY_SCRIPTS/unit-proc.py" "$unit" -- \
-        setpriv --reuid=kioskd --regid=kiosk --init-groups -- \
-        python3 "$KIOSKPAY_SCRIPTS/unit-seccomp.py" "$unit" -- \
-        /usr/sbin/kioskd --config /etc/kioskd/kioskd.toml >>"$KIOSKPAY_EMULATION/kioskd.log" 2>&1 </dev/null &
+    (
+        # As systemd starts a service: no descriptor but 0-2. What the caller had open (the test
+        # runner's pipes, its process-watching socket) must not live on in the daemon.
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        STATE_DIRECTORY=/var/lib/kioskd RUNTIME_DIRECTORY=/run/kioskd SWIFT_BACKTRACE=enable=no \
+            exec python3 "$KIOSKPAY_SCRIPTS/unit-proc.py" "$unit" -- \
+            setpriv --reuid=kioskd --regid=kiosk --init-groups -- \
+            python3 "$KIOSKPAY_SCRIPTS/unit-seccomp.py" "$unit" -- \
+            /usr/sbin/kioskd --config /etc/kioskd/kioskd.toml
+    ) >>"$KIOSKPAY_EMULATION/kioskd.log" 2>&1 </dev/null &
     echo $! > "$KIOSKPAY_EMULATION/kioskd.pid"
     local i
     for i in $(seq 1 600); do
