@@ -328,8 +328,12 @@ struct FrontTmuxTests {
             held = []
             while True: held.append(s.accept()[0])
             """, path]
+        // Not on the runner's output (swift test waits for that pipe to close), and killed
+        // outright: a child of the test runner inherits its blocked SIGTERM.
+        listener.standardOutput = FileHandle.nullDevice
+        listener.standardError = FileHandle.nullDevice
         try listener.run()
-        defer { listener.terminate() }
+        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
         let front = try TmuxFront(socketPath: path)
         let screen = try front.waitFor("For staff: kioskd is not answering (10 s)", timeout: 30)
         #expect(screen.contains("Service unavailable, please wait"), "\(screen)")
