@@ -1,6 +1,9 @@
-// kioskd-bench: speed and memory of the store's hot paths, each reported as a ratio to a
-// baseline measured in the same run on the same machine (absolute seconds vary by machine;
-// ratios do not, much). Run with `make bench` (release build).
+// kioskd-bench: speed and memory of kioskd's hot paths, each reported beside a reference
+// measured in the same run on the same machine (absolute figures vary by machine; ratios do
+// not, much). `make bench` (release build, full sizes) prints the table and writes
+// Benchmarks/results.json; `make bench-smoke` (in `make test`) runs every section small.
+//
+// usage: kioskd-bench [--smoke] [--results PATH] [SECTION ...]
 import Foundation
 import GRDB
 import KioskCore
@@ -27,77 +30,48 @@ func peakRSSMiB() -> Double {
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
-if CommandLine.arguments.dropFirst().first == "sealing" {
-    try sealingBench()
-    exit(0)
-}
-if CommandLine.arguments.dropFirst().first == "search" {
-    try await searchBench()
-    exit(0)
-}
-let accounts = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10_000
-let perAccount = 50
-print("kioskd-bench: \(accounts) accounts × \(perAccount) items")
-let document = SyntheticStore.document(accounts: accounts, itemsPerAccount: perAccount)
-let json = try SyntheticStore.json(document)
-let rssBefore = peakRSSMiB()
-print(String(format: "document: %.1f MiB JSON; peak RSS before apply %.0f MiB", Double(json.count) / 1_048_576, rssBefore))
-let clock = ContinuousClock()
+/// The sections in the order they run. Each returns its rows of the table.
+let sections: [(name: String, run: (BenchSize) async throws -> [BenchFigure])] = [
+    ("sync", syncBench),
+    ("reads", readsBench),
+    ("sealing", sealingBench),
+    ("search", searchBench),
+]
 
-// Baseline 1: the same item rows bulk-inserted with GRDB in one transaction, no decoding,
-// no validation, no fingerprints: the floor any sync apply stands on.
-let baselineDir = scratch()
-let baselinePool = try DatabasePool(path: baselineDir + "/baseline.sqlite")
-try baselinePool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-try baselinePool.write { db in
-    try db.execute(sql: "CREATE TABLE item (account TEXT, id TEXT, kind TEXT, number TEXT, job INTEGER, date TEXT, due_date TEXT, po_number TEXT, amount INTEGER, open_amount INTEGER, billed INTEGER, position INTEGER, PRIMARY KEY (account, id))")
+var arguments = Array(CommandLine.arguments.dropFirst())
+let smoke = arguments.contains("--smoke")
+arguments.removeAll { $0 == "--smoke" }
+var resultsPath = "Benchmarks/results.json"
+if let i = arguments.firstIndex(of: "--results"), i + 1 < arguments.count {
+    resultsPath = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
 }
-let baseline = try clock.measure {
-    try baselinePool.write { db in
-        let statement = try db.cachedStatement(sql: "INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        for account in document.accounts {
-            for (i, t) in account.items.enumerated() {
-                try statement.execute(arguments: [account.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description,
-                                                  t.dueDate?.description, t.poNumber, t.amount, t.openAmount, t.billed, i])
-            }
-        }
+let unknown = arguments.filter { name in !sections.contains { $0.name == name } }
+guard unknown.isEmpty else {
+    let names = sections.map(\.name).joined(separator: ", ")
+    FileHandle.standardError.write(Data("kioskd-bench: no section named \(unknown.joined(separator: ", ")); the sections are \(names)\n".utf8))
+    exit(64)
+}
+let size = BenchSize(smoke: smoke)
+var figures: [BenchFigure] = []
+for section in sections where arguments.isEmpty || arguments.contains(section.name) {
+    print("== \(section.name)\(smoke ? " (smoke)" : "")")
+    let rows = try await section.run(size)
+    for row in rows {
+        print("   \(row.figure): \(BenchFigure.number(row.value)) \(row.unit)"
+              + (row.ratio.map { String(format: " = %.2f× %@", $0, row.reference ?? "") } ?? ""))
     }
+    figures += rows
 }
-
-// Measured: the whole sync path: decode + validate + apply in one transaction.
-let store = try KioskStore(directory: scratch())
-let full = try await clock.measure {
-    let decoded = try SyncDocument.decode(from: json)
-    _ = try await store.apply(decoded, audit: nil)
-}
-let rssAfter = peakRSSMiB()
-let reapply = try await clock.measure { _ = try await store.apply(document, audit: nil) }
-print(String(format: "baseline bulk insert of %d item rows: %.2f s", accounts * perAccount, seconds(baseline)))
-print(String(format: "sync apply (decode+validate+write):   %.2f s  = %.2f× baseline", seconds(full), seconds(full) / seconds(baseline)))
-print(String(format: "re-apply unchanged document:          %.2f s  = %.2f× baseline", seconds(reapply), seconds(reapply) / seconds(baseline)))
-print(String(format: "peak RSS %.0f MiB after apply (grew %.0f MiB = %.2f× the JSON's size)",
-             rssAfter, rssAfter - rssBefore, (rssAfter - rssBefore) / (Double(json.count) / 1_048_576)))
-
-// Account read: load one account and compute every figure, vs. fetching its item rows raw.
-let numbers = (0..<1_000).map { _ in document.accounts[Int.random(in: 0..<accounts)].number }
-let rawRead = try await clock.measure {
-    for number in numbers {
-        _ = try await baselinePool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM item WHERE account = ?", arguments: [number]) }
-    }
-}
-let today = LocalDate("2026-11-20")!
-let figures = try await clock.measure {
-    for number in numbers {
-        guard let stored = try await store.account(number: number) else { fatalError("missing \(number)") }
-        let scope = try Figures.scope(for: stored.account, job: nil)
-        _ = Figures.balances(stored.account, scope: scope)
-        _ = Figures.summary(stored.account, scope: scope, today: today)
-        _ = Figures.activity(stored.account, scope: scope, today: today)
-        _ = Figures.openItems(stored.account, scope: scope, branch: stored.branch, today: today)
-    }
-}
-print(String(format: "1,000 raw item reads: %.3f s; 1,000 account loads + all figures: %.3f s = %.2f× baseline (%.2f ms each)",
-             seconds(rawRead), seconds(figures), seconds(figures) / seconds(rawRead), seconds(figures)))
-
-try sealingBench()
-try await searchBench()
+#if DEBUG
+let build = "debug"
+#else
+let build = "release"
+#endif
+let report = BenchReport(when: ISO8601DateFormatter().string(from: Date()), build: build, smoke: smoke, figures: figures)
+print("")
+print(report.table())
+try report.json().write(to: URL(fileURLWithPath: resultsPath))
+print("\nwrote \(resultsPath)")
+let missed = figures.filter { $0.met == false }
+if !missed.isEmpty { print("goals missed: \(missed.count) of \(figures.filter { $0.met != nil }.count)") }
