@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Where this benchmark's sibling executables are (kioskd, kioskctl: same build directory).
+enum BenchProducts {
+    static var directory: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().path
+    }
+    static var kioskd: String { directory + "/kioskd" }
+    static var kioskctl: String { directory + "/kioskctl" }
+}
+
+/// What /proc says about one process: resident and peak memory, CPU used.
+struct ProcessFigures {
+    let pid: pid_t
+
+    /// The number after a field's name in /proc/PID/status ("VmRSS:\t  51600 kB" → 51600).
+    func status(_ field: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+        return Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
+    }
+
+    /// A kB field of /proc/PID/status in MiB (VmRSS now, VmHWM the peak).
+    func statusMiB(_ field: String) -> Double { status(field) / 1024 }
+
+    var rssMiB: Double { statusMiB("VmRSS") }
+    var peakRSSMiB: Double { statusMiB("VmHWM") }
+
+    /// User + system CPU seconds so far.
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // After "(comm)": state is field 3; utime 14 and stime 15 (man 5 proc).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Threads the process runs.
+    var threads: Int { Int(status("Threads")) }
+}
+
+/// A real kioskd from this build, on a scratch directory, started the way systemd starts it
+/// (NOTIFY_SOCKET), timed from exec to READY=1.
+final class BenchDaemon {
+    let directory: String
+    let socketPath: String
+    let process = Process()
+    /// Seconds from `run()` to READY=1.
+    private(set) var secondsToReady = 0.0
+    var figures: ProcessFigures { ProcessFigures(pid: process.processIdentifier) }
+
+    init(dataDirectory: String? = nil, arguments: [String] = []) throws {
+        directory = scratch()
+        socketPath = directory + "/kioskd.sock"
+        let config = directory + "/kioskd.toml"
+        try "socket_group = 0\nlog_level = \"info\"\nshutdown_grace_seconds = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket(path: directory + "/notify.sock")
+        process.executableURL = URL(fileURLWithPath: BenchProducts.kioskd)
+        process.arguments = ["--config", config, "--data-dir", dataDirectory ?? directory + "/data", "--socket", socketPath] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.path
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let clock = ContinuousClock()
+        let start = clock.now
+        try process.run()
+        while process.isRunning {
+            if let message = notify.receive(timeoutMS: 100), message.contains("READY=1") {
+                secondsToReady = seconds(clock.now - start)
+                return
+            }
+        }
+        throw BenchFailure("kioskd exited with status \(process.terminationStatus) before READY=1 (run it by hand: \(BenchProducts.kioskd) \(process.arguments!.joined(separator: " ")))")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The datagram socket systemd's sd_notify writes to.
+final class NotifySocket {
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard withUnixAddress(path, { bind(fd, $0, $1) }) == 0 else { throw BenchFailure("cannot bind \(path)") }
+    }
+
+    deinit { close(fd) }
+
+    func receive(timeoutMS: Int32) -> String? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, timeoutMS) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
+    }
+}
+
+/// A blocking line client for the daemon's socket: requests out, reply lines in.
+final class BenchClient {
+    private let fd: Int32
+    private var buffer = [UInt8]()
+    private var nextID = 1
+    /// Event notifications that came while a reply was awaited, oldest first.
+    private var events: [[String: Any]] = []
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard withUnixAddress(path, { connect(fd, $0, $1) }) == 0 else {
+            close(fd)
+            throw BenchFailure("cannot connect to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw BenchFailure("the daemon closed the connection") }
+            offset += n
+        }
+    }
+
+    /// The next line, without its newline.
+    func line() throws -> ArraySlice<UInt8> {
+        while true {
+            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[..<end]
+                buffer.removeSubrange(...end)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let n = read(fd, &chunk, chunk.count)
+            guard n > 0 else { throw BenchFailure("the daemon closed the connection") }
+            buffer += chunk[..<n]
+        }
+    }
+
+    /// One call; event notifications that come first are skipped. Throws on an error reply.
+    @discardableResult
+    func call(_ method: String, _ params: [String: Any] = [:]) throws -> [String: Any] {
+        let id = nextID
+        nextID += 1
+        var request = try JSONSerialization.data(withJSONObject: ["jsonrpc": "2.0", "id": id, "method": method, "params": params])
+        request.append(UInt8(ascii: "\n"))
+        try write([UInt8](request))
+        while true {
+            let object = try JSONSerialization.jsonObject(with: Data(try line())) as? [String: Any] ?? [:]
+            guard object["id"] as? Int == id else {
+                if object["method"] as? String == "event", let params = object["params"] as? [String: Any] { events.append(params) }
+                continue
+            }
+            if let error = object["error"] { throw BenchFailure("\(method) was refused: \(error)") }
+            return object["result"] as? [String: Any] ?? [:]
+        }
+    }
+
+    /// Waits for an event notification of `type` and returns its params.
+    func event(_ type: String) throws -> [String: Any] {
+        if let index = events.firstIndex(where: { $0["type"] as? String == type }) { return events.remove(at: index) }
+        while true {
+            let object = try JSONSerialization.jsonObject(with: Data(try line())) as? [String: Any] ?? [:]
+            if let params = object["params"] as? [String: Any], params["type"] as? String == type { return params }
+        }
+    }
+}
+
+func withUnixAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        let bytes = Array(path.utf8.prefix(raw.count - 1))
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+}
+
+/// Peak RSS (MiB) of a program run to completion, from wait4's rusage (posix_spawn rather
+/// than Process, whose own reaping would take the child's rusage away).
+func peakRSSOfRun(_ executable: String, _ arguments: [String]) throws -> Double {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var environment = ProcessInfo.processInfo.environment
+    environment["SWIFT_BACKTRACE"] = "enable=no"
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
+    var pid = pid_t()
+    guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { throw BenchFailure("cannot run \(executable)") }
+    var status: Int32 = 0
+    var usage = rusage()
+    guard wait4(pid, &status, 0, &usage) == pid else { throw BenchFailure("cannot wait for \(executable)") }
+    return Double(usage.ru_maxrss) / 1024
+}
