@@ -28,6 +28,15 @@ struct ProcessFigures {
     func statusMiB(_ field: String) -> Double { status(field) / 1024 }
 
     var rssMiB: Double { statusMiB("VmRSS") }
+
+    /// Private anonymous memory (heap, stacks), MiB, from /proc/PID/smaps_rollup: what the
+    /// process itself holds, apart from the clean file pages of its binary and libraries that
+    /// RSS also counts and the kernel can drop and share.
+    var anonymousMiB: Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Anonymous:") }) else { return 0 }
+        return (Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0) / 1024
+    }
     var peakRSSMiB: Double { statusMiB("VmHWM") }
 
     /// User + system CPU seconds so far.

@@ -29,6 +29,7 @@ func daemonBench(_ size: BenchSize) async throws -> [BenchFigure] {
     figures.append(BenchFigure("kioskd RSS idle (empty database)", empty.figures.rssMiB, "MiB",
                                reference: "a bare Swift + Foundation program (kioskctl --version, peak)", referenceValue: bare,
                                goal: .below(20)))
+    figures.append(BenchFigure("kioskd private memory idle (anonymous: heap and stacks)", empty.figures.anonymousMiB, "MiB"))
     print("   kioskd idle: \(empty.figures.threads) threads")
 
     // hello from 32 pipelined clients, against a minimal Python asyncio line server that

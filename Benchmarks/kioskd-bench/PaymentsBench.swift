@@ -47,6 +47,7 @@ func paymentsBench(_ size: BenchSize, bareRSS: Double) async throws -> [BenchFig
                     reference: "one hello round trip, p99", referenceValue: percentile(hellos, 99)),
         BenchFigure("kioskd RSS, --demo after \(payments.formatted()) payments", daemon.figures.rssMiB, "MiB",
                     reference: "a bare Swift + Foundation program", referenceValue: bareRSS, goal: .below(30)),
+        BenchFigure("kioskd private memory after those payments (anonymous)", daemon.figures.anonymousMiB, "MiB"),
     ]
 }
 

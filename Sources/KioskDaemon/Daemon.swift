@@ -19,10 +19,17 @@ public struct Daemon: Sendable {
     }
 
     /// Opens the store or fails with one sentence.
+    ///
+    /// The whole-file integrity check runs before opening only when the last run did not stop
+    /// cleanly (a crash, a power cut, a first start): then nothing is served from a file that
+    /// may be damaged. After a clean stop it runs once the daemon is serving (``run(store:)``),
+    /// and a failure stops the daemon just the same (exit 74), so start-up does not read every
+    /// page of a big database before READY.
     public func openStore() throws(DaemonError) -> KioskStore {
         // KioskStore.init asserts synchronous=FULL on the writer (GRDB resets WAL writers to NORMAL).
+        let stoppedCleanly = CleanShutdownMark(dataDirectory: configuration.dataDirectory).take()
         do throws(StoreError) {
-            return try KioskStore(directory: configuration.dataDirectory)
+            return try KioskStore(directory: configuration.dataDirectory, integrity: stoppedCleanly ? .later : .atOpen)
         } catch {
             throw .storage(error.description)
         }
@@ -30,6 +37,12 @@ public struct Daemon: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
     public func run(store: KioskStore) async throws {
+        try await serve(store: store, checkIntegrity: store.integrity == .later)
+        CleanShutdownMark(dataDirectory: configuration.dataDirectory).leave()
+        logger.info("stopped")
+    }
+
+    private func serve(store: KioskStore, checkIntegrity: Bool) async throws {
         let notifier = SystemdNotifier()
         let accounts = (try? await store.accountCount()) ?? 0
         logger.info("store open", metadata: ["path": "\(store.path)", "accounts": "\(accounts)", "synchronous": "FULL"])
@@ -75,13 +88,13 @@ public struct Daemon: Sendable {
         if let relayService {
             services.append(.init(service: relayService, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
+        if checkIntegrity { services.append(.init(service: IntegrityCheckService(store: store, logger: logger))) }
         // Last, so it is the first to hear of a graceful shutdown (services stop in reverse order).
         services.append(.init(service: SystemdService(notifier: notifier)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                            cancellationSignals: [], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
         try await ServiceGroup(configuration: groupConfiguration).run()
-        logger.info("stopped")
     }
 }
 

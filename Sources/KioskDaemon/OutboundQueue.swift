@@ -88,6 +88,20 @@ final class OutboundQueue: Sendable {
         }
     }
 
+    /// The writer's next lines, in order, joined into one write of at most `maxBytes` (or one
+    /// longer line alone); nil as for ``next()``. A client that pipelines requests then gets
+    /// its replies in one socket write rather than one write and flush each.
+    func nextBatch(maxBytes: Int = 64 * 1024) async -> [UInt8]? {
+        guard var batch = await next() else { return nil }
+        state.withLock { s in
+            while let line = s.lines.first, batch.count + line.count <= maxBytes {
+                batch += line
+                s.lines.removeFirst()
+            }
+        }
+        return batch
+    }
+
     /// The writer handed `count` bytes to the channel.
     func written(_ count: Int) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in

@@ -141,9 +141,9 @@ public final class SocketServer: Service, Sendable {
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        while let line = await queue.next() {
-                            try await outbound.write(ByteBuffer(bytes: line))
-                            queue.written(line.count)
+                        while let lines = await queue.nextBatch() {
+                            try await outbound.write(ByteBuffer(bytes: lines))
+                            queue.written(lines.count)
                         }
                     }
                     try await withGracefulShutdownHandler {

@@ -13,18 +13,30 @@ public final class KioskStore: Sendable {
     public let path: String
     let pool: DatabasePool
     private let lock: DataDirectoryLock
+    /// Whether `quick_check` ran at open, or is the opener's to run (``checkIntegrity()``).
+    public let integrity: IntegrityCheck
 
     /// The file name inside the data directory.
     public static let fileName = "kiosk.sqlite"
 
+    /// When `quick_check` reads the whole file.
+    public enum IntegrityCheck: Sendable {
+        /// Before the store opens: a damaged file is refused at once.
+        case atOpen
+        /// Not at open: the caller runs ``checkIntegrity()`` once it is serving. kioskd does
+        /// this after a clean shutdown, when nothing could have been left half-written, so a
+        /// big database does not delay READY by reading every page (issue 16).
+        case later
+    }
+
     /// Opens (creating if needed) the store in `directory`.
-    public convenience init(directory: String) throws(StoreError) {
-        try self.init(directory: directory, holding: nil)
+    public convenience init(directory: String, integrity: IntegrityCheck = .atOpen) throws(StoreError) {
+        try self.init(directory: directory, holding: nil, integrity: integrity)
     }
 
     /// Opens the store with the data directory's lock already `held` (a restore takes it
     /// before it replaces the file, and keeps it until the restored store has been opened).
-    init(directory: String, holding held: DataDirectoryLock?) throws(StoreError) {
+    init(directory: String, holding held: DataDirectoryLock?, integrity: IntegrityCheck = .atOpen) throws(StoreError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o750])
@@ -33,6 +45,7 @@ public final class KioskStore: Sendable {
         }
         guard access(directory, W_OK) == 0 else { throw .readOnly(path: directory) }
         if let held { lock = held } else { lock = try DataDirectoryLock(directory: directory) }
+        self.integrity = integrity
         path = directory + "/" + KioskStore.fileName
         if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 { throw .readOnly(path: path) }
         // Created here, 0600 whatever the umask, before SQLite would create it 0644; SQLite gives
@@ -58,10 +71,7 @@ public final class KioskStore: Sendable {
                 return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
             }
             guard level == 2 else { throw StoreError.durabilityNotGuaranteed(found: level) }
-            let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
-            guard check == ["ok"] else {
-                throw StoreError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
-            }
+            if integrity == .atOpen { try Self.quickCheck(pool, path: path) }
             try Migrations.migrator.migrate(pool)
         } catch let error as StoreError {
             throw error
@@ -69,6 +79,24 @@ public final class KioskStore: Sendable {
             throw KioskStore.translate(error, path: path)
         } catch {
             throw .cannotOpen(path: path, reason: String(describing: error))
+        }
+    }
+
+    /// `PRAGMA quick_check` over the whole file, on a reader (payments go on meanwhile: WAL).
+    /// Throws ``StoreError/corrupt(path:detail:)`` naming the first problems SQLite found.
+    public func checkIntegrity() async throws(StoreError) {
+        do {
+            let check = try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else { throw StoreError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; ")) }
+        } catch {
+            throw KioskStore.translate(error, path: path)
+        }
+    }
+
+    private static func quickCheck(_ pool: DatabasePool, path: String) throws {
+        let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard check == ["ok"] else {
+            throw StoreError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
         }
     }
 

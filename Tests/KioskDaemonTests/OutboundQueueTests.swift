@@ -29,6 +29,18 @@ struct OutboundQueueTests {
         #expect(stalls.count.load(ordering: .relaxed) == 0)
     }
 
+    @Test("queued lines leave joined in one write, in order, never split, within the bound")
+    func batches() async {
+        let queue = OutboundQueue(limits: .init(unsentBytes: 1_000, eventBytes: 4_000, grace: .seconds(3600))) { _ in }
+        for line in ["a1\n", "b22\n", "c333\n", "d4444\n"] { queue.pushReply(Array(line.utf8)) }
+        #expect(await queue.nextBatch(maxBytes: 12) == Array("a1\nb22\nc333\n".utf8))
+        #expect(await queue.nextBatch(maxBytes: 3) == Array("d4444\n".utf8), "a line longer than the bound leaves alone, whole")
+        queue.written(19)
+        #expect(queue.unsentBytes == 0)
+        queue.finish()
+        #expect(await queue.nextBatch() == nil)
+    }
+
     @Test("over the bound, the reader waits; writing releases it")
     func waitsForTheWriter() async {
         let queue = OutboundQueue(limits: .init(unsentBytes: 10, eventBytes: 40, grace: .seconds(3600))) { _ in }

@@ -9,10 +9,13 @@ struct SessionHandlers: Sendable {
     let version: String
 
     func register(in table: inout HandlerTable) {
-        table.on(Methods.hello) { _, call in
-            HelloResult(server: "kioskd", version: version, protocol: protocolVersion, role: call.caller.role,
-                        capabilities: Methods.all.filter { $0.access.admits(call.caller.role) }.map { $0.name })
-        }
+        // Each role's answer is fixed for the daemon's life: built once, not per hello (a
+        // front says hello on every reconnect; staff scripts on every call).
+        let hellos = Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
+            (role, HelloResult(server: "kioskd", version: version, protocol: protocolVersion, role: role,
+                               capabilities: Methods.all.filter { $0.access.admits(role) }.map { $0.name }))
+        })
+        table.on(Methods.hello) { _, call in hellos[call.caller.role]! }
         table.on(Methods.sessionBegin) { params, call in try await sessions.begin(params, connection: call.connection) }
         table.on(Methods.sessionEnd) { _, call in
             await sessions.end(call.connection)
