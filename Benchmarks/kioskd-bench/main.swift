@@ -36,6 +36,7 @@ let sections: [(name: String, run: (BenchSize) async throws -> [BenchFigure])] =
     ("reads", readsBench),
     ("sealing", sealingBench),
     ("search", searchBench),
+    ("paging", pagingBench),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

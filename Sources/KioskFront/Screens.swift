@@ -100,6 +100,19 @@ public struct InvoicesModel: Sendable, Equatable {
     public var busy = false
     public init() {}
 
+    /// A page of `items.open` added below the pages already shown ("Load more"): the rows
+    /// grow, the totals and counts are the newest reply's (always the whole list's). Page 0
+    /// starts over.
+    public static func adding(_ page: OpenItemsResult, to shown: OpenItemsResult?) -> OpenItemsResult {
+        guard page.page > 0, var shown else { return page }
+        let known = Set(shown.invoices.map(\.id))
+        // A row already shown is not shown twice should the list have shifted between pages.
+        shown.invoices += page.invoices.filter { !known.contains($0.id) }
+        var merged = page
+        merged.invoices = shown.invoices
+        return merged
+    }
+
     /// Rows: the invoices, then the finance-charges line when there is one.
     public var rowCount: Int { (items?.invoices.count ?? 0) + (hasFinanceLine ? 1 : 0) }
     public var hasFinanceLine: Bool { (items?.financeCharges ?? 0) > 0 }
