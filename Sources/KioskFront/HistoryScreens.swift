@@ -136,14 +136,11 @@ extension FrontState {
             model.busy = false
             if let page = Wire.decode(CreditsResult.self, data) {
                 // A later page of the same filter adds its rows; a new filter's first page starts over.
-                if page.page > 0, var shown = model.result, shown.filter == page.filter {
-                    page.credits.forEach { row in if !shown.credits.contains(where: { $0.id == row.id }) { shown.credits.append(row) } }
-                    var merged = page
-                    merged.credits = shown.credits
-                    model.result = merged
-                } else {
-                    model.result = page
+                var merged = page
+                if page.page > 0, let shown = model.result, shown.filter == page.filter {
+                    merged.credits = appendingPage(shown.credits, page.credits, id: \.id)
                 }
+                model.result = merged
             } else {
                 model.message = "The kiosk could not read the credits. Please try again."
             }
@@ -155,14 +152,9 @@ extension FrontState {
         case (.history(var model), .success(let data)):
             model.busy = false
             if let page = Wire.decode(HistoryResult.self, data) {
-                if page.page > 0, var shown = model.result {
-                    page.payments.forEach { row in if !shown.payments.contains(where: { $0.id == row.id }) { shown.payments.append(row) } }
-                    var merged = page
-                    merged.payments = shown.payments
-                    model.result = merged
-                } else {
-                    model.result = page
-                }
+                var merged = page
+                if page.page > 0, let shown = model.result { merged.payments = appendingPage(shown.payments, page.payments, id: \.id) }
+                model.result = merged
             } else {
                 model.message = "The kiosk could not read the payment history. Please try again."
             }

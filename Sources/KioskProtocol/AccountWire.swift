@@ -7,8 +7,9 @@ public struct AccountParams: Codable, Sendable, Equatable {
     public init(account: String?, job: Int? = nil) { self.account = account; self.job = job }
 }
 
-/// `items.open` params: an account read plus the page (PROTOCOL.md "Paged lists"; `PageWindow`).
-public struct OpenItemsParams: Codable, Sendable, Equatable {
+/// An account read of a paged list: `items.open`, `statements.list`, `history.list`
+/// (PROTOCOL.md "Paged lists"; `PageWindow`).
+public struct PagedAccountParams: Codable, Sendable, Equatable {
     public var account: String?
     public var job: Int?
     /// 0-based; absent: the first.
@@ -19,6 +20,7 @@ public struct OpenItemsParams: Codable, Sendable, Equatable {
         self.account = account; self.job = job; self.page = page; self.limit = limit
     }
 }
+public typealias OpenItemsParams = PagedAccountParams
 
 /// `hello` result.
 public struct HelloResult: Codable, Sendable, Equatable {

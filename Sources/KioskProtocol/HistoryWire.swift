@@ -1,17 +1,7 @@
 import Foundation
 
-/// `statements.list` params: one job's statements (or all), a page of 25, newest first.
-public struct StatementsParams: Codable, Sendable, Equatable {
-    public var account: String?
-    public var job: Int?
-    /// 0-based.
-    public var page: Int?
-    /// Rows a page, 1–100; absent: 25.
-    public var limit: Int?
-    public init(account: String? = nil, job: Int? = nil, page: Int? = nil, limit: Int? = nil) {
-        self.account = account; self.job = job; self.page = page; self.limit = limit
-    }
-}
+/// `statements.list` params: one job's statements (or all), a page (25 by default), newest first.
+public typealias StatementsParams = PagedAccountParams
 
 public struct StatementsResult: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
@@ -105,18 +95,8 @@ public struct CreditsResult: Codable, Sendable, Equatable {
     }
 }
 
-/// `history.list` params.
-public struct HistoryParams: Codable, Sendable, Equatable {
-    public var account: String?
-    public var job: Int?
-    /// 0-based; absent: the first.
-    public var page: Int?
-    /// Rows a page, 1–100; absent: 25.
-    public var limit: Int?
-    public init(account: String? = nil, job: Int? = nil, page: Int? = nil, limit: Int? = nil) {
-        self.account = account; self.job = job; self.page = page; self.limit = limit
-    }
-}
+/// `history.list` params: one job's payments (or all), a page (25 by default), newest first.
+public typealias HistoryParams = PagedAccountParams
 
 public struct HistoryResult: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {

@@ -121,7 +121,7 @@ struct PagingTests {
         let replies = try #require(try JSONSerialization.jsonObject(with: Data(everything.stdout.utf8)) as? [[String: Any]], "\(everything.stderr)")
         #expect(replies.count == 1 && (replies[0]["statements"] as? [Any])?.count == 60 && replies[0]["more"] as? Bool == false)
 
-        for (arguments, words) in [(["history", "list", Self.account, "--page", "-1"], "--page must be a page number from 0"),
+        for (arguments, words) in [(["history", "list", Self.account, "--page=-1"], "--page must be a page number from 0"),
                                    (["credits", "list", Self.account, "--limit", "0"], "--limit must be from 1 to 100"),
                                    (["invoices", "list", Self.account, "--limit", "500"], "--limit must be from 1 to 100"),
                                    (["account", "show", Self.account, "--all", "--page", "2"], "Give --page or --all, not both"),

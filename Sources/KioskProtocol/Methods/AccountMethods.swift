@@ -16,7 +16,5 @@ extension Methods {
 }
 
 extension AccountParams: NamesAccount {}
-extension OpenItemsParams: NamesAccount {}
-extension StatementsParams: NamesAccount {}
+extension PagedAccountParams: NamesAccount {}
 extension CreditsParams: NamesAccount {}
-extension HistoryParams: NamesAccount {}
