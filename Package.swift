@@ -123,7 +123,7 @@ let package = Package(
         ]),
         // `make bench`: speed and memory as ratios to baselines measured in the same run.
         .executableTarget(name: "kioskd-bench", dependencies: [
-            "KioskCore", "KioskStore", "KioskFixtures", "KioskCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+            "KioskCore", "KioskStore", "KioskFixtures", "KioskCrypto", "KioskProtocol", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Benchmarks/kioskd-bench"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskFixtures"]),

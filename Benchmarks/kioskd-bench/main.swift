@@ -37,6 +37,7 @@ let sections: [(name: String, run: (BenchSize) async throws -> [BenchFigure])] =
     ("daemon", daemonBench),
     ("sealing", sealingBench),
     ("search", searchBench),
+    ("paging", pagingBench),
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

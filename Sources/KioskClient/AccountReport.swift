@@ -159,6 +159,8 @@ public struct AccountReport: Sendable, Equatable {
             let moneyColumns = Set((header.count - 4)..<(header.count - 1))
             lines += Self.grid(rows, rightAligned: moneyColumns)
         }
+        // The whole list's totals, whatever page of it the table shows.
+        lines.append("  All \(o.count) open invoice\(o.count == 1 ? "" : "s"): open \(m(o.openTotal)), due now \(m(o.amountDueTotal))")
         if o.financeCharges > 0 {
             var line = "  Finance charges: \(m(o.financeCharges))"
             if o.financeChargesRequired { line += " (must be paid first)" }

@@ -13,14 +13,19 @@ public struct StatementsModel: Sendable, Equatable {
 
 public struct CreditsModel: Sendable, Equatable {
     public var filter: CreditsParams.Filter = .all
+    /// The pages loaded so far, as one result: its rows grow with "Load more", its `count`
+    /// and `total` are always the whole list's.
     public var result: CreditsResult?
+    public var busy = false
     public var scroll = 0
     public var message: String?
     public init() {}
 }
 
 public struct HistoryModel: Sendable, Equatable {
+    /// The pages loaded so far, as one result ("Load more" adds the next page's rows).
     public var result: HistoryResult?
+    public var busy = false
     /// The payment under the cursor (Enter opens it); the list scrolls to keep it in view.
     public var cursor = 0
     public var scroll = 0
@@ -30,7 +35,8 @@ public struct HistoryModel: Sendable, Equatable {
     public init() {}
 }
 
-/// Statements ("Load more" 25 at a time), credits (all / memos / unapplied) and history.
+/// Statements, credits and history, each 25 at a time with "Load more" (L); credits by
+/// filter (all / memos / unapplied).
 extension FrontState {
     mutating func openHistoryMenu(_ key: Character) -> [Effect] {
         let job = session?.job
@@ -78,6 +84,10 @@ extension FrontState {
         case .up: model.scroll = max(0, model.scroll - 1)
         case .down: model.scroll += 1
         case .escape: screen = .home
+        case .char("l"), .char("L"):
+            guard let result = model.result, result.more, !model.busy else { return [] }
+            model.busy = true
+            return [send(.credits, Methods.creditsList, CreditsParams(job: session?.job, filter: model.filter, page: result.page + 1))]
         default: break
         }
         guard let next else { return [] }
@@ -96,6 +106,10 @@ extension FrontState {
             guard let payments = model.result?.payments, model.cursor < payments.count else { return [] }
             return openPayment(payments[model.cursor].id, back: .history(model))
         case .escape: screen = .home
+        case .char("l"), .char("L"):
+            guard let result = model.result, result.more, !model.busy else { return [] }
+            model.busy = true
+            return [send(.history, Methods.historyList, HistoryParams(job: session?.job, page: result.page + 1))]
         default:
             if let cursor = key.scrolled(model.cursor, last: max(0, rows - 1)) { model.cursor = cursor }
         }
@@ -119,17 +133,34 @@ extension FrontState {
             model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the statements. Please try again.")
             screen = .statements(model)
         case (.credits(var model), .success(let data)):
-            model.result = Wire.decode(CreditsResult.self, data)
-            if model.result == nil { model.message = "The kiosk could not read the credits. Please try again." }
+            model.busy = false
+            if let page = Wire.decode(CreditsResult.self, data) {
+                // A later page of the same filter adds its rows; a new filter's first page starts over.
+                var merged = page
+                if page.page > 0, let shown = model.result, shown.filter == page.filter {
+                    merged.credits = appendingPage(shown.credits, page.credits, id: \.id)
+                }
+                model.result = merged
+            } else {
+                model.message = "The kiosk could not read the credits. Please try again."
+            }
             screen = .credits(model)
         case (.credits(var model), .failure(let failure)):
+            model.busy = false
             model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the credits. Please try again.")
             screen = .credits(model)
         case (.history(var model), .success(let data)):
-            model.result = Wire.decode(HistoryResult.self, data)
-            if model.result == nil { model.message = "The kiosk could not read the payment history. Please try again." }
+            model.busy = false
+            if let page = Wire.decode(HistoryResult.self, data) {
+                var merged = page
+                if page.page > 0, let shown = model.result { merged.payments = appendingPage(shown.payments, page.payments, id: \.id) }
+                model.result = merged
+            } else {
+                model.message = "The kiosk could not read the payment history. Please try again."
+            }
             screen = .history(model)
         case (.history(var model), .failure(let failure)):
+            model.busy = false
             model.message = CustomerText.failure(failure, format, fallback: "The kiosk could not read the payment history. Please try again.")
             screen = .history(model)
         default: break

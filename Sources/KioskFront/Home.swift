@@ -88,7 +88,7 @@ extension FrontState {
                 return []
             }
             screen = .invoices(InvoicesModel())
-            return [send(.openItems, Methods.itemsOpen, AccountParams(account: nil, job: session.job))]
+            return [send(.openItems, Methods.itemsOpen, OpenItemsParams(job: session.job, page: 0))]
         case "9":
             return openMethods()
         case "p":
@@ -164,7 +164,7 @@ extension FrontState {
                 current.payBlock = .pending(id: nil, amount: nil)
                 if current.may("view_history") {
                     session = current
-                    return [send(.pendingPayment, Methods.historyList, HistoryParams(job: current.job))]
+                    return [send(.pendingPayment, Methods.historyList, HistoryParams(job: current.job, page: 0, limit: PageWindow.limits.upperBound))]
                 }
             }
         case .pendingPayment:
@@ -172,6 +172,11 @@ extension FrontState {
             let job = current.job
             if let row = history.payments.first(where: { $0.state == "pending" && ($0.job == nil || job == nil || $0.job == job) }) {
                 current.payBlock = .pending(id: row.id, amount: row.amount)
+            } else if history.more {
+                // Not on this page: the history is paged, so look on the next one.
+                session = current
+                return [send(.pendingPayment, Methods.historyList,
+                             HistoryParams(job: job, page: history.page + 1, limit: PageWindow.limits.upperBound))]
             }
         default: break
         }

@@ -15,6 +15,11 @@ extension FrontState {
         case .char(" "): toggle(&model, row: model.cursor)
         case .pick(let row) where row < rows: model.cursor = row; toggle(&model, row: row)
         case .enter: model.showingSummary.toggle()
+        case .char("l"), .char("L"):
+            // The next page is added below the rows shown, so what was picked stays picked.
+            guard let items = model.items, items.more else { return [] }
+            model.busy = true
+            return [send(.openItems, Methods.itemsOpen, OpenItemsParams(job: session?.job, page: items.page + 1))]
         case .char("d"), .char("D"):
             guard let invoices = model.items?.invoices, model.cursor < invoices.count else { return [] }
             return openInvoice(invoices[model.cursor].id, back: .invoices(model))
@@ -60,8 +65,11 @@ extension FrontState {
             model.busy = false
             switch (purpose, result) {
             case (.openItems, .success(let data)):
-                model.items = Wire.decode(OpenItemsResult.self, data)
-                if model.items == nil { model.problems = ["The kiosk could not read the open invoices."] }
+                guard let page = Wire.decode(OpenItemsResult.self, data) else {
+                    model.problems = ["The kiosk could not read the open invoices."]
+                    break
+                }
+                model.items = InvoicesModel.adding(page, to: model.items)
             case (.quote, .success(let data)):
                 guard let quote = Wire.decode(PaymentQuoteResult.self, data) else {
                     model.problems = ["The kiosk could not read the payment total."]

@@ -56,8 +56,10 @@ extension Layout {
         } else if model.message == nil {
             canvas.put(top + 3, 2, "Loading…", .dim)
         }
-        message(model.message)
-        buttons([("←→ Filter", .right), ("Esc Back", .escape)])
+        message(model.busy ? "Loading more…" : model.message)
+        var keys: [(label: String, key: Key)] = [("←→ Filter", .right), ("Esc Back", .escape)]
+        if model.result?.more == true { keys.insert(("L Load more", .char("l")), at: 1) }
+        buttons(keys)
     }
 
     mutating func history(_ model: HistoryModel) {
@@ -96,8 +98,10 @@ extension Layout {
         } else if model.message == nil {
             canvas.put(top + 2, 2, "Loading…", .dim)
         }
-        message(model.message)
-        buttons([("↑↓ Choose", .down), ("Enter Details", .enter), ("Esc Back", .escape)])
+        message(model.busy ? "Loading more…" : model.message)
+        var keys: [(label: String, key: Key)] = [("↑↓ Choose", .down), ("Enter Details", .enter), ("Esc Back", .escape)]
+        if model.result?.more == true { keys.insert(("L Load more", .char("l")), at: 2) }
+        buttons(keys)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -10,6 +10,9 @@ extension Layout {
             buttons([("Esc Back", .escape)])
             return
         }
+        // The whole list's count and total, whatever pages are loaded.
+        let shown = "\(items.invoices.count) of \(items.count), total due \(money(items.amountDueTotal))"
+        canvas.put(top, 78 - shown.count, shown, .dim)
         canvas.put(top + 1, 2, "    Invoice   Date          Due           PO                  Amount due", .dim)
         // The summary of the invoice under the cursor takes the table's last rows (below it,
         // never over it), and the table scrolls so the cursor stays in view.
@@ -52,6 +55,8 @@ extension Layout {
         message(model.busy ? "Checking the total…" : model.problems.joined(separator: " "))
         var keys: [(label: String, key: Key)] = [("Space Select", .char(" ")), ("Enter Summary", .enter)]
         if state.mayReadInvoices { keys.append(("D Details", .char("d"))) }
+        // The help line is full, so the next page's key sits left of the selected total.
+        if items.more { canvas.put(bottom - 1, 2, "[L Load more]", .strong, key: .char("l")) }
         buttons(keys + [("P Pay selected", .char("p")), ("Esc Back", .escape)])
     }
 

@@ -30,6 +30,9 @@ public struct PayDayModel: Sendable, Equatable {
 /// The customer's payments for a later day (scheduled, or waiting for a pending one).
 public struct ScheduledModel: Sendable, Equatable {
     public var rows: [HistoryResult.Row]?
+    /// Scheduled and waiting payments found on the history pages read so far: the screen
+    /// shows them all, so it reads every page (100 a page) before it shows any.
+    var gathering: [HistoryResult.Row] = []
     public var cursor = 0
     /// The payment the customer asked to cancel: a second C cancels it.
     public var cancelling: String?
@@ -97,7 +100,12 @@ extension FrontState {
 
     mutating func openScheduled() -> [Effect] {
         screen = .scheduled(ScheduledModel())
-        return [send(.scheduled, Methods.historyList, HistoryParams(job: session?.job))]
+        return [scheduledPage(0)]
+    }
+
+    /// One page of the history, to find the payments for a later day on every page.
+    private mutating func scheduledPage(_ page: Int) -> Effect {
+        send(.scheduled, Methods.historyList, HistoryParams(job: session?.job, page: page, limit: PageWindow.limits.upperBound))
     }
 
     mutating func scheduledKey(_ key: Key, _ model: inout ScheduledModel) -> [Effect] {
@@ -142,8 +150,14 @@ extension FrontState {
                 screen = .scheduled(model)
                 return []
             }
-            model.rows = history.payments.filter { $0.state == "scheduled" || $0.state == "waiting" }
-                .sorted { ($0.payOn ?? "", $0.id) < ($1.payOn ?? "", $1.id) }
+            if history.page == 0 { model.gathering = [] }
+            model.gathering += history.payments.filter { $0.state == "scheduled" || $0.state == "waiting" }
+            if history.more {
+                screen = .scheduled(model)
+                return [scheduledPage(history.page + 1)]
+            }
+            model.rows = model.gathering.sorted { ($0.payOn ?? "", $0.id) < ($1.payOn ?? "", $1.id) }
+            model.gathering = []
             model.cursor = min(model.cursor, max(0, (model.rows?.count ?? 1) - 1))
             model.busy = false
             screen = .scheduled(model)
@@ -152,7 +166,7 @@ extension FrontState {
             model.message = "Payment \(id) is cancelled; it will not be made."
             model.busy = true
             screen = .scheduled(model)
-            return [send(.scheduled, Methods.historyList, HistoryParams(job: session?.job))]
+            return [scheduledPage(0)]
         case (.payDay(var model), .reschedule, .success(let data)):
             guard case .scheduled(var list) = model.back else { return [] }
             let moved = Wire.decode(PaymentSummaryWire.self, data)
@@ -160,7 +174,7 @@ extension FrontState {
             list.busy = true
             model.busy = false
             screen = .scheduled(list)
-            return [send(.scheduled, Methods.historyList, HistoryParams(job: session?.job))]
+            return [scheduledPage(0)]
         case (.payDay(var model), .reschedule, .failure(let failure)):
             model.busy = false
             model.message = CustomerText.failure(failure, format, fallback: "The payment could not be moved. Please ask a store employee.")

@@ -100,6 +100,16 @@ public struct InvoicesModel: Sendable, Equatable {
     public var busy = false
     public init() {}
 
+    /// A page of `items.open` added below the pages already shown ("Load more"): the rows
+    /// grow, the totals and counts are the newest reply's (always the whole list's). Page 0
+    /// starts over.
+    public static func adding(_ page: OpenItemsResult, to shown: OpenItemsResult?) -> OpenItemsResult {
+        guard page.page > 0, let shown else { return page }
+        var merged = page
+        merged.invoices = appendingPage(shown.invoices, page.invoices, id: \.id)
+        return merged
+    }
+
     /// Rows: the invoices, then the finance-charges line when there is one.
     public var rowCount: Int { (items?.invoices.count ?? 0) + (hasFinanceLine ? 1 : 0) }
     public var hasFinanceLine: Bool { (items?.financeCharges ?? 0) > 0 }
@@ -115,6 +125,13 @@ public struct InvoicesModel: Sendable, Equatable {
     public var runningTotal: Int {
         chosen.reduce(0) { $0 + $1.amountDue } + (financeIncluded ? items?.financeCharges ?? 0 : 0)
     }
+}
+
+/// A later page's rows below those shown ("Load more"); a row already shown is left out,
+/// should the list have shifted between the two calls (a payment made, a sync).
+func appendingPage<Row>(_ shown: [Row], _ page: [Row], id: (Row) -> String) -> [Row] {
+    let known = Set(shown.map(id))
+    return shown + page.filter { !known.contains(id($0)) }
 }
 
 extension OpenItemsResult.Invoice {

@@ -7,6 +7,21 @@ public struct AccountParams: Codable, Sendable, Equatable {
     public init(account: String?, job: Int? = nil) { self.account = account; self.job = job }
 }
 
+/// An account read of a paged list: `items.open`, `statements.list`, `history.list`
+/// (PROTOCOL.md "Paged lists"; `PageWindow`).
+public struct PagedAccountParams: Codable, Sendable, Equatable {
+    public var account: String?
+    public var job: Int?
+    /// 0-based; absent: the first.
+    public var page: Int?
+    /// Rows a page, 1–100; absent: 25.
+    public var limit: Int?
+    public init(account: String? = nil, job: Int? = nil, page: Int? = nil, limit: Int? = nil) {
+        self.account = account; self.job = job; self.page = page; self.limit = limit
+    }
+}
+public typealias OpenItemsParams = PagedAccountParams
+
 /// `hello` result.
 public struct HelloResult: Codable, Sendable, Equatable {
     public var server: String
@@ -200,18 +215,53 @@ public struct OpenItemsResult: Codable, Sendable, Equatable {
         public var state: String
         public init(id: String, state: String) { self.id = id; self.state = state }
     }
+    /// This page's invoices, in the whole list's order.
     public var invoices: [Invoice]
+    /// The whole scope's, whatever the page.
     public var financeCharges: Int
     public var financeChargesRequired: Bool
     public var currency: String
+    /// The page shown (0-based), rows a page, whether later pages follow, and the invoices in
+    /// the whole list (PROTOCOL.md "Paged lists").
+    public var page: Int
+    public var limit: Int
+    public var more: Bool
+    public var count: Int
+    /// Σ `open_amount` and Σ `amount_due` of the WHOLE list, not of the page, so a screen or
+    /// table showing one page still shows the account's totals.
+    public var openTotal: Int
+    public var amountDueTotal: Int
 
     enum CodingKeys: String, CodingKey {
         case invoices, financeCharges = "finance_charges", financeChargesRequired = "finance_charges_required", currency
+        case page, limit, more, count, openTotal = "open_total", amountDueTotal = "amount_due_total"
     }
 
-    public init(invoices: [Invoice], financeCharges: Int, financeChargesRequired: Bool, currency: String) {
+    /// Without a page's members given, `invoices` is taken as the whole list on one page.
+    public init(invoices: [Invoice], financeCharges: Int, financeChargesRequired: Bool, currency: String,
+                page: Int = 0, limit: Int = PageWindow.defaultLimit, more: Bool = false, count: Int? = nil,
+                openTotal: Int? = nil, amountDueTotal: Int? = nil) {
         self.invoices = invoices; self.financeCharges = financeCharges; self.financeChargesRequired = financeChargesRequired
         self.currency = currency
+        self.page = page; self.limit = limit; self.more = more; self.count = count ?? invoices.count
+        self.openTotal = openTotal ?? invoices.reduce(0) { $0 + $1.openAmount }
+        self.amountDueTotal = amountDueTotal ?? invoices.reduce(0) { $0 + $1.amountDue }
+    }
+
+    /// A reply from a daemon before paging (every invoice, no page members) reads as one page
+    /// holding the whole list.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let invoices = try c.decode([Invoice].self, forKey: .invoices)
+        self.init(invoices: invoices, financeCharges: try c.decode(Int.self, forKey: .financeCharges),
+                  financeChargesRequired: try c.decode(Bool.self, forKey: .financeChargesRequired),
+                  currency: try c.decode(String.self, forKey: .currency),
+                  page: try c.decodeIfPresent(Int.self, forKey: .page) ?? 0,
+                  limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? max(PageWindow.defaultLimit, invoices.count),
+                  more: try c.decodeIfPresent(Bool.self, forKey: .more) ?? false,
+                  count: try c.decodeIfPresent(Int.self, forKey: .count),
+                  openTotal: try c.decodeIfPresent(Int.self, forKey: .openTotal),
+                  amountDueTotal: try c.decodeIfPresent(Int.self, forKey: .amountDueTotal))
     }
 }
 

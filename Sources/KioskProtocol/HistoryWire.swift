@@ -1,13 +1,7 @@
 import Foundation
 
-/// `statements.list` params: one job's statements (or all), a page of 25, newest first.
-public struct StatementsParams: Codable, Sendable, Equatable {
-    public var account: String?
-    public var job: Int?
-    /// 0-based.
-    public var page: Int?
-    public init(account: String? = nil, job: Int? = nil, page: Int? = nil) { self.account = account; self.job = job; self.page = page }
-}
+/// `statements.list` params: one job's statements (or all), a page (25 by default), newest first.
+public typealias StatementsParams = PagedAccountParams
 
 public struct StatementsResult: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
@@ -21,12 +15,26 @@ public struct StatementsResult: Codable, Sendable, Equatable {
         }
         enum CodingKeys: String, CodingKey { case number, issuedAt = "issued_at", job, jobName = "job_name" }
     }
-    public static let pageSize = 25
+    public static let pageSize = PageWindow.defaultLimit
     public var statements: [Row]
     public var page: Int
     /// More (older) statements exist after this page ("Load more").
     public var more: Bool
-    public init(statements: [Row], page: Int, more: Bool) { self.statements = statements; self.page = page; self.more = more }
+    /// Rows a page, and the statements in the whole list.
+    public var limit: Int
+    public var count: Int
+    public init(statements: [Row], page: Int, more: Bool, limit: Int = PageWindow.defaultLimit, count: Int? = nil) {
+        self.statements = statements; self.page = page; self.more = more; self.limit = limit
+        self.count = count ?? page * limit + statements.count
+    }
+    enum CodingKeys: String, CodingKey { case statements, page, more, limit, count }
+    /// A daemon before `limit` and `count` sent pages of 25 and no count.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(statements: try c.decode([Row].self, forKey: .statements), page: try c.decode(Int.self, forKey: .page),
+                  more: try c.decode(Bool.self, forKey: .more), limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? PageWindow.defaultLimit,
+                  count: try c.decodeIfPresent(Int.self, forKey: .count))
+    }
 }
 
 /// `credits.list` params: which open credits to list.
@@ -35,7 +43,13 @@ public struct CreditsParams: Codable, Sendable, Equatable {
     public var account: String?
     public var job: Int?
     public var filter: Filter?
-    public init(account: String? = nil, job: Int? = nil, filter: Filter? = nil) { self.account = account; self.job = job; self.filter = filter }
+    /// 0-based; absent: the first.
+    public var page: Int?
+    /// Rows a page, 1–100; absent: 25.
+    public var limit: Int?
+    public init(account: String? = nil, job: Int? = nil, filter: Filter? = nil, page: Int? = nil, limit: Int? = nil) {
+        self.account = account; self.job = job; self.filter = filter; self.page = page; self.limit = limit
+    }
 }
 
 public struct CreditsResult: Codable, Sendable, Equatable {
@@ -53,22 +67,36 @@ public struct CreditsResult: Codable, Sendable, Equatable {
         }
     }
     public var filter: String
+    /// This page's credits.
     public var credits: [Row]
+    /// The credits in the whole list (all pages).
     public var count: Int
-    /// Sum of `remaining`.
+    /// Sum of `remaining` over the whole list (all pages).
     public var total: Int
     public var currency: String
-    public init(filter: String, credits: [Row], count: Int, total: Int, currency: String) {
+    public var page: Int
+    public var limit: Int
+    public var more: Bool
+    public init(filter: String, credits: [Row], count: Int, total: Int, currency: String,
+                page: Int = 0, limit: Int = PageWindow.defaultLimit, more: Bool = false) {
         self.filter = filter; self.credits = credits; self.count = count; self.total = total; self.currency = currency
+        self.page = page; self.limit = limit; self.more = more
+    }
+    enum CodingKeys: String, CodingKey { case filter, credits, count, total, currency, page, limit, more }
+    /// A reply from a daemon before paging (every credit, no page members) reads as one page.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let credits = try c.decode([Row].self, forKey: .credits)
+        self.init(filter: try c.decode(String.self, forKey: .filter), credits: credits, count: try c.decode(Int.self, forKey: .count),
+                  total: try c.decode(Int.self, forKey: .total), currency: try c.decode(String.self, forKey: .currency),
+                  page: try c.decodeIfPresent(Int.self, forKey: .page) ?? 0,
+                  limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? max(PageWindow.defaultLimit, credits.count),
+                  more: try c.decodeIfPresent(Bool.self, forKey: .more) ?? false)
     }
 }
 
-/// `history.list` params.
-public struct HistoryParams: Codable, Sendable, Equatable {
-    public var account: String?
-    public var job: Int?
-    public init(account: String? = nil, job: Int? = nil) { self.account = account; self.job = job }
-}
+/// `history.list` params: one job's payments (or all), a page (25 by default), newest first.
+public typealias HistoryParams = PagedAccountParams
 
 public struct HistoryResult: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
@@ -122,9 +150,30 @@ public struct HistoryResult: Codable, Sendable, Equatable {
             autopayRule = try c.decodeIfPresent(String.self, forKey: .autopayRule)
         }
     }
+    /// This page's payments.
     public var payments: [Row]
     public var currency: String
-    public init(payments: [Row], currency: String) { self.payments = payments; self.currency = currency }
+    public var page: Int
+    public var limit: Int
+    public var more: Bool
+    /// The payments in the whole list.
+    public var count: Int
+    /// Without a page's members given, `payments` is taken as the whole list on one page.
+    public init(payments: [Row], currency: String, page: Int = 0, limit: Int = PageWindow.defaultLimit, more: Bool = false,
+                count: Int? = nil) {
+        self.payments = payments; self.currency = currency; self.page = page; self.limit = limit; self.more = more
+        self.count = count ?? payments.count
+    }
+    enum CodingKeys: String, CodingKey { case payments, currency, page, limit, more, count }
+    /// A reply from a daemon before paging (every payment, no page members) reads as one page.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let payments = try c.decode([Row].self, forKey: .payments)
+        self.init(payments: payments, currency: try c.decode(String.self, forKey: .currency),
+                  page: try c.decodeIfPresent(Int.self, forKey: .page) ?? 0,
+                  limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? max(PageWindow.defaultLimit, payments.count),
+                  more: try c.decodeIfPresent(Bool.self, forKey: .more) ?? false, count: try c.decodeIfPresent(Int.self, forKey: .count))
+    }
 }
 
 /// `payment.get` params: one payment as `history.list` shows it.

@@ -9,10 +9,13 @@ public struct InvoicesListParams: Codable, Sendable, Equatable, NamesAccount {
     public var status: Status?
     /// 1–40 characters of an invoice number or PO number, any case.
     public var search: String?
-    /// 0-based, 25 invoices a page.
+    /// 0-based, 25 invoices a page unless `limit` says.
     public var page: Int?
-    public init(account: String? = nil, job: Int? = nil, status: Status? = nil, search: String? = nil, page: Int? = nil) {
-        self.account = account; self.job = job; self.status = status; self.search = search; self.page = page
+    /// Rows a page, 1–100; absent: 25.
+    public var limit: Int?
+    public init(account: String? = nil, job: Int? = nil, status: Status? = nil, search: String? = nil, page: Int? = nil,
+                limit: Int? = nil) {
+        self.account = account; self.job = job; self.status = status; self.search = search; self.page = page; self.limit = limit
     }
 }
 
@@ -44,7 +47,7 @@ public struct InvoiceFacts: Codable, Sendable, Equatable {
 
 /// `invoices.list` result, newest first.
 public struct InvoicesListResult: Codable, Sendable, Equatable {
-    public static let pageSize = 25
+    public static let pageSize = PageWindow.defaultLimit
     public struct Row: Codable, Sendable, Equatable {
         public var invoice: InvoiceFacts
         /// The kiosk payments covering it, as in `items.open` (`[]` when none).
@@ -65,8 +68,21 @@ public struct InvoicesListResult: Codable, Sendable, Equatable {
     public var page: Int
     public var more: Bool
     public var currency: String
-    public init(invoices: [Row], page: Int, more: Bool, currency: String) {
-        self.invoices = invoices; self.page = page; self.more = more; self.currency = currency
+    /// Rows a page, and the invoices in the whole (filtered) list.
+    public var limit: Int
+    public var count: Int
+    public init(invoices: [Row], page: Int, more: Bool, currency: String, limit: Int = PageWindow.defaultLimit, count: Int? = nil) {
+        self.invoices = invoices; self.page = page; self.more = more; self.currency = currency; self.limit = limit
+        self.count = count ?? page * limit + invoices.count
+    }
+    enum CodingKeys: String, CodingKey { case invoices, page, more, currency, limit, count }
+    /// A daemon before `limit` and `count` sent pages of 25 and no count.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(invoices: try c.decode([Row].self, forKey: .invoices), page: try c.decode(Int.self, forKey: .page),
+                  more: try c.decode(Bool.self, forKey: .more), currency: try c.decode(String.self, forKey: .currency),
+                  limit: try c.decodeIfPresent(Int.self, forKey: .limit) ?? PageWindow.defaultLimit,
+                  count: try c.decodeIfPresent(Int.self, forKey: .count))
     }
 }
 

@@ -9,19 +9,22 @@ struct InvoicesCommand: AsyncParsableCommand {
                                                     subcommands: [List.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an account's invoices, newest first, 25 a page.")
+        static let configuration = CommandConfiguration(
+            abstract: "List an account's invoices, newest first, 25 a page.",
+            discussion: "Examples:\n  kioskctl invoices list 1001 --status open\n  kioskctl invoices list 1001 --page 1 --limit 50\n  kioskctl invoices list 1001 --all --json")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
         @Option(help: ArgumentHelp("Only this job (0 is the master job).", valueName: "n")) var job: Int?
         @Option(help: "open, closed or all (default all).") var status: InvoicesListParams.Status?
         @Option(help: "Only invoices whose number or PO number contains this text.") var search: String?
-        @Option(help: "The page, from 0.") var page: Int?
+        @OptionGroup var paging: PageOptions
         @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
 
         func run() async throws {
-            let params = InvoicesListParams(account: account, job: job, status: status, search: search, page: page)
-            try await connection.show(Methods.invoicesList, params, json: json) { list in
-                guard !list.invoices.isEmpty else { return ["No invoices\(page.map { " on page \($0)" } ?? "")."] }
+            try await connection.showPaged(Methods.invoicesList, paging, json: json, noun: "invoice", params: { page, limit in
+                InvoicesListParams(account: account, job: job, status: status, search: search, page: page, limit: limit)
+            }) { list in
+                guard !list.invoices.isEmpty else { return ["No invoices\(list.page > 0 ? " on page \(list.page + 1)" : "")."] }
                 var table = TextTable([.whole("INVOICE"), .whole("DATE"), .whole("DUE"), .whole("JOB"), .whole("AMOUNT", rightAligned: true),
                                        .whole("OPEN", rightAligned: true), .whole("STATUS")])
                 for row in list.invoices {
@@ -31,7 +34,7 @@ struct InvoicesCommand: AsyncParsableCommand {
                                   i.status + (i.pastDue ? ", past due" : "")
                                       + (row.coveredBy.isEmpty ? "" : ", being paid by \(row.coveredBy.map(\.id).joined(separator: ", "))")])
                 }
-                return table.lines() + (list.more ? ["More on page \(list.page + 1) (--page \(list.page + 1))."] : [])
+                return table.lines()
             }
         }
     }

@@ -4,10 +4,11 @@ import KioskClient
 import KioskProtocol
 
 /// `kioskctl statement current ACCOUNT`: the statement as of today, built on request;
-/// `kioskctl statement show ACCOUNT NUMBER`: a past statement as the sync sent it.
+/// `kioskctl statement show ACCOUNT NUMBER`: a past statement as the sync sent it;
+/// `kioskctl statement list ACCOUNT`: the past statements, newest first, a page at a time.
 struct StatementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "statement", abstract: "An account's statements.",
-                                                    subcommands: [Current.self, Show.self])
+                                                    subcommands: [Current.self, Show.self, List.self])
 
     struct Current: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the current statement: open charges aged, activity since the last statement, amount due.")
@@ -49,6 +50,30 @@ struct StatementCommand: AsyncParsableCommand {
         static func lines(_ s: StatementDetail) -> [String] {
             let currency = s.currency
             return StatementText(money: { MoneyFormat.format($0, currency: currency) }, date: { $0 }, instant: { $0 }).lines(s)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List an account's past statements, newest first, 25 a page.",
+            discussion: "Examples:\n  kioskctl statement list 1001\n  kioskctl statement list 1001 --job 2 --page 1\n  kioskctl statement list 1001 --all --json")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The account number.", valueName: "account")) var account: String
+        @Option(help: ArgumentHelp("One job's statements (0 is the master job).", valueName: "n")) var job: Int?
+        @OptionGroup var paging: PageOptions
+        @Flag(help: "Print the protocol's JSON object instead of text.") var json = false
+
+        func run() async throws {
+            try await connection.showPaged(Methods.statementsList, paging, json: json, noun: "statement", params: { page, limit in
+                StatementsParams(account: account, job: job, page: page, limit: limit)
+            }) { list in
+                guard !list.statements.isEmpty else { return ["No statements\(list.page > 0 ? " on page \(list.page + 1)" : "")."] }
+                var table = TextTable([.whole("STATEMENT"), .whole("ISSUED"), .whole("JOB")])
+                for row in list.statements {
+                    table.append([row.number, row.issuedAt, row.job.map { job in "\(job)" + (row.jobName.map { " \($0)" } ?? "") } ?? "-"])
+                }
+                return table.lines()
+            }
         }
     }
 }

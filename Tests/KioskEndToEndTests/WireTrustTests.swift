@@ -105,7 +105,19 @@ struct WireTrustTests {
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.
-    static let numberParams = ["job", "page", "amount", "size", "offset", "id", "year", "month"]
+    static let numberParams = ["job", "page", "limit", "amount", "size", "offset", "id", "year", "month"]
+
+    /// The paged customer lists (PROTOCOL.md "Paged lists") and paging values each must refuse,
+    /// with the member's path and the sentence's words.
+    static let pagedLists = ["items.open", "invoices.list", "history.list", "credits.list", "statements.list"]
+    nonisolated(unsafe) static let badPaging: [(name: String, value: Any, words: String)] = [
+        ("page", -1, "from 0 to 99999"), ("page", 100_000, "from 0 to 99999"), ("page", Int64.max, "from 0 to 99999"),
+        ("limit", 0, "from 1 to 100"), ("limit", -5, "from 1 to 100"), ("limit", 101, "from 1 to 100"),
+        ("limit", 1_000_000_000, "from 1 to 100"),
+        // A would-be cursor, a fraction, a list: not a page number at all.
+        ("page", "eyJhZnRlciI6IjEwMDEtSTcifQ==", "expected a whole number"), ("page", 1.5, "whole number"),
+        ("limit", "25", "expected a whole number"), ("page", [1], "expected a whole number"),
+    ]
 
     static let pans = ["4111111111111111", "5500005555555559", "378282246310005", "601100099990"]
     static let cards = [DeviceTests.track1, DeviceTests.track2, "%B5500005555555559^DOE/JOHN^2812101?", ";378282246310005=2812101?"]
@@ -328,6 +340,35 @@ struct WireTrustTests {
         #expect((signIn["error"] as? [String: Any])?["message"] as? String != nil)
         let pin = try front.call("session.begin", params: ["account": "1001", "pin": "4821\u{0}"], id: 2)
         #expect(pin.errorData["path"] as? String == "params.pin")
+    }
+
+    @Test("every paged list refuses a bad page or limit with -32602, its path and a sentence; no page is the first 25")
+    func pagingParameters() throws {
+        let daemon = try DaemonProcess(label: "paging", configExtra: "emulated_devices = true", extraArguments: ["--demo"])
+        let tech = try daemon.client()
+        var id = 10
+        for method in Self.pagedLists {
+            let base = Self.methods[method]!.base
+            for bad in Self.badPaging {
+                id += 1
+                let reply = try tech.call(method, params: Self.setting(base, bad.name, to: bad.value), id: id)
+                #expect(reply.errorCode == -32602, "\(method) \(bad.name) = \(bad.value) → \(reply)")
+                #expect(reply.errorData["path"] as? String == "params." + bad.name, "\(method) \(bad.name) = \(bad.value) → \(reply)")
+                #expect(reply.errorMessage.contains(bad.words), "\(method) \(bad.name) = \(bad.value) → \(reply.errorMessage)")
+                // The sentence never repeats what was sent.
+                #expect(!reply.errorMessage.contains("eyJ") && !reply.errorMessage.contains("1000000000"), "\(reply.errorMessage)")
+            }
+            // The edges are accepted, and no page at all is page 0 of 25 with the page members.
+            for good in [["page": 0, "limit": 1], ["page": 99_999, "limit": 100], [:]] {
+                id += 1
+                let reply = try tech.call(method, params: base.merging(good) { $1 }, id: id)
+                let result = try #require(reply["result"] as? [String: Any], "\(method) \(good) → \(reply)")
+                #expect(result["page"] as? Int == (good["page"] ?? 0), "\(method) \(good) → \(result)")
+                #expect(result["limit"] as? Int == (good["limit"] ?? 25), "\(method) \(good) → \(result)")
+                #expect(result["more"] is Bool && result["count"] is Int, "\(method) \(good) → \(result)")
+            }
+        }
+        #expect(try tech.call("hello", id: 1)["id"] as? Int == 1)
     }
 
     @Test("every string parameter refuses control characters, and wrong types, with -32602 naming its path")

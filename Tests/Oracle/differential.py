@@ -4,7 +4,8 @@ usage: differential.py SOCKET [--seeds N] [--start S] [--save DIR] [--now ISO-IN
 
 For each seed: generate a document (random_docs.py), sync.apply it over the socket, then ask
 account.get / account.balances / account.summary / account.activity / items.open for every
-account and scope and compare every field with oracle.py. Prints one line per mismatch;
+account and scope and compare every field with oracle.py (items.open is paged: every page is
+read and the whole list compared; the call without a page must be its first 25 rows). Prints one line per mismatch;
 exits 0 when every document matched, 1 otherwise; the last line is `N passed, M failed`.
 Each seed also sends a second document over the same account numbers and ids (an update;
 odd seeds refer to the branches, users and profiles stored by the first).
@@ -89,6 +90,49 @@ def compare(path, got, want, diffs):
         diffs.append((path, got, want))
 
 
+PAGED = {"items.open": "invoices"}  # paged lists: read every page, compare the whole list
+PAGE_LIMIT = 5  # small, so the generated accounts (0–15 items) span several pages
+
+
+def call_all_pages(client, method, params, where):
+    """Every page of a paged list merged into one reply, and lines for pages that disagree.
+
+    The default call (no page, no limit) must be the first 25 rows with `more` when others
+    follow; each page of PAGE_LIMIT must hold its rows in order, and the whole list's count
+    and totals must be the same on every page.
+    """
+    rows_key, problems = PAGED[method], []
+    first = client.call(method, params)
+    if "error" in first:
+        return first, problems
+    pages, page = [], 0
+    while True:
+        reply = client.call(method, dict(params, page=page, limit=PAGE_LIMIT))
+        if "error" in reply:
+            return reply, problems
+        result = reply["result"]
+        pages.append(result)
+        if result.get("page") != page or result.get("limit") != PAGE_LIMIT:
+            problems.append(f"{where} page {page}: page/limit {result.get('page')}/{result.get('limit')}")
+        if not result.get("more") or page > 100_000:
+            break
+        if len(result[rows_key]) != PAGE_LIMIT:
+            problems.append(f"{where} page {page}: {len(result[rows_key])} rows on a page that is not the last")
+        page += 1
+    merged = dict(pages[-1])
+    merged[rows_key] = [row for p in pages for row in p[rows_key]]
+    for key in ("count", "open_total", "amount_due_total", "finance_charges"):
+        if any(p.get(key) != merged.get(key) for p in pages):
+            problems.append(f"{where}: {key} differs between pages {[p.get(key) for p in pages]}")
+    default = first["result"]
+    want_more = len(merged[rows_key]) > 25
+    if default.get(rows_key) != merged[rows_key][:25] or default.get("more") != want_more or default.get("page") != 0 \
+            or default.get("limit") != 25 or default.get("count") != merged.get("count"):
+        problems.append(f"{where}: the call without a page is not the first 25 rows (more {default.get('more')}, "
+                        f"{len(default.get(rows_key) or [])} rows, count {default.get('count')})")
+    return {"result": merged}, problems
+
+
 def check_account(client, oracle, acct, today, label):
     """Every read, every scope (plus a job that must be refused), compared with the oracle."""
     lines, number = [], acct["number"]
@@ -96,8 +140,12 @@ def check_account(client, oracle, acct, today, label):
     for job in [None] + jobs + ([999] if acct["billing_type"] == "job" else [1]):
         for method in METHODS:
             params = {"account": number} if job is None else {"account": number, "job": job}
-            got = client.call(method, params)
             where = f"{label} account {number} job {'-' if job is None else job} {method}"
+            if method in PAGED:
+                got, problems = call_all_pages(client, method, params, where)
+                lines += problems
+            else:
+                got = client.call(method, params)
             try:
                 want = oracle.call(method, number, job, today)
             except OracleError as expected:

@@ -229,9 +229,12 @@ class Oracle:
                                  number_key(r["number"]), r["id"].encode("utf-8")))
         fc = sum(i["open_amount"] for i in self._records(acct, "items", sjob) if i["kind"] == "finance_charge")
         branch = self.branches[acct["branch"]]
+        # The whole list (differential.py reads every page); the count and totals are the
+        # whole list's on every page.
         return {"invoices": rows, "finance_charges": fc,
                 "finance_charges_required": bool(branch.get("pay_finance_charges_first")) and fc > 0,
-                "currency": self.currency}
+                "currency": self.currency, "count": len(rows),
+                "open_total": sum(r["open_amount"] for r in rows), "amount_due_total": sum(r["amount_due"] for r in rows)}
 
     def call(self, method, number, job=None, today=None):
         if method == "account.get":

@@ -14,7 +14,10 @@ struct AccountHandlers: Sendable {
         table.on(Methods.accountBalances) { params, call in try await balances(account: call.account, job: params.job) }
         table.on(Methods.accountSummary) { params, call in try await summary(account: call.account, job: params.job) }
         table.on(Methods.accountActivity) { params, call in try await activity(account: call.account, job: params.job) }
-        table.on(Methods.itemsOpen) { params, call in try await openItems(account: call.account, job: params.job) }
+        table.on(Methods.itemsOpen) { params, call in
+            let window = try PageWindow(page: params.page, limit: params.limit)
+            return try await openItems(account: call.account, job: params.job, window: window)
+        }
     }
 
     /// The account, its figure scope and "today" at its branch.
@@ -85,7 +88,8 @@ struct AccountHandlers: Sendable {
                               priorYearSales: a.priorYearSales, currency: stored.currency)
     }
 
-    func openItems(account: String?, job: Int?) async throws -> OpenItemsResult {
+    /// One page of the scope's open invoices; the totals are the whole list's (PROTOCOL.md "Paged lists").
+    func openItems(account: String?, job: Int?, window: PageWindow = PageWindow(first: PageWindow.defaultLimit)) async throws -> OpenItemsResult {
         let (stored, scope, today) = try await load(account, job: job)
         let o = Figures.openItems(stored.account, scope: scope, branch: stored.branch, today: today)
         let commitments: [PaymentCommitment]
@@ -94,12 +98,16 @@ struct AccountHandlers: Sendable {
         }
         // Never charge twice: an invoice a payment covers is listed as being paid by it.
         let covers = Figures.covers(commitments)
+        // Paged on the figures, so only the page's rows become wire rows (the reply's cost).
+        let shown = window.slice(o.invoices)
         return OpenItemsResult(
-            invoices: o.invoices.map {
+            invoices: shown.rows.map {
                 .init(id: $0.id, number: $0.number, job: $0.job, date: $0.date.description, dueDate: $0.dueDate?.description,
                       poNumber: $0.poNumber, amount: $0.amount, openAmount: $0.openAmount, amountDue: $0.amountDue, pastDue: $0.pastDue,
                       coveredBy: covers[$0.id].map { $0.map { .init(id: $0.paymentID, state: $0.state.rawValue) } })
             },
-            financeCharges: o.financeCharges, financeChargesRequired: o.financeChargesRequired, currency: stored.currency)
+            financeCharges: o.financeCharges, financeChargesRequired: o.financeChargesRequired, currency: stored.currency,
+            page: window.page, limit: window.limit, more: shown.more, count: shown.count,
+            openTotal: o.invoices.reduce(0) { $0 + $1.openAmount }, amountDueTotal: o.invoices.reduce(0) { $0 + $1.amountDue })
     }
 }

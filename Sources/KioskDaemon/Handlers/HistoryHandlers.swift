@@ -11,12 +11,9 @@ struct HistoryHandlers: Sendable {
 
     func register(in table: inout HandlerTable) {
         table.on(Methods.statementsList) { params, call in
-            // The page is repeated in the result, so it is bounded (an account holds at most 100,000 statements).
-            guard StatementPage.pages.contains(params.page ?? 0) else {
-                throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
-            }
+            let window = try PageWindow(page: params.page, limit: params.limit)
             let (stored, job) = try await load(call.account ?? "", job: params.job)
-            return Self.statements(stored.account, job: job, page: params.page ?? 0)
+            return Self.statements(stored.account, job: job, window: window)
         }
         table.on(Methods.statementGet) { params, call in
             let (stored, _) = try await load(call.account ?? "", job: nil)
@@ -27,8 +24,9 @@ struct HistoryHandlers: Sendable {
             return detail
         }
         table.on(Methods.creditsList) { params, call in
+            let window = try PageWindow(page: params.page, limit: params.limit)
             let (stored, job) = try await load(call.account ?? "", job: params.job)
-            return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency)
+            return Self.credits(stored.account, job: job, filter: params.filter ?? .all, currency: stored.currency, window: window)
         }
         table.on(Methods.paymentGet) { params, call in
             let staff = call.caller.role != .front
@@ -54,13 +52,14 @@ struct HistoryHandlers: Sendable {
             return detail
         }
         table.on(Methods.historyList) { params, call in
+            let window = try PageWindow(page: params.page, limit: params.limit)
             let account = call.account ?? ""
             let (stored, job) = try await load(account, job: params.job)
             let kiosk: [PaymentRecord]
             do { kiosk = try await store.payments(account: account) } catch {
                 throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error))")
             }
-            return Self.history(stored.account, kiosk: kiosk, job: job, currency: stored.currency)
+            return Self.history(stored.account, kiosk: kiosk, job: job, currency: stored.currency, window: window)
         }
     }
 
@@ -80,13 +79,16 @@ struct HistoryHandlers: Sendable {
         return (stored, job)
     }
 
-    static func statements(_ account: Account, job: Int?, page: Int) -> StatementsResult {
-        let shown = Figures.statementPage(account, job: job, page: page, size: StatementsResult.pageSize)
+    static func statements(_ account: Account, job: Int?, window: PageWindow) -> StatementsResult {
+        // The whole list on one "page" (an account holds at most 100,000 statements), paged here
+        // by the one rule every paged list follows.
+        let all = Figures.statementPage(account, job: job, page: 0, size: Int.max).statements
+        let shown = window.slice(all)
         let names = Dictionary(account.jobs.map { ($0.number, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let rows = shown.statements.map {
+        let rows = shown.rows.map {
             StatementsResult.Row(number: $0.number, issuedAt: $0.issuedAt.description, job: $0.job, jobName: $0.job.flatMap { names[$0] })
         }
-        return StatementsResult(statements: rows, page: shown.page, more: shown.more)
+        return StatementsResult(statements: rows, page: window.page, more: shown.more, limit: window.limit, count: shown.count)
     }
 
     /// `statement.get`: a past statement as the sync sent it.
@@ -102,27 +104,34 @@ struct HistoryHandlers: Sendable {
             currency: currency)
     }
 
-    static func credits(_ account: Account, job: Int?, filter: CreditsParams.Filter, currency: String) -> CreditsResult {
+    static func credits(_ account: Account, job: Int?, filter: CreditsParams.Filter, currency: String,
+                        window: PageWindow = PageWindow(first: PageWindow.defaultLimit)) -> CreditsResult {
         let core: CreditFilter = switch filter {
         case .all: .all
         case .memos: .memos
         case .unapplied: .unapplied
         }
-        let rows = Figures.openCredits(account, job: job, filter: core)
-            .map { CreditsResult.Row(id: $0.id, kind: $0.kind.rawValue, number: $0.number, date: $0.date.description,
-                                     job: $0.job, amount: $0.amount, remaining: $0.openAmount) }
-        return CreditsResult(filter: filter.rawValue, credits: rows, count: rows.count,
-                             total: rows.reduce(0) { $0 + $1.remaining }, currency: currency)
+        let all = Figures.openCredits(account, job: job, filter: core)
+        let shown = window.slice(all)
+        let rows = shown.rows.map { CreditsResult.Row(id: $0.id, kind: $0.kind.rawValue, number: $0.number, date: $0.date.description,
+                                                      job: $0.job, amount: $0.amount, remaining: $0.openAmount) }
+        // `count` and `total` stay the whole list's: the screen's "3 credits, total" is not a page's.
+        return CreditsResult(filter: filter.rawValue, credits: rows, count: shown.count,
+                             total: all.reduce(0) { $0 + $1.openAmount }, currency: currency,
+                             page: window.page, limit: window.limit, more: shown.more)
     }
 
     /// The back office's processed payments, and this kiosk's payments in their real state
     /// (every state but deleted). A payment processed here stays listed, as processed, until
     /// the back office's history carries it (same id): then only the back office's row is.
-    static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String) -> HistoryResult {
+    static func history(_ account: Account, kiosk: [PaymentRecord], job: Int?, currency: String,
+                        window: PageWindow = PageWindow(first: PageWindow.defaultLimit)) -> HistoryResult {
         let processed = account.payments.filter { job == nil || $0.job == job }.map(row)
         let carried = Set(account.payments.map(\.id))
         let taken = kiosk.filter { !$0.state.isHidden && !carried.contains($0.id) && (job == nil || $0.job == job) }.map(row)
-        return HistoryResult(payments: (taken + processed).sorted { $0.date > $1.date }, currency: currency)
+        let shown = window.slice((taken + processed).sorted { $0.date > $1.date })
+        return HistoryResult(payments: Array(shown.rows), currency: currency, page: window.page, limit: window.limit,
+                             more: shown.more, count: shown.count)
     }
 
     /// A back-office payment's history row.

@@ -15,17 +15,17 @@ struct InvoiceHandlers: Sendable {
             if let search = params.search, !InvoicePage.searchLength.contains(search.count) {
                 throw RPCError.invalidParams("invalid params: params.search must be 1 to 40 characters of an invoice or PO number", path: "params.search")
             }
-            guard InvoicePage.pages.contains(params.page ?? 0) else {
-                throw RPCError.invalidParams("invalid params: params.page must be a page number from 0 to 4000", path: "params.page")
-            }
+            let window = try PageWindow(page: params.page, limit: params.limit)
             let (stored, scope) = try await load(call.account, job: params.job)
             let status = InvoiceStatus(rawValue: (params.status ?? .all).rawValue) ?? .all
-            let page = Figures.invoices(stored.account, scope: scope, today: stored.branch.today(at: now()), status: status,
-                                        search: params.search, page: params.page ?? 0, size: InvoicesListResult.pageSize)
+            // The whole filtered list on one "page", paged here by the rule every paged list follows.
+            let all = Figures.invoices(stored.account, scope: scope, today: stored.branch.today(at: now()), status: status,
+                                       search: params.search, page: 0, size: Int.max).rows
+            let shown = window.slice(all)
             let covers = Figures.covers(try await commitments(stored))
-            return InvoicesListResult(invoices: page.rows.map { row in
+            return InvoicesListResult(invoices: shown.rows.map { row in
                 .init(invoice: Self.facts(row), coveredBy: (covers[row.item.id] ?? []).map { .init(id: $0.paymentID, state: $0.state.rawValue) })
-            }, page: page.page, more: page.more, currency: stored.currency)
+            }, page: window.page, more: shown.more, currency: stored.currency, limit: window.limit, count: shown.count)
         }
         table.on(Methods.statementCurrent) { params, call in try await currentStatement(params, call: call) }
         table.on(Methods.invoiceGet) { params, call in
