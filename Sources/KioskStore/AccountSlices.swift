@@ -70,6 +70,21 @@ extension AccountLoader {
         return try items(statement, arguments: [number])
     }
 
+    /// Adds the credits standing for payments processed here (``PaymentCommitment/kioskCreditID(_:)``)
+    /// that a slice of open items left out because they are closed: whether such a credit is
+    /// on the account decides whether its payment still counts against a balance-forward total.
+    func addKioskCredits(to account: inout Account, for commitments: [PaymentCommitment]) throws {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, kind, number, job, date, due_date, po_number, amount, open_amount, billed, linked_invoice
+            FROM item WHERE account = ? AND id = ?
+            """)
+        for c in commitments where c.state == .processed {
+            let id = PaymentCommitment.kioskCreditID(c.paymentID)
+            guard !account.items.contains(where: { $0.id == id }) else { continue }
+            account.items += try items(statement, arguments: [account.number, id])
+        }
+    }
+
     /// Items from a statement selecting the columns `openItems` does, in that order. The rows
     /// are read by index from a cursor: no per-row copy, no column-name lookups.
     func items(_ statement: GRDB.Statement, arguments: StatementArguments) throws -> [Item] {
