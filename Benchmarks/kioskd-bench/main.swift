@@ -34,6 +34,7 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
 let sections: [(name: String, run: (BenchSize) async throws -> [BenchFigure])] = [
     ("sync", syncBench),
     ("reads", readsBench),
+    ("submit", submitBench),
     ("daemon", daemonBench),
     ("sealing", sealingBench),
     ("search", searchBench),

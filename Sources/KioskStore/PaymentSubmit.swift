@@ -97,17 +97,25 @@ struct PaymentWriter {
 
     func write() throws -> SubmittedPayment {
         let s = submission
-        guard let stored = try AccountLoader(db: db).load(number: s.account) else { throw PaymentRefusal(.accountGone) }
-        let account = stored.account
+        // Only what the checks read: contacts, methods on file and open items (every amount a
+        // quote offers is an open amount), never the account's closed history.
+        let loader = AccountLoader(db: db)
+        guard var stored = try loader.load(number: s.account, slice: AccountSlice(contacts: true, methodsOnFile: true, openItems: true)) else {
+            throw PaymentRefusal(.accountGone)
+        }
         let scope: FigureScope
-        do { scope = try Figures.scope(for: account, job: s.request.job) } catch { throw PaymentRefusal(.scope(error)) }
-        guard let contact = account.contacts.first(where: { $0.id == s.contact }), !contact.revoked else {
+        do { scope = try Figures.scope(for: stored.account, job: s.request.job) } catch { throw PaymentRefusal(.scope(error)) }
+        guard let contact = stored.account.contacts.first(where: { $0.id == s.contact }), !contact.revoked else {
             throw PaymentRefusal(.contactRevoked)
         }
         let permissions = try Self.profilePermissions(db)
         guard permissions[contact.profile]?.contains(Permission.pay.rawValue) == true else { throw PaymentRefusal(.mayNotPay) }
         let today = stored.branch.today(at: s.now)
         let commitments = try Self.commitments(db, account: s.account)
+        // A balance-forward quote asks whether a payment processed here still has its credit
+        // on the account, open or not: those few credits, closed ones included.
+        try loader.addKioskCredits(to: &stored.account, for: commitments)
+        let account = stored.account
 
         var request = s.request
         request.payOn = s.payOn
@@ -211,7 +219,7 @@ struct PaymentWriter {
                            now: Date) throws -> [Contact] {
         let account = stored.account
         let users = try Self.users(db)
-        let manager = try String.fetchOne(db, sql: "SELECT receivables_manager FROM sync_state WHERE id = 1")
+        let manager = try String.fetchOne(db.cachedStatement(sql: "SELECT receivables_manager FROM sync_state WHERE id = 1"))
         let recipients = PaymentNotices.recipients(
             assignedUser: account.assignedUser.flatMap { users[$0] }, receivablesManager: manager.flatMap { users[$0] },
             branchUser: stored.branch.notifyUser.flatMap { users[$0] }, branchEmail: stored.branch.notifyEmail)
@@ -253,7 +261,7 @@ struct PaymentWriter {
 
     static func profilePermissions(_ db: Database) throws -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT id, permissions FROM profile") {
+        for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, permissions FROM profile")) {
             out[r["id"]] = (try? JSONDecoder().decode([String].self, from: Data((r["permissions"] as String).utf8))) ?? []
         }
         return out
@@ -262,7 +270,7 @@ struct PaymentWriter {
     static func users(_ db: Database) throws -> [String: StoreUser] {
         var out: [String: StoreUser] = [:]
         let loader = AccountLoader(db: db)
-        for id in try String.fetchAll(db, sql: "SELECT id FROM store_user") { out[id] = try loader.loadUser(id: id) }
+        for id in try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM store_user")) { out[id] = try loader.loadUser(id: id) }
         return out
     }
 }

@@ -20,13 +20,16 @@ struct AccountHandlers: Sendable {
         }
     }
 
-    /// The account, its figure scope and "today" at its branch.
-    private func load(_ account: String?, job: Int?) async throws -> (StoredAccount, FigureScope, LocalDate) {
+    /// The account with the rows `slice` names (only what the figure reads, so the read grows
+    /// with open items, not history), its figure scope and "today" at its branch.
+    private func load(_ account: String?, job: Int?, slice: (Date) -> AccountSlice) async throws -> (StoredAccount, FigureScope, LocalDate) {
         guard let number = account, !number.isEmpty else {
             throw RPCError.invalidParams("invalid params: params.account is required (the account number)", path: "params.account")
         }
+        // One instant for the rows loaded and for "today", so both agree at midnight.
+        let at = now()
         let stored: StoredAccount?
-        do { stored = try await store.account(number: number) } catch {
+        do { stored = try await store.account(number: number, slice: slice(at)) } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
         }
         guard let stored else {
@@ -39,11 +42,11 @@ struct AccountHandlers: Sendable {
             case .noJobsOnAccount: throw RPCError.invalidParams("invalid params: \(error.description)", path: "params.job")
             }
         }
-        return (stored, scope, stored.branch.today(at: now()))
+        return (stored, scope, stored.branch.today(at: at))
     }
 
     func info(account: String?, job: Int?) async throws -> AccountInfo {
-        let (stored, _, today) = try await load(account, job: job)
+        let (stored, _, today) = try await load(account, job: job) { _ in .header }
         let a = stored.account
         let representative = stored.representative.map { user in
             AccountInfo.Representative(firstName: user.firstName, lastName: user.lastName,
@@ -64,7 +67,7 @@ struct AccountHandlers: Sendable {
     }
 
     func balances(account: String?, job: Int?) async throws -> BalancesResult {
-        let (stored, scope, _) = try await load(account, job: job)
+        let (stored, scope, _) = try await load(account, job: job) { _ in .openFigures }
         let b = Figures.balances(stored.account, scope: scope)
         return BalancesResult(scope: scope.wireName, job: scope.job, creditLimit: b.creditLimit, creditAvailable: b.creditAvailable,
                               outstanding: b.outstanding, credits: b.credits, amountDue: b.amountDue, newCharges: b.newCharges,
@@ -72,7 +75,7 @@ struct AccountHandlers: Sendable {
     }
 
     func summary(account: String?, job: Int?) async throws -> SummaryResult {
-        let (stored, scope, today) = try await load(account, job: job)
+        let (stored, scope, today) = try await load(account, job: job) { _ in .openFigures }
         let s = Figures.summary(stored.account, scope: scope, today: today)
         return SummaryResult(totalBalance: s.totalBalance, totalPastDue: s.totalPastDue,
                              oldestInvoice: s.oldestInvoice.map { .init(number: $0.number, date: $0.date.description) },
@@ -80,7 +83,7 @@ struct AccountHandlers: Sendable {
     }
 
     func activity(account: String?, job: Int?) async throws -> ActivityResult {
-        let (stored, scope, today) = try await load(account, job: job)
+        let (stored, scope, today) = try await load(account, job: job) { .activity(job: job, at: $0) }
         let a = Figures.activity(stored.account, scope: scope, today: today)
         return ActivityResult(lastChargeDate: a.lastChargeDate?.description, lastSaleDate: a.lastSaleDate?.description,
                               lastPaymentDate: a.lastPaymentDate?.description, lastPaymentAmount: a.lastPaymentAmount,
@@ -90,7 +93,7 @@ struct AccountHandlers: Sendable {
 
     /// One page of the scope's open invoices; the totals are the whole list's (PROTOCOL.md "Paged lists").
     func openItems(account: String?, job: Int?, window: PageWindow = PageWindow(first: PageWindow.defaultLimit)) async throws -> OpenItemsResult {
-        let (stored, scope, today) = try await load(account, job: job)
+        let (stored, scope, today) = try await load(account, job: job) { _ in .openFigures }
         let o = Figures.openItems(stored.account, scope: scope, branch: stored.branch, today: today)
         let commitments: [PaymentCommitment]
         do { commitments = try await store.commitments(account: stored.account.number) } catch {
