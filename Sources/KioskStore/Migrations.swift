@@ -21,6 +21,7 @@ enum Migrations {
         ("014_payment_history", paymentHistory),
         ("015_backups", backups),
         ("016_search", search),
+        ("018_sync_fingerprints", syncFingerprints),
     ]
 
     static var migrator: DatabaseMigrator {
