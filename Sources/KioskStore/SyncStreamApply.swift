@@ -79,6 +79,8 @@ private struct SyncStreamRun {
         let storedFingerprint = try db.cachedStatement(sql: "SELECT fingerprint FROM account WHERE number = ?")
         let restamp = try db.cachedStatement(sql: "UPDATE account SET fingerprint = ? WHERE number = ?")
         var numbers = Set<String>()
+        // The search index is rebuilt in bulk for the accounts written (from the first one written).
+        var search: SearchIndexBatch?
         var carried: [String] = []
         carried.reserveCapacity(stream.accounts.count)
         for index in stream.accounts.indices {
@@ -116,11 +118,15 @@ private struct SyncStreamRun {
                 outcome.accounts.unchanged += 1
                 continue
             }
+            if search == nil { search = try SearchIndexBatch.begin(db) }
             outcome.rowsWritten += try SyncWriter(db: db, document: header).writeAccount(account, fingerprint: fingerprint, exists: stored != nil)
+            try search?.written(db, account: account.number)
             if stored == nil { outcome.accounts.inserted += 1 } else { outcome.accounts.updated += 1 }
         }
         if let refusal { throw refusal.error }
         guard let header else { throw StoreError.invalidDocument(SyncDocumentError(path: "", problem: "not a readable sync document")) }
+        // Before the kiosk's own changes go back on top: those writes use the triggers again.
+        try search?.finish(db)
         try KioskStore.finishApply(db, document: header, carried: carried, outcome: &outcome, audit: audit, autopayKiosk: autopayKiosk)
         return outcome
     }
