@@ -14,10 +14,12 @@ extension KioskStore {
     /// So after any problem nothing more is written, but the rest is still decoded to look for
     /// a problem that comes first in that order; the transaction is rolled back.
     public func apply(stream: SyncDocumentStream, explain: @escaping SyncDocumentStream.Explain = SyncDocumentStream.plainExplain,
-                      audit: AuditEntry?, autopayKiosk: String? = nil) async throws(StoreError) -> SyncOutcome {
+                      audit: AuditEntry?, autopayKiosk: String? = nil,
+                      read: (@Sendable (Range<Int>) -> Void)? = nil) async throws(StoreError) -> SyncOutcome {
         do {
             return try await pool.write { db in
                 var run = SyncStreamRun(db: db, stream: stream, explain: explain)
+                run.read = read
                 return try run.apply(audit: audit, autopayKiosk: autopayKiosk)
             }
         } catch {
@@ -31,6 +33,8 @@ private struct SyncStreamRun {
     let db: Database
     let stream: SyncDocumentStream
     let explain: SyncDocumentStream.Explain
+    /// Told every few MB which bytes were read (the daemon hands a mapped upload's pages back).
+    var read: (@Sendable (Range<Int>) -> Void)?
 
     /// The refusal found so far and its rank (lower wins; equal ranks: the first found wins).
     private var refusal: (rank: Rank, error: StoreError)?
@@ -83,7 +87,12 @@ private struct SyncStreamRun {
         var search: SearchIndexBatch?
         var carried: [String] = []
         carried.reserveCapacity(stream.accounts.count)
+        var readUpTo = 0
         for index in stream.accounts.indices {
+            if let read, stream.accounts[index].lowerBound - readUpTo >= 4 << 20 {
+                read(readUpTo..<stream.accounts[index].lowerBound)
+                readUpTo = stream.accounts[index].lowerBound
+            }
             var fingerprint: String?
             if let header {
                 let print = AccountFingerprint.of(stream.accountBytes(index), currency: header.currency)

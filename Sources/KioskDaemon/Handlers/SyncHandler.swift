@@ -50,16 +50,22 @@ struct SyncHandler: Sendable {
         if let bad = ControlCharacterScreen.firstViolation(in: data, root: nil, lineBreaks: Methods.syncDocumentLineBreaks) {
             throw SyncHandler.refusal(bad, under: nil)
         }
-        return try await apply(stream: data, caller: caller)
+        SyncUploadSpool.release(data, 0..<data.count)
+        return try await apply(stream: data, caller: caller, mapped: true)
     }
 
     /// Splits the document and applies it one account at a time (KioskStore.apply(stream:)).
-    private func apply(stream data: Data, caller: Caller) async throws -> SyncApplyResult {
+    /// `mapped`: `data` is an upload's mapped spool file, whose pages are handed back as they are read.
+    private func apply(stream data: Data, caller: Caller, mapped: Bool = false) async throws -> SyncApplyResult {
         let stream: SyncDocumentStream
         do { stream = try SyncDocumentStream(bytes: data, explain: SyncHandler.explain) } catch {
             throw RPCError.invalidParams("the sync document was refused: \(error.description)", path: error.path)
         }
-        return try await record(caller: caller) { audit throws(StoreError) in try await store.apply(stream: stream, explain: SyncHandler.explain, audit: audit, autopayKiosk: kioskID) }
+        if mapped { SyncUploadSpool.release(data, 0..<data.count) }
+        let read: (@Sendable (Range<Int>) -> Void)? = mapped ? { SyncUploadSpool.release(data, $0) } : nil
+        return try await record(caller: caller) { audit throws(StoreError) in
+            try await store.apply(stream: stream, explain: SyncHandler.explain, audit: audit, autopayKiosk: kioskID, read: read)
+        }
     }
 
     /// A decoding problem with its path, also when Foundation gave none: the header or one

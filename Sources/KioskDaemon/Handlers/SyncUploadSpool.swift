@@ -52,6 +52,20 @@ final class SyncUploadSpool: Sendable {
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in _ = munmap(pointer, count) })
     }
 
+    /// Hands the pages of `range` of a `mapped` document back to the kernel once read (they are
+    /// read again from the file if touched), so the daemon's resident set does not grow to the
+    /// document's size. ONLY for data from `mapped`: on heap memory this would zero the pages.
+    static func release(_ data: Data, _ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, !raw.isEmpty else { return }
+            let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+            let end = (Int(bitPattern: base) + min(range.upperBound, raw.count)) / page * page
+            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(pointer, end - start, MADV_DONTNEED)
+        }
+    }
+
     enum SpoolError: Error, CustomStringConvertible {
         case cannotCreate(String), cannotWrite(String)
         var description: String {
