@@ -62,7 +62,7 @@ struct SyncHandler: Sendable {
             throw RPCError.invalidParams("the sync document was refused: \(error.description)", path: error.path)
         }
         if mapped { SyncUploadSpool.release(data, 0..<data.count) }
-        let read: (@Sendable (Range<Int>) -> Void)? = mapped ? { SyncUploadSpool.release(data, $0) } : nil
+        let read: (@Sendable (Range<Int>) -> Void)? = mapped ? { @Sendable range in SyncUploadSpool.release(data, range) } : nil
         return try await record(caller: caller) { audit throws(StoreError) in
             try await store.apply(stream: stream, explain: SyncHandler.explain, audit: audit, autopayKiosk: kioskID, read: read)
         }
