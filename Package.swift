@@ -116,7 +116,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskSystem", "KioskClient", "KioskProtocol", "KioskJSON",
+            "KioskSystem", "KioskClient", "KioskProtocol", "KioskJSON", "KioskCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // SHA-256 of a backup as written (kioskctl backup checks it against kioskd's).
             .product(name: "Crypto", package: "swift-crypto"),

@@ -19,7 +19,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:symbolize=1}
 
-ALL_TARGETS=(hid_descriptor track_parser wedge_decoder magtek_decoder magnesafe_decoder idtech_decoder sync_document)
+ALL_TARGETS=(hid_descriptor track_parser wedge_decoder magtek_decoder magnesafe_decoder idtech_decoder sync_document sync_splitter)
 B=${FUZZ_BUILD_DIR:-$ROOT/.build-fuzz}
 SAN=${FUZZ_SANITIZERS:-fuzzer,address}
 SWIFTC=${SWIFTC:-swiftc}
@@ -32,7 +32,7 @@ else
   case " ${ALL_TARGETS[*]} " in *" $WHAT "*) TARGETS=("$WHAT");; *) usage;; esac
 fi
 
-module_of() { case $1 in sync_document) echo KioskCore;; *) echo KioskDevices;; esac; }
+module_of() { case $1 in sync_document|sync_splitter) echo KioskCore;; *) echo KioskDevices;; esac; }
 
 # Module sources, minus files that import the C shims (USB I/O layer: not parsers, and linking
 # them would need libusb/libudev in every fuzzer).
@@ -82,7 +82,7 @@ for t in "${TARGETS[@]}"; do
   seeds=(); [ -d "Fuzz/corpus/$t" ] && seeds+=("Fuzz/corpus/$t")
   [ -d "Tests/Fixtures/fuzz/$t" ] && seeds+=("Tests/Fixtures/fuzz/$t")
   maxlen=()
-  case $t in magtek_decoder|magnesafe_decoder) maxlen=(-max_len=1000);; idtech_decoder) maxlen=(-max_len=2100);; sync_document) maxlen=(-max_len=8192);; esac
+  case $t in magtek_decoder|magnesafe_decoder) maxlen=(-max_len=1000);; idtech_decoder) maxlen=(-max_len=2100);; sync_document|sync_splitter) maxlen=(-max_len=8192);; esac
   echo "== fuzzing $t for ${SECS}s"
   log="$B/artifacts/$t.log"
   set +e

@@ -1,57 +1,228 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import GRDB
 import KioskCore
 import KioskFixtures
-import KioskStore
 
-/// Sync apply of accounts × 50 items against a raw bulk insert of the same item rows, the
-/// unchanged re-apply, and peak RSS against the document's size.
+/// Sync through the REAL processes: the built kioskd (scratch data directory) and kioskctl
+/// `sync apply FILE`, at two sizes (growth), then the unchanged re-apply; peak RSS of each
+/// process (VmHWM from /proc/PID/status) against the document's
+/// size; beside a raw bulk insert of the same rows measured in the same run.
 func syncBench(_ size: BenchSize) async throws -> [BenchFigure] {
-    let accounts = size.count(10_000, smoke: 200)
+    let sizes = [size.count(1_000, smoke: 40), size.count(10_000, smoke: 200)]
     let perAccount = 50
-    let document = SyntheticStore.document(accounts: accounts, itemsPerAccount: perAccount)
-    let json = try SyntheticStore.json(document)
-    let documentMiB = Double(json.count) / 1_048_576
-    let rssBefore = peakRSSMiB()
-    let clock = ContinuousClock()
+    var figures: [BenchFigure] = []
+    for (step, accounts) in sizes.enumerated() {
+        let document = SyntheticStore.document(accounts: accounts, itemsPerAccount: perAccount)
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/store.json"
+        try SyntheticStore.json(document).write(to: URL(fileURLWithPath: file))
+        let documentMiB = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
+        let baseline = try rawBulkInsert(document, in: dir)
 
-    // Reference: the same item rows bulk-inserted with GRDB in one transaction, no decoding,
-    // no validation, no fingerprints: the floor any sync apply stands on.
-    let baselineDir = scratch()
-    defer { try? FileManager.default.removeItem(atPath: baselineDir) }
-    let baselinePool = try DatabasePool(path: baselineDir + "/baseline.sqlite")
-    try await baselinePool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-    try await baselinePool.write { db in
-        try db.execute(sql: "CREATE TABLE item (account TEXT, id TEXT, kind TEXT, number TEXT, job INTEGER, date TEXT, due_date TEXT, po_number TEXT, amount INTEGER, open_amount INTEGER, billed INTEGER, position INTEGER, PRIMARY KEY (account, id))")
+        let daemon = try BenchDaemon(directory: dir)
+        defer { daemon.stop() }
+        let first = try runKioskctl(["--socket", daemon.socket, "sync", "apply", file, "--json"])
+        guard first.status == 0, first.output.contains("\"inserted\":\(accounts)") else {
+            throw BenchFailure("kioskctl sync apply failed (\(first.status)): \(first.output.prefix(400))")
+        }
+        let label = "\(accounts.formatted()) accounts × \(perAccount) items (\(String(format: "%.0f", documentMiB)) MiB)"
+        figures.append(BenchFigure("sync apply, \(label)", first.seconds, "s", reference: "raw bulk insert of the same rows",
+                                   referenceValue: baseline, goal: .ratioAtMost(2)))
+        guard step == sizes.count - 1 else { continue }
+        let again = try runKioskctl(["--socket", daemon.socket, "sync", "apply", file])
+        guard again.status == 0, again.output.contains("Nothing changed") else {
+            throw BenchFailure("the re-apply changed something or failed (\(again.status)): \(again.output.prefix(400))")
+        }
+        let daemonPeak = daemon.peakRSSMiB()
+        figures.append(BenchFigure("re-apply of the unchanged document, \(accounts.formatted()) accounts", again.seconds, "s", goal: .below(2)))
+        figures.append(BenchFigure("kioskd peak RSS (VmHWM) through apply and re-apply", daemonPeak, "MiB", reference: "the document's size",
+                                   referenceValue: documentMiB, goal: .ratioAtMost(2)))
+        figures.append(BenchFigure("kioskctl peak RSS (VmHWM), first apply", first.peakMiB, "MiB", reference: "the document's size",
+                                   referenceValue: documentMiB, goal: .ratioAtMost(2)))
     }
-    let baseline = try clock.measure {
-        try baselinePool.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for account in document.accounts {
-                for (i, t) in account.items.enumerated() {
-                    try statement.execute(arguments: [account.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description,
-                                                      t.dueDate?.description, t.poNumber, t.amount, t.openAmount, t.billed, i])
+    return figures
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The floor a sync apply stands on: every row it writes for `document` (accounts, jobs,
+/// contacts, items, sales, payments and their applications, cards, statements) inserted with
+/// prepared statements in one transaction, synchronous=FULL, WAL; plain tables with the same
+/// primary keys, no decoding, validation, fingerprints or search index. Seconds.
+private func rawBulkInsert(_ document: SyncDocument, in dir: String) throws -> Double {
+    let pool = try DatabasePool(path: dir + "/baseline.sqlite")
+    try pool.writeWithoutTransaction { db in
+        try db.execute(sql: """
+            PRAGMA synchronous = FULL;
+            CREATE TABLE account (number TEXT PRIMARY KEY, name TEXT, company TEXT, address_1 TEXT, city TEXT, region TEXT,
+                postal_code TEXT, country TEXT, phone TEXT, branch TEXT, credit_limit INTEGER, pending_transactions INTEGER,
+                receivables_type TEXT, billing_type TEXT, assigned_user TEXT, link_erp TEXT, currency TEXT, as_of TEXT);
+            CREATE TABLE job (account TEXT, number INTEGER, name TEXT, PRIMARY KEY (account, number));
+            CREATE TABLE contact (account TEXT, id TEXT, name TEXT, profile TEXT, position INTEGER, PRIMARY KEY (account, id));
+            CREATE TABLE item (account TEXT, id TEXT, kind TEXT, number TEXT, job INTEGER, date TEXT, due_date TEXT, po_number TEXT,
+                amount INTEGER, open_amount INTEGER, billed INTEGER, position INTEGER, PRIMARY KEY (account, id));
+            CREATE TABLE sale (account TEXT, position INTEGER, date TEXT, job INTEGER, kind TEXT, amount INTEGER, tax INTEGER,
+                charge INTEGER, gift_card INTEGER, PRIMARY KEY (account, position));
+            CREATE TABLE processed_payment (account TEXT, id TEXT, job INTEGER, date TEXT, amount INTEGER, method TEXT,
+                position INTEGER, PRIMARY KEY (account, id));
+            CREATE TABLE payment_application (account TEXT, payment TEXT, position INTEGER, item TEXT, amount INTEGER,
+                PRIMARY KEY (account, payment, position));
+            CREATE TABLE card_on_file (account TEXT, id TEXT, description TEXT, token TEXT, brand TEXT, last4 TEXT, expiry TEXT,
+                position INTEGER, PRIMARY KEY (account, id));
+            CREATE TABLE statement (account TEXT, position INTEGER, number TEXT, issued_at TEXT, job INTEGER,
+                PRIMARY KEY (account, position));
+            """)
+    }
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure {
+        try pool.write { db in
+            let account = try db.cachedStatement(sql: "INSERT INTO account VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let job = try db.cachedStatement(sql: "INSERT INTO job VALUES (?, ?, ?)")
+            let contact = try db.cachedStatement(sql: "INSERT INTO contact VALUES (?, ?, ?, ?, ?)")
+            let item = try db.cachedStatement(sql: "INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let sale = try db.cachedStatement(sql: "INSERT INTO sale VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let payment = try db.cachedStatement(sql: "INSERT INTO processed_payment VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let application = try db.cachedStatement(sql: "INSERT INTO payment_application VALUES (?, ?, ?, ?, ?)")
+            let card = try db.cachedStatement(sql: "INSERT INTO card_on_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            let statement = try db.cachedStatement(sql: "INSERT INTO statement VALUES (?, ?, ?, ?, ?)")
+            for a in document.accounts {
+                try account.execute(arguments: [a.number, a.name, a.company, a.address.first, a.city, a.region, a.postalCode, a.country,
+                                                a.phone, a.branch, a.creditLimit, a.pendingTransactions, a.receivablesType.rawValue,
+                                                a.billingType.rawValue, a.assignedUser, a.links.erp, document.currency,
+                                                document.asOf.description])
+                for j in a.jobs { try job.execute(arguments: [a.number, j.number, j.name]) }
+                for (i, c) in a.contacts.enumerated() { try contact.execute(arguments: [a.number, c.id, c.name, c.profile, i]) }
+                for (i, t) in a.items.enumerated() {
+                    try item.execute(arguments: [a.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description,
+                                                 t.dueDate?.description, t.poNumber, t.amount, t.openAmount, t.billed, i])
+                }
+                for (i, s) in a.sales.enumerated() {
+                    try sale.execute(arguments: [a.number, i, s.date.description, s.job, s.kind.rawValue, s.amount, s.tax, s.charge, s.giftCard])
+                }
+                for (i, p) in a.payments.enumerated() {
+                    try payment.execute(arguments: [a.number, p.id, p.job, p.date.description, p.amount, p.method, i])
+                    for (k, x) in p.applied.enumerated() { try application.execute(arguments: [a.number, p.id, k, x.item, x.amount]) }
+                }
+                for (i, k) in a.cardsOnFile.enumerated() {
+                    try card.execute(arguments: [a.number, k.id, k.description, k.token, k.brand, k.last4, k.expiry, i])
+                }
+                for (i, s) in a.statements.enumerated() {
+                    try statement.execute(arguments: [a.number, i, s.number, s.issuedAt.description, s.job])
                 }
             }
         }
     }
+    return seconds(elapsed)
+}
 
-    // Measured: the whole sync path: decode + validate + apply in one transaction.
-    let dir = scratch()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let store = try KioskStore(directory: dir)
-    let full = try await clock.measure {
-        let decoded = try SyncDocument.decode(from: json)
-        _ = try await store.apply(decoded, audit: nil)
+/// The built kioskd (next to this executable) on a scratch data directory, as root (root is
+/// always a technician, RoleTable), with its socket in `directory`.
+private final class BenchDaemon {
+    let pid: pid_t
+    let socket: String
+
+    init(directory: String) throws {
+        socket = directory + "/kioskd.sock"
+        let config = directory + "/kioskd.toml"
+        try "socket_group = \(getgid())\nlog_level = \"warning\"\n[roles]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let kioskd = builtProduct("kioskd")
+        pid = try spawn(kioskd, ["--config", config, "--data-dir", directory + "/data", "--socket", socket],
+                        stderr: directory + "/kioskd.stderr")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if canConnect(socket) { return }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                let log = (try? String(contentsOfFile: directory + "/kioskd.stderr", encoding: .utf8)) ?? ""
+                throw BenchFailure("kioskd exited before listening: \(log.suffix(800))")
+            }
+            usleep(20_000)
+        }
+        throw BenchFailure("kioskd did not listen on \(socket) within 120 s")
     }
-    let rssAfter = peakRSSMiB()
-    let reapply = try await clock.measure { _ = try await store.apply(document, audit: nil) }
-    let label = "\(accounts.formatted()) accounts × \(perAccount) items (\(String(format: "%.0f", documentMiB)) MiB)"
-    return [
-        BenchFigure("sync apply, \(label)", seconds(full), "s", reference: "raw bulk insert of the same rows",
-                    referenceValue: seconds(baseline), goal: .ratioAtMost(2)),
-        BenchFigure("re-apply of the unchanged document", seconds(reapply), "s", goal: .below(2)),
-        BenchFigure("bench process peak RSS growth during apply", rssAfter - rssBefore, "MiB", reference: "the document's size",
-                    referenceValue: documentMiB, goal: .ratioAtMost(2)),
-    ]
+
+    /// kioskd's VmHWM so far (its peak resident set since it started), MiB.
+    func peakRSSMiB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<1_000 {
+            if waitpid(pid, &status, WNOHANG) == pid { return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        waitpid(pid, &status, 0)
+    }
+}
+
+private func builtProduct(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+private func canConnect(_ path: String) -> Bool {
+    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        for (i, b) in bytes.enumerated() { raw[i] = b }
+    }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+    }
+}
+
+/// Starts `executable` with stdout and stderr to `stderr` (a file), returns its pid.
+private func spawn(_ executable: String, _ arguments: [String], stderr: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard result == 0 else { throw BenchFailure("cannot start \(executable): \(String(cString: strerror(result)))") }
+    return pid
+}
+
+/// Runs the built kioskctl to the end: wall time, output (stdout and stderr), and its peak RSS:
+/// VmHWM from /proc/PID/status, read every 10 ms while it runs (not wait4's ru_maxrss: on exec
+/// Linux keeps the spawning process's high-water mark in it, here the bench's own hundreds of MB).
+private func runKioskctl(_ arguments: [String]) throws -> (status: Int32, seconds: Double, peakMiB: Double, output: String) {
+    let out = NSTemporaryDirectory() + "kioskctl-bench-\(UUID().uuidString.prefix(8)).out"
+    defer { unlink(out) }
+    let start = ContinuousClock.now
+    let pid = try spawn(builtProduct("kioskctl"), arguments, stderr: out)
+    var status: Int32 = 0
+    var peakKiB = 0.0
+    while true {
+        if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") { peakKiB = max(peakKiB, kb) }
+        let done = waitpid(pid, &status, WNOHANG)
+        if done == pid || (done < 0 && errno != EINTR) { break }
+        usleep(10_000)
+    }
+    let elapsed = seconds(ContinuousClock.now - start)
+    let output = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exit, elapsed, peakKiB / 1024, output)
 }

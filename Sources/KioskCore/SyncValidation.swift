@@ -4,6 +4,17 @@ extension SyncDocument {
     /// Checks every rule a decoder cannot: references, uniqueness, signs, jobs, formats.
     /// Throws the first problem in document order, so a fix-and-retry loop converges.
     public func validate(known: KnownReferences = KnownReferences()) throws(SyncDocumentError) {
+        let references = try validateHeader(known: known)
+        var numbers = Set<String>()
+        for (i, account) in accounts.enumerated() {
+            try account.validate(index: i, references: references, numbers: &numbers)
+        }
+    }
+
+    /// Checks everything but the accounts (currency, users, branches, profiles, receivables
+    /// manager) and returns the ids the accounts may refer to: what the kiosk stores plus what
+    /// this document adds. A streamed document validates its accounts one at a time with them.
+    public func validateHeader(known: KnownReferences = KnownReferences()) throws(SyncDocumentError) -> KnownReferences {
         func fail(_ path: String, _ problem: String) -> SyncDocumentError { SyncDocumentError(path: path, problem: problem) }
 
         guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }),
@@ -39,12 +50,18 @@ extension SyncDocument {
         if let manager = receivablesManager, !userIds.contains(manager) {
             throw fail("receivables_manager", "names no user of this document or of the kiosk")
         }
-        var numbers = Set<String>()
-        for (i, account) in accounts.enumerated() {
-            try account.validate(path: "accounts[\(i)]", branches: branchIds, users: userIds, profiles: profileIds)
-            guard numbers.insert(account.number).inserted else {
-                throw fail("accounts[\(i)].number", "another account has the same number")
-            }
+        return KnownReferences(branches: branchIds, users: userIds, profiles: profileIds)
+    }
+}
+
+extension Account {
+    /// Validates the document's account number `index` (its path is `accounts[index]`) against
+    /// the ids `validateHeader` returned; `numbers` holds the numbers of the accounts before
+    /// it, so a repeated number is refused at the second one.
+    public func validate(index: Int, references: KnownReferences, numbers: inout Set<String>) throws(SyncDocumentError) {
+        try validate(path: "accounts[\(index)]", branches: references.branches, users: references.users, profiles: references.profiles)
+        guard numbers.insert(number).inserted else {
+            throw SyncDocumentError(path: "accounts[\(index)].number", problem: "another account has the same number")
         }
     }
 }

@@ -11,9 +11,11 @@ public struct ConnectionState: Sendable {
     public init(id: ConnectionID) { self.id = id }
 }
 
-/// A sync document arriving in chunks; it lives and dies with its connection.
+/// A sync document arriving in chunks; it lives and dies with its connection (its spool file
+/// has no name and closes with the last copy of this value).
 struct PendingUpload: Sendable {
     let id: String
     let size: Int
-    var bytes: Data
+    var received: Int
+    let spool: SyncUploadSpool
 }

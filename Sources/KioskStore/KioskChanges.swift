@@ -151,14 +151,18 @@ enum KioskChanges {
     /// carries, oldest first, is superseded (acknowledged at or before the document's `as_of`),
     /// dropped and audited (its record is gone), or written again on top.
     static func reapply(_ db: Database, after document: SyncDocument, now: Date) throws -> KioskChangeOutcome {
+        try reapply(db, carried: Set(document.accounts.map(\.number)), asOf: document.asOf, now: now)
+    }
+
+    /// As above for a streamed document: `carried` are its account numbers, `asOf` its as_of.
+    static func reapply(_ db: Database, carried: Set<String>, asOf: Instant, now: Date) throws -> KioskChangeOutcome {
         var outcome = KioskChangeOutcome()
-        let carried = Set(document.accounts.map(\.number))
         guard !carried.isEmpty else { return outcome }
         var stillChanged = Set<String>()
         for change in try Row.fetchAll(db, sql: "SELECT * FROM kiosk_change ORDER BY id").map(KioskChange.init(row:)) {
             guard carried.contains(change.account) else { continue }
             guard let target = targets[change.topic] else { continue }
-            if let acknowledged = change.acknowledgedAt.flatMap(Instant.init), acknowledged <= document.asOf {
+            if let acknowledged = change.acknowledgedAt.flatMap(Instant.init), acknowledged <= asOf {
                 try db.execute(sql: "DELETE FROM kiosk_change WHERE id = ?", arguments: [change.id])
                 outcome.superseded += 1
                 continue

@@ -22,6 +22,7 @@ enum Migrations {
         ("015_backups", backups),
         ("016_search", search),
         ("017_read_indexes", readIndexes),
+        ("018_sync_fingerprints", syncFingerprints),
     ]
 
     static var migrator: DatabaseMigrator {

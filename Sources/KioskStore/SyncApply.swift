@@ -13,6 +13,8 @@ public struct SyncOutcome: Sendable, Equatable {
     public var rowsWritten = 0
     /// Payments the autopay run made after the document was written.
     public var autopayPayments = 0
+    /// The document's as_of.
+    public var asOf: Instant?
     public init() {}
 }
 
@@ -50,56 +52,82 @@ extension KioskStore {
                 }
                 var outcome = SyncOutcome()
                 try SyncWriter(db: db, document: document).write(into: &outcome)
-                // Changes made here that the back office has not caught up with go back on top,
-                // in this transaction (SYNC.md "Changes made at the kiosk").
-                let changes = try KioskChanges.reapply(db, after: document, now: Date())
-                if let autopayKiosk {
-                    for account in document.accounts.map(\.number) {
-                        outcome.autopayPayments += try AutopayRun.run(db, account: account, now: Date(), kioskID: autopayKiosk, reason: "sync as of \(document.asOf)").count
-                    }
-                }
-                try db.execute(sql: """
-                    INSERT INTO sync_state (id, as_of, currency, receivables_manager, applied_at) VALUES (1, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, currency = excluded.currency,
-                        receivables_manager = COALESCE(excluded.receivables_manager, sync_state.receivables_manager),
-                        applied_at = excluded.applied_at
-                    """, arguments: [document.asOf.description, document.currency, document.receivablesManager,
-                                     Instant(Date()).description])
-                if var audit {
-                    audit.detail = "as_of=\(document.asOf) accounts: \(outcome.accounts.inserted) inserted, \(outcome.accounts.updated) updated, \(outcome.accounts.unchanged) unchanged"
-                    if changes != KioskChangeOutcome() {
-                        audit.detail += "; kiosk changes: \(changes.reapplied) kept, \(changes.superseded) superseded, \(changes.dropped) dropped"
-                    }
-                    try audit.insert(db)
-                }
+                try Self.finishApply(db, document: document, carried: document.accounts.map(\.number), outcome: &outcome,
+                                     audit: audit, autopayKiosk: autopayKiosk)
                 return outcome
             }
         } catch {
             throw KioskStore.translate(error, path: path)
         }
     }
+
+    /// After the rows of `document` (a header alone when streamed; `carried` its account
+    /// numbers) were written, same transaction: the kiosk's own changes on top, the autopay
+    /// run, the stored as_of, the audit row.
+    static func finishApply(_ db: Database, document: SyncDocument, carried: [String], outcome: inout SyncOutcome,
+                            audit: AuditEntry?, autopayKiosk: String?) throws {
+        outcome.asOf = document.asOf
+        // Changes made here that the back office has not caught up with go back on top,
+        // in this transaction (SYNC.md "Changes made at the kiosk").
+        let changes = try KioskChanges.reapply(db, carried: Set(carried), asOf: document.asOf, now: Date())
+        if let autopayKiosk {
+            // Only accounts with rules can make a payment (AutopayRun.run returns none for the
+            // others, after loading the whole account: 10,000 loads were most of a re-apply).
+            let withRules = Set(try String.fetchAll(db, sql: "SELECT DISTINCT account FROM autopay_rule"))
+            for account in carried where withRules.contains(account) {
+                outcome.autopayPayments += try AutopayRun.run(db, account: account, now: Date(), kioskID: autopayKiosk, reason: "sync as of \(document.asOf)").count
+            }
+        }
+        try db.execute(sql: """
+            INSERT INTO sync_state (id, as_of, currency, receivables_manager, applied_at) VALUES (1, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET as_of = excluded.as_of, currency = excluded.currency,
+                receivables_manager = COALESCE(excluded.receivables_manager, sync_state.receivables_manager),
+                applied_at = excluded.applied_at
+            """, arguments: [document.asOf.description, document.currency, document.receivablesManager,
+                             Instant(Date()).description])
+        if var audit {
+            audit.detail = "as_of=\(document.asOf) accounts: \(outcome.accounts.inserted) inserted, \(outcome.accounts.updated) updated, \(outcome.accounts.unchanged) unchanged"
+            if changes != KioskChangeOutcome() {
+                audit.detail += "; kiosk changes: \(changes.reapplied) kept, \(changes.superseded) superseded, \(changes.dropped) dropped"
+            }
+            try audit.insert(db)
+        }
+    }
 }
 
-/// Writes one validated document's rows inside the caller's transaction.
-private struct SyncWriter {
+/// Writes one validated document's rows inside the caller's transaction. A streamed document
+/// (SyncStreamApply) is a header `document` without accounts, its accounts written one by one.
+struct SyncWriter {
     let db: Database
     let document: SyncDocument
 
     func write(into outcome: inout SyncOutcome) throws {
-        for user in document.users { count(try upsertUser(user), &outcome.users) }
-        for profile in document.profiles { count(try upsertProfile(profile), &outcome.profiles) }
-        for branch in document.branches { count(try upsertBranch(branch), &outcome.branches) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        try writeHeader(into: &outcome)
         for account in document.accounts {
-            var data = try encoder.encode(account)
-            data.append(contentsOf: Array(document.currency.utf8))
-            let fingerprint = Fingerprint.of(data)
+            let fingerprint = try Self.legacyFingerprint(account, currency: document.currency)
             let stored = try String.fetchOne(db, sql: "SELECT fingerprint FROM account WHERE number = ?", arguments: [account.number])
             if stored == fingerprint { outcome.accounts.unchanged += 1; continue }
             outcome.rowsWritten += try writeAccount(account, fingerprint: fingerprint, exists: stored != nil)
             if stored == nil { outcome.accounts.inserted += 1 } else { outcome.accounts.updated += 1 }
         }
+    }
+
+    /// Users, profiles and branches (before the accounts that name them).
+    func writeHeader(into outcome: inout SyncOutcome) throws {
+        for user in document.users { count(try upsertUser(user), &outcome.users) }
+        for profile in document.profiles { count(try upsertProfile(profile), &outcome.profiles) }
+        for branch in document.branches { count(try upsertBranch(branch), &outcome.branches) }
+    }
+
+    /// The fingerprint of an account decoded from a document (`Fingerprint`, FNV over its
+    /// canonical encoding with sorted keys, then the currency): what `apply(_ document:)`
+    /// stores, and what kiosks before streaming sync stored (AccountFingerprint).
+    static func legacyFingerprint(_ account: Account, currency: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var data = try encoder.encode(account)
+        data.append(contentsOf: Array(currency.utf8))
+        return Fingerprint.of(data)
     }
 
     private enum Change { case inserted, updated, unchanged }
@@ -150,7 +178,7 @@ private struct SyncWriter {
     }
 
     /// Replaces the account's row and all its child rows; returns the child rows written.
-    private func writeAccount(_ a: Account, fingerprint: String, exists: Bool) throws -> Int {
+    func writeAccount(_ a: Account, fingerprint: String, exists: Bool) throws -> Int {
         let header: [DatabaseValueConvertible?] = [
             a.name, a.company, a.address.first, a.address.count > 1 ? a.address[1] : nil, a.city, a.region, a.postalCode,
             a.country, a.phone, a.branch, a.creditLimit, a.pendingTransactions, a.receivablesType.rawValue,

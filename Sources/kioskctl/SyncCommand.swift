@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskClient
+import KioskCore
 import KioskProtocol
 import KioskSystem
 
@@ -24,9 +25,9 @@ struct Sync: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let document = try readDocument(file)
+                let (document, mapped) = try readDocument(file)
                 try await KioskClient.withConnection(socketPath: connection.socketPath) { client in
-                    let raw = try await client.applySyncDocument(document)
+                    let raw = try await client.applySyncDocument(document, sent: { if mapped { MappedFile.release(document, $0) } })
                     if json { Output.raw(raw); return }
                     let result: SyncApplyResult
                     do {
@@ -54,9 +55,14 @@ struct Sync: AsyncParsableCommand {
             ].joined(separator: "\n")
         }
 
-        /// The file's JSON object, compacted to one line, or a sentence saying what is wrong.
-        func readDocument(_ path: String) throws -> Data {
+        /// The file's JSON object, or a sentence saying what is wrong. A document that fits in
+        /// one request line is compacted to one line (`sync.apply`); a larger one is mapped from
+        /// its file, checked by splitting it (JSONSplitter, never decoded) and uploaded as it is,
+        /// so kioskctl never holds more than the file's pages and one chunk.
+        /// `mapped`: the bytes are the file's pages (which may be handed back once sent).
+        func readDocument(_ path: String) throws -> (data: Data, mapped: Bool) {
             let data: Data
+            let name = path == "-" ? "standard input" : path
             if path == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
@@ -69,25 +75,48 @@ struct Sync: AsyncParsableCommand {
                     throw CommandFailure("permission denied reading \(path)", status: .noInput)
                 }
                 do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: path))
+                    data = try MappedFile.map(path)
                 } catch {
-                    throw CommandFailure("cannot read \(path): \(error.localizedDescription)", status: .noInput)
+                    throw CommandFailure("cannot read \(path): \(error)", status: .noInput)
                 }
             }
-            let name = path == "-" ? "standard input" : path
             guard !data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
                 throw CommandFailure("\(name) is empty; expected a sync document (a JSON object)")
+            }
+            if data.count > Self.largeDocumentBytes {
+                try checkLarge(data, name: name)
+                if path != "-" { MappedFile.release(data) }
+                return (data, path != "-")
             }
             guard let compact = JSONText.compactObject(data) else {
                 if String(data: data, encoding: .utf8) == nil {
                     throw CommandFailure("\(name) is not UTF-8 text; expected a sync document (a JSON object)")
                 }
                 if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil {
-                    throw CommandFailure("\(name) is JSON but not an object; a sync document is a JSON object with \"format\": \"kioskpay.sync.v1\"")
+                    throw CommandFailure(Self.notAnObject(name))
                 }
                 throw CommandFailure("\(name) is not valid JSON; expected a sync document (a JSON object)")
             }
-            return compact
+            return (compact, false)
+        }
+
+        /// Above this a document goes in chunks (`sync.upload.*`) as its file holds it.
+        static let largeDocumentBytes = Role.manager.maximumLineLength - 128
+
+        static func notAnObject(_ name: String) -> String {
+            "\(name) is JSON but not an object; a sync document is a JSON object with \"format\": \"kioskpay.sync.v1\""
+        }
+
+        /// A large document's shape, checked by splitting it: an object whose `accounts` (if an
+        /// array) has well-formed elements; what is inside them the daemon checks as it applies.
+        func checkLarge(_ data: Data, name: String) throws {
+            do {
+                _ = try JSONSplitter.members(of: data, splitting: "accounts")
+            } catch {
+                let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+                if first != UInt8(ascii: "{"), JSONSplitter.isSingleValue(data) { throw CommandFailure(Self.notAnObject(name)) }
+                throw CommandFailure("\(name) is not valid JSON (\(error.description)); expected a sync document (a JSON object)")
+            }
         }
     }
 

@@ -68,4 +68,31 @@ struct LargeSyncTests {
         #expect(commit.errorMessage.contains("accounts[0].items[0].due_date: not a date"), "\(commit.errorMessage)")
         #expect(try client.call("account.get", params: ["account": "1001"]).errorKind == "not_found")
     }
+
+    @Test("a bad account at index 9,000 of an uploaded document refuses all of it; nothing is written or left behind")
+    func badAccountLate() throws {
+        let daemon = try DaemonProcess(label: "large-bad")
+        let document = SyntheticStore.document(accounts: 9_001, itemsPerAccount: 12)
+        var text = String(decoding: try SyntheticStore.json(document), as: UTF8.self)
+        #expect(text.utf8.count > 16 * 1024 * 1024, "the document must need an upload")
+        let last = text.range(of: "\"number\":\"1009000\"")!
+        let date = text.range(of: "\"date\":\"", range: last.upperBound..<text.endIndex)!
+        text.replaceSubrange(date.upperBound..<text.index(date.upperBound, offsetBy: 10), with: "2026-02-30")
+        let file = daemon.directory + "/bad.json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let applied = try daemon.kioskctl(["sync", "apply", file])
+        #expect(applied.status == 65, "\(applied.stdout)\n\(applied.stderr)")
+        #expect(applied.stderr.contains("accounts[9000].") && applied.stderr.contains("not a date"), "\(applied.stderr)")
+        let client = try daemon.client()
+        #expect(try client.call("account.get", params: ["account": "1000000"]).errorKind == "not_found")
+        // The upload's spool file never had a name after it was opened: nothing is left.
+        let left = try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory).filter { $0.contains("upload") }
+        #expect(left.isEmpty, "\(left)")
+
+        // Cut short: kioskctl refuses it itself, naming where it ends; nothing is sent.
+        let truncated = daemon.directory + "/truncated.json"
+        try Data(text.utf8.prefix(text.utf8.count - 3)).write(to: URL(fileURLWithPath: truncated))
+        let cut = try daemon.kioskctl(["sync", "apply", truncated])
+        #expect(cut.status == 65 && cut.stderr.contains("is not valid JSON (the text ends early"), "\(cut.stderr)")
+    }
 }
