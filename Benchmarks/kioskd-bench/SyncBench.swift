@@ -23,7 +23,7 @@ func syncBench(_ size: BenchSize) async throws -> [BenchFigure] {
         let documentMiB = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
         let baseline = try rawBulkInsert(document, in: dir)
 
-        let daemon = try BenchDaemon(directory: dir)
+        let daemon = try SyncBenchDaemon(directory: dir)
         defer { daemon.stop() }
         let first = try runKioskctl(["--socket", daemon.socket, "sync", "apply", file, "--json"])
         guard first.status == 0, first.output.contains("\"inserted\":\(accounts)") else {
@@ -45,11 +45,6 @@ func syncBench(_ size: BenchSize) async throws -> [BenchFigure] {
                                    referenceValue: documentMiB, goal: .ratioAtMost(2)))
     }
     return figures
-}
-
-struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// The floor a sync apply stands on: every row it writes for `document` (accounts, jobs,
@@ -124,7 +119,7 @@ private func rawBulkInsert(_ document: SyncDocument, in dir: String) throws -> D
 
 /// The built kioskd (next to this executable) on a scratch data directory, as root (root is
 /// always a technician, RoleTable), with its socket in `directory`.
-private final class BenchDaemon {
+private final class SyncBenchDaemon {
     let pid: pid_t
     let socket: String
 
