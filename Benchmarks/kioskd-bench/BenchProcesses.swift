@@ -206,24 +206,31 @@ func withUnixAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, sockle
     }
 }
 
-/// Peak RSS (MiB) of a program run to completion, from wait4's rusage (posix_spawn rather
-/// than Process, whose own reaping would take the child's rusage away).
+/// Peak RSS (MiB) of a program run to completion, from wait4's rusage. Through a small
+/// Python parent that forks (not vfork/posix_spawn): Linux carries the spawning process's
+/// high-water mark across exec into the child's ru_maxrss, so spawning from this benchmark
+/// (hundreds of MiB by then) would report the benchmark's peak, not the program's.
 func peakRSSOfRun(_ executable: String, _ arguments: [String]) throws -> Double {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", """
+        import os, sys
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_WRONLY); os.dup2(fd, 1); os.dup2(fd, 2)
+            os.execv(sys.argv[1], sys.argv[1:])
+        print(os.wait4(pid, 0)[2].ru_maxrss)
+        """, executable] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=no"
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
-    var pid = pid_t()
-    guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { throw BenchFailure("cannot run \(executable)") }
-    var status: Int32 = 0
-    var usage = rusage()
-    guard wait4(pid, &status, 0, &usage) == pid else { throw BenchFailure("cannot wait for \(executable)") }
-    return Double(usage.ru_maxrss) / 1024
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard let kb = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        throw BenchFailure("cannot measure \(executable): \(text)")
+    }
+    return kb / 1024
 }
