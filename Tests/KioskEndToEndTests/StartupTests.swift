@@ -152,3 +152,48 @@ struct WatchdogShutdownTests {
         #expect(daemon.log.contains("msg=\"stopped\""), "\(daemon.log.suffix(2000))")
     }
 }
+
+/// Start-up after a clean stop does not read the whole database before READY (issue 16); the
+/// check still runs, and a damaged file still stops kioskd with 74.
+@Suite("kioskd start-up: integrity after a clean stop", .serialized)
+struct CleanStopIntegrityTests {
+    @Test("a clean stop leaves the mark; a damaged file found after READY stops kioskd with 74; the next start refuses before serving")
+    func damagedAfterCleanStop() throws {
+        let daemon = try DaemonProcess(label: "clean-stop")
+        let client = try daemon.client()
+        #expect(try client.call("hello").error == nil)
+        #expect(daemon.stop() == 0)
+        let mark = daemon.dataDirectory + "/clean-shutdown"
+        #expect(FileManager.default.fileExists(atPath: mark), "a clean stop leaves \(mark)")
+
+        // Damage the item table's root page, which start-up itself never reads (the last
+        // connection's close folded the WAL into the file).
+        let path = daemon.dataDirectory + "/kiosk.sqlite"
+        let root = try runProcess("/usr/bin/sqlite3", [path, "SELECT rootpage FROM sqlite_master WHERE name = 'item'"])
+        let page = try #require(Int(root.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(root)")
+        let pageSize = 4096
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count >= page * pageSize)
+        bytes.replaceSubrange((page - 1) * pageSize..<page * pageSize, with: Data(repeating: 0xA5, count: pageSize))
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        let arguments = ["--config", daemon.configPath, "--data-dir", daemon.dataDirectory, "--socket", daemon.directory + "/again.sock"]
+        let first = try runProcess(Products.kioskd, arguments, timeout: 60)
+        #expect(first.status == 74, "\(first.stderr.suffix(1500))")
+        #expect(first.stderr.contains("failed its integrity check; stopping"), "checked while serving: \(first.stderr.suffix(1500))")
+        #expect(!FileManager.default.fileExists(atPath: mark), "the start took the mark")
+
+        let second = try runProcess(Products.kioskd, arguments, timeout: 60)
+        #expect(second.status == 74, "\(second.stderr.suffix(1500))")
+        #expect(second.stderr.contains("cannot start"), "checked before serving: \(second.stderr.suffix(1500))")
+        #expect(!second.stderr.contains("Fatal error"))
+    }
+
+    @Test("a killed daemon leaves no mark, so the next start checks before serving")
+    func killedLeavesNoMark() throws {
+        let daemon = try DaemonProcess(label: "killed")
+        kill(daemon.process.processIdentifier, SIGKILL)
+        daemon.process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: daemon.dataDirectory + "/clean-shutdown"))
+    }
+}
