@@ -40,8 +40,10 @@ struct Fingerprint {
 /// recognised by hashing its bytes and one indexed lookup, without decoding it (the old
 /// scheme decoded and re-encoded every account, which made an unchanged re-apply of 10,000
 /// accounts take 27 s). Leaving out insignificant whitespace makes a re-indented or compacted
-/// copy of the same document (kioskctl compacts small ones) still "unchanged"; a back office
-/// that reorders members gets its accounts rewritten once, which is correct, only slower.
+/// copy of the same document (kioskctl compacts small ones) still "unchanged". Other bytes
+/// for the same account (members reordered, as Foundation's JSONSerialization may from one
+/// request to the next) are decoded, compared with the stored account and, when equal, counted
+/// unchanged and only re-stamped (SyncStreamApply).
 /// SHA-256 rather than FNV because a match now skips decoding and validation: two different
 /// accounts must never share one.
 ///
