@@ -23,9 +23,9 @@ func syncBench(_ size: BenchSize) async throws -> [BenchFigure] {
         let documentMiB = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
         let baseline = try rawBulkInsert(document, in: dir)
 
-        let daemon = try SyncBenchDaemon(directory: dir)
+        let daemon = try BenchDaemon(dataDirectory: dir + "/data")
         defer { daemon.stop() }
-        let first = try runKioskctl(["--socket", daemon.socket, "sync", "apply", file, "--json"])
+        let first = try runKioskctl(["--socket", daemon.socketPath, "sync", "apply", file, "--json"])
         guard first.status == 0, first.output.contains("\"inserted\":\(accounts)") else {
             throw BenchFailure("kioskctl sync apply failed (\(first.status)): \(first.output.prefix(400))")
         }
@@ -33,11 +33,11 @@ func syncBench(_ size: BenchSize) async throws -> [BenchFigure] {
         figures.append(BenchFigure("sync apply, \(label)", first.seconds, "s", reference: "raw bulk insert of the same rows",
                                    referenceValue: baseline, goal: .ratioAtMost(2)))
         guard step == sizes.count - 1 else { continue }
-        let again = try runKioskctl(["--socket", daemon.socket, "sync", "apply", file])
+        let again = try runKioskctl(["--socket", daemon.socketPath, "sync", "apply", file])
         guard again.status == 0, again.output.contains("Nothing changed") else {
             throw BenchFailure("the re-apply changed something or failed (\(again.status)): \(again.output.prefix(400))")
         }
-        let daemonPeak = daemon.peakRSSMiB()
+        let daemonPeak = daemon.figures.peakRSSMiB
         figures.append(BenchFigure("re-apply of the unchanged document, \(accounts.formatted()) accounts", again.seconds, "s", goal: .below(2)))
         figures.append(BenchFigure("kioskd peak RSS (VmHWM) through apply and re-apply", daemonPeak, "MiB", reference: "the document's size",
                                    referenceValue: documentMiB, goal: .ratioAtMost(2)))
@@ -117,72 +117,6 @@ private func rawBulkInsert(_ document: SyncDocument, in dir: String) throws -> D
     return seconds(elapsed)
 }
 
-/// The built kioskd (next to this executable) on a scratch data directory, as root (root is
-/// always a technician, RoleTable), with its socket in `directory`.
-private final class SyncBenchDaemon {
-    let pid: pid_t
-    let socket: String
-
-    init(directory: String) throws {
-        socket = directory + "/kioskd.sock"
-        let config = directory + "/kioskd.toml"
-        try "socket_group = \(getgid())\nlog_level = \"warning\"\n[roles]\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let kioskd = builtProduct("kioskd")
-        pid = try spawn(kioskd, ["--config", config, "--data-dir", directory + "/data", "--socket", socket],
-                        stderr: directory + "/kioskd.stderr")
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if canConnect(socket) { return }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                let log = (try? String(contentsOfFile: directory + "/kioskd.stderr", encoding: .utf8)) ?? ""
-                throw BenchFailure("kioskd exited before listening: \(log.suffix(800))")
-            }
-            usleep(20_000)
-        }
-        throw BenchFailure("kioskd did not listen on \(socket) within 120 s")
-    }
-
-    /// kioskd's VmHWM so far (its peak resident set since it started), MiB.
-    func peakRSSMiB() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kb / 1024
-    }
-
-    func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<1_000 {
-            if waitpid(pid, &status, WNOHANG) == pid { return }
-            usleep(10_000)
-        }
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
-    }
-}
-
-private func builtProduct(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name).path
-}
-
-private func canConnect(_ path: String) -> Bool {
-    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (i, b) in bytes.enumerated() { raw[i] = b }
-    }
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
-    }
-}
-
 /// Starts `executable` with stdout and stderr to `stderr` (a file), returns its pid.
 private func spawn(_ executable: String, _ arguments: [String], stderr: String) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
@@ -205,13 +139,12 @@ private func runKioskctl(_ arguments: [String]) throws -> (status: Int32, second
     let out = NSTemporaryDirectory() + "kioskctl-bench-\(UUID().uuidString.prefix(8)).out"
     defer { unlink(out) }
     let start = ContinuousClock.now
-    let pid = try spawn(builtProduct("kioskctl"), arguments, stderr: out)
+    let pid = try spawn(BenchProducts.kioskctl, arguments, stderr: out)
+    let figures = ProcessFigures(pid: pid)
     var status: Int32 = 0
     var peakKiB = 0.0
     while true {
-        if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") { peakKiB = max(peakKiB, kb) }
+        peakKiB = max(peakKiB, figures.status("VmHWM"))
         let done = waitpid(pid, &status, WNOHANG)
         if done == pid || (done < 0 && errno != EINTR) { break }
         usleep(10_000)
