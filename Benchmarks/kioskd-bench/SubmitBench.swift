@@ -69,6 +69,13 @@ func submitBench(_ size: BenchSize) async throws -> [BenchFigure] {
     var configuration = Configuration()
     configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     let raw = try DatabasePool(path: dir + "/raw.sqlite", configuration: configuration)
+    // GRDB puts the WAL writer back to NORMAL after prepareDatabase (no fsync per commit), as
+    // KioskStore knows: set FULL on the writer itself and check it, or the reference is unfair.
+    let level = try await raw.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+    }
+    guard level == 2 else { throw BenchFailure("the raw reference database runs at synchronous=\(level), not FULL (2)") }
     let inserts = copied.filter { !$0.columns.isEmpty }.map { c in
         (sql: "INSERT INTO \(c.table) (\(c.columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: c.columns.count)))",
          values: c.values)

@@ -55,11 +55,24 @@ guard unknown.isEmpty else {
     FileHandle.standardError.write(Data("kioskd-bench: no section named \(unknown.joined(separator: ", ")); the sections are \(names)\n".utf8))
     exit(64)
 }
+/// Says what went wrong in a sentence and exits with `status` (sysexits), instead of a backtrace.
+func fail(_ sentence: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("kioskd-bench: \(sentence)\n".utf8))
+    exit(status)
+}
+// Minutes of measuring must not end in an unwritable results file: check the folder first.
+let resultsFolder = URL(fileURLWithPath: resultsPath).deletingLastPathComponent().path
+guard FileManager.default.isWritableFile(atPath: resultsFolder) else {
+    fail("cannot write the results to \(resultsPath): the folder \(resultsFolder) does not exist or is not writable (give --results FILE, or run from the repository's root)", status: 73)
+}
 let size = BenchSize(smoke: smoke)
 var figures: [BenchFigure] = []
 for section in sections where arguments.isEmpty || arguments.contains(section.name) {
     print("== \(section.name)\(smoke ? " (smoke)" : "")")
-    let rows = try await section.run(size)
+    let rows: [BenchFigure]
+    do { rows = try await section.run(size) } catch {
+        fail("the \(section.name) section failed: \(error)", status: 70)
+    }
     for row in rows {
         print("   \(row.figure): \(BenchFigure.number(row.value)) \(row.unit)"
               + (row.ratio.map { String(format: " = %.2f× %@", $0, row.reference ?? "") } ?? ""))
@@ -74,7 +87,9 @@ let build = "release"
 let report = BenchReport(when: ISO8601DateFormatter().string(from: Date()), build: build, smoke: smoke, figures: figures)
 print("")
 print(report.table())
-try report.json().write(to: URL(fileURLWithPath: resultsPath))
+do { try report.json().write(to: URL(fileURLWithPath: resultsPath)) } catch {
+    fail("cannot write the results to \(resultsPath): \(error.localizedDescription)", status: 73)
+}
 print("\nwrote \(resultsPath)")
 let missed = figures.filter { $0.met == false }
 if !missed.isEmpty { print("goals missed: \(missed.count) of \(figures.filter { $0.met != nil }.count)") }

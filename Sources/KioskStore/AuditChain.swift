@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskCore
 import GRDB
 
 /// The audit log's hash chain (migration 013): each row's `hash` is SHA-256 over a
@@ -35,7 +36,7 @@ public enum AuditChain {
         for field in [previous, String(f.id), f.at, String(f.uid), f.userName, f.role, f.action] { put(field) }
         put(f.subject)
         put(f.detail)
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     /// A stored value as the text the hash covers: integers and reals as their decimal text
@@ -74,17 +75,18 @@ public enum AuditChain {
     /// when there is one): reads the last hash and the next id, then inserts with both.
     static func append(_ entry: AuditEntry, _ db: Database) throws {
         try db.inSavepoint {
-            let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0
+            let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+            let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")) ?? 0
             let lastID: Int64 = last?["id"] ?? 0
             let previous = last.flatMap { text($0["hash"]) } ?? genesis
             let fields = Fields(id: max(sequence, lastID) + 1, at: entry.at.formatted(Date.ISO8601FormatStyle()), uid: Int64(entry.uid),
                                 userName: entry.userName, role: entry.role, action: entry.action,
                                 subject: entry.subject, detail: entry.detail)
-            try db.execute(sql: """
+            // Cached: every payment, device and admin change writes one.
+            try db.cachedStatement(sql: """
                 INSERT INTO audit_log (id, at, uid, user_name, role, action, subject, detail, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [fields.id, fields.at, fields.uid, fields.userName, fields.role, fields.action, fields.subject,
+                """).execute(arguments: [fields.id, fields.at, fields.uid, fields.userName, fields.role, fields.action, fields.subject,
                                  fields.detail, previous, hash(previous: previous, fields)])
             return .commit
         }
@@ -147,7 +149,7 @@ extension KioskStore {
             previousID = id
             count += 1
         }
-        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0
+        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")) ?? 0
         if sequence > previousID {
             let missing = sequence == previousID + 1 ? "row \(sequence) is" : "rows \(previousID + 1) to \(sequence) are"
             return bad(previousID + 1, "\(missing) missing: the newest rows were deleted (the log had reached row \(sequence))")

@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 import Crypto
 
 /// A 128-bit change fingerprint (two FNV-1a 64 lanes with different bases).
@@ -75,7 +76,7 @@ enum AccountFingerprint {
             }
         }
         hasher.update(data: buffer)
-        return prefix + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return prefix + Hex.lowercase(hasher.finalize())
     }
 
     /// A fingerprint of the scheme before streaming sync (FNV, 32 hex digits).

@@ -148,7 +148,9 @@ struct PaymentWriter {
             cardOnFile = id
             bodyMethod = bank ? .bankAccount(id) : .cardOnFile(id)
         case .capture(let id):
-            let kind: PaymentCaptureRule.Kind = try StoredCapture.fetchOne(db, key: id)?.kind == "bank" ? .bank : .card
+            // Only the kind: the envelope (tens of kB) is read once, by unusedCapture.
+            let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM sealed_capture WHERE id = ?"), arguments: [id])
+            let kind: PaymentCaptureRule.Kind = stored == "bank" ? .bank : .card
             let capture = try Self.unusedCapture(db, id: id, kind: kind, now: s.now)
             description = PaymentCaptureRule.methodDescription(masked: capture.masked.flatMap {
                 try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
@@ -247,8 +249,12 @@ struct PaymentWriter {
     static func unusedCapture(_ db: Database, id: String, kind: PaymentCaptureRule.Kind, now: Date) throws -> StoredCapture {
         guard let capture = try StoredCapture.fetchOne(db, key: id) else { throw PaymentRefusal(PaymentCaptureRule.missing(kind)) }
         // A signature signs one thing: one payment, or one autopay rule's authorisation.
-        let used = try StoredPayment.filter(StoredPayment.column(for: kind) == id).fetchCount(db) > 0
-            || (kind == .signature && (try Bool.fetchOne(db, sql: "SELECT 1 FROM autopay_authorization WHERE signature_capture = ?", arguments: [id]) ?? false))
+        // Cached statements on the unique indexes: a submit runs these on every payment.
+        let paymentUses = kind == .signature ? "SELECT EXISTS (SELECT 1 FROM payment WHERE signature_capture = ?)"
+                                             : "SELECT EXISTS (SELECT 1 FROM payment WHERE card_capture = ?)"
+        let used = try Bool.fetchOne(db.cachedStatement(sql: paymentUses), arguments: [id]) == true
+            || (kind == .signature && (try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM autopay_authorization WHERE signature_capture = ?)"),
+                                                         arguments: [id]) == true))
         let found = PaymentCaptureRule.Found(kind: capture.kind, capturedAt: try? Date(capture.capturedAt, strategy: .iso8601),
                                              usedByAPayment: used)
         if let problem = PaymentCaptureRule.problem(expected: kind, found: found, now: now) { throw PaymentRefusal(problem) }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskCore
 
 /// Proof that a signature belongs to exactly one payment: SHA-256 over the payment id, account,
 /// amount, currency, the SHA-256 of the accepted terms, the SHA-256 of the sealed signature
@@ -31,11 +32,11 @@ public struct SignatureBinding: Sendable, Equatable {
             withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { input.append(contentsOf: $0) }
             input.append(bytes)
         }
-        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(SHA256.hash(data: input))
     }
 
     /// Lower-case hex SHA-256 of `data` (terms text, sealed capture JSON).
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: data))
     }
 }

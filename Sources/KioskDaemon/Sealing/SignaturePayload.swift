@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 
 /// The plaintext sealed for a signature: lossless (every raw report as received and every
 /// normalized sample, each with microseconds since the capture began) plus the strokes the
@@ -16,7 +17,7 @@ enum SignaturePayload {
         out += "],\"reports\":["
         for (i, r) in capture.rawReports.enumerated() {
             if i > 0 { out += "," }
-            out += "[\(r.microseconds),\"" + r.bytes.map { String(format: "%02x", $0) }.joined() + "\"]"
+            out += "[\(r.microseconds),\"" + Hex.lowercase(r.bytes) + "\"]"
         }
         out += "]}"
         return Array(out.utf8)

@@ -1,0 +1,19 @@
+import Foundation
+import Testing
+@testable import KioskCore
+
+@Suite("Hex")
+struct HexTests {
+    @Test("every byte is the two lower-case digits Foundation's %02x gives, in order")
+    func everyByte() {
+        let bytes = (0...255).map { UInt8($0) }
+        #expect(Hex.lowercase(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.lowercase(bytes.reversed()) == bytes.reversed().map { String(format: "%02x", $0) }.joined())
+    }
+
+    @Test("no bytes is empty text; a digest is 64 digits")
+    func lengths() {
+        #expect(Hex.lowercase([UInt8]()).isEmpty)
+        #expect(Hex.lowercase([UInt8](repeating: 0xAB, count: 32)) == String(repeating: "ab", count: 32))
+    }
+}
