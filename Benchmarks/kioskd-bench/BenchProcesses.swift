@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 
-/// Where this benchmark's sibling executables are (kioskd, kioskctl: same build directory).
+/// Where this benchmark's sibling executables are (kioskd, kioskctl, kiosk-usb-harness: same build directory).
 enum BenchProducts {
     static var directory: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -11,6 +11,7 @@ enum BenchProducts {
     }
     static var kioskd: String { directory + "/kioskd" }
     static var kioskctl: String { directory + "/kioskctl" }
+    static var usbHarness: String { directory + "/kiosk-usb-harness" }
 }
 
 /// What /proc says about one process: resident and peak memory, CPU used.
@@ -54,28 +55,37 @@ struct ProcessFigures {
 }
 
 /// A real kioskd from this build, on a scratch directory, started the way systemd starts it
-/// (NOTIFY_SOCKET), timed from exec to READY=1.
+/// (NOTIFY_SOCKET), timed from exec to READY=1. `wrapper` runs it under another program
+/// (`kiosk-usb-harness SCENARIO --`, which passes NOTIFY_SOCKET and SIGTERM on; `process` is then
+/// the wrapper's); `keepLog` keeps stderr in `log` (the harness writes its figures there) instead
+/// of discarding it.
 final class BenchDaemon {
     let directory: String
     let socketPath: String
+    let logPath: String
     let process = Process()
     /// Seconds from `run()` to READY=1.
     private(set) var secondsToReady = 0.0
     var figures: ProcessFigures { ProcessFigures(pid: process.processIdentifier) }
+    /// What kioskd (and a wrapper) wrote on stderr, when started with `keepLog`.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    init(dataDirectory: String? = nil, arguments: [String] = []) throws {
+    init(dataDirectory: String? = nil, arguments: [String] = [], wrapper: [String] = [], keepLog: Bool = false) throws {
         directory = scratch()
         socketPath = directory + "/kioskd.sock"
+        logPath = keepLog ? directory + "/kioskd.stderr" : "/dev/null"
         let config = directory + "/kioskd.toml"
         try "socket_group = 0\nlog_level = \"info\"\nshutdown_grace_seconds = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
         let notify = try NotifySocket(path: directory + "/notify.sock")
-        process.executableURL = URL(fileURLWithPath: BenchProducts.kioskd)
-        process.arguments = ["--config", config, "--data-dir", dataDirectory ?? directory + "/data", "--socket", socketPath] + arguments
+        let command = wrapper + [BenchProducts.kioskd, "--config", config, "--data-dir", dataDirectory ?? directory + "/data", "--socket", socketPath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notify.path
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        if keepLog { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let clock = ContinuousClock()
         let start = clock.now
@@ -86,7 +96,8 @@ final class BenchDaemon {
                 return
             }
         }
-        throw BenchFailure("kioskd exited with status \(process.terminationStatus) before READY=1 (run it by hand: \(BenchProducts.kioskd) \(process.arguments!.joined(separator: " ")))")
+        throw BenchFailure("kioskd exited with status \(process.terminationStatus) before READY=1 (run it by hand: \(command.joined(separator: " ")))"
+                           + (keepLog ? "; its last words: \(log.suffix(1_500))" : ""))
     }
 
     func stop() {

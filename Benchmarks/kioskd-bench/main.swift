@@ -36,6 +36,7 @@ let sections: [(name: String, run: (BenchSize) async throws -> [BenchFigure])] =
     ("reads", readsBench),
     ("submit", submitBench),
     ("daemon", daemonBench),
+    ("pen", penBench),
     ("sealing", sealingBench),
     ("search", searchBench),
     ("paging", pagingBench),
