@@ -93,6 +93,7 @@ public struct RequestRouter: Sendable {
                 throw entry.controlCharacterRefusal?(bad) ?? RPCError.controlCharacter(bad)
             }
             let result = try await entry.run(data, caller, &state, gate)
+            if let encoded = result as? EncodedResult { return try Self.spliced(id: id, encoded) }
             return try encode(RPCSuccessAny(id: id, result: result))
         } catch let error as RPCError {
             return encodeFailure(id: id, error)
@@ -104,6 +105,17 @@ public struct RequestRouter: Sendable {
 
     private func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         [UInt8](try RPCCoders.encoder.encode(value))
+    }
+
+    /// The success reply around a result encoded ahead of time: the members ``RPCSuccessAny``
+    /// writes, with only the id encoded now.
+    static func spliced(id: RPCID, _ result: EncodedResult) throws -> [UInt8] {
+        var reply = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+        reply += try RPCCoders.encoder.encode(id)
+        reply += Array(#","result":"#.utf8)
+        reply += result.json
+        reply.append(UInt8(ascii: "}"))
+        return reply
     }
 
     private func encodeFailure(id: RPCID, _ error: RPCError) -> [UInt8] {

@@ -55,6 +55,18 @@ struct HandlerTable: Sendable {
         }
     }
 
+    /// Serves `method` with an answer encoded ahead of time (``EncodedResult``): the gate and
+    /// the params are checked as for any method; only the result's encoding is skipped. The
+    /// caller promises `body`'s bytes are an encoding of `M.Result`.
+    mutating func onEncoded<M: RPCMethod>(_ method: M, _ body: @escaping @Sendable (M.Params, Call) async throws -> EncodedResult) {
+        add(method, refusal: nil) { request, caller, state, gate in
+            try gate.admit(method, caller)
+            let params: M.Params = try decodeParams(request)
+            let call = try await gate.open(method, params: params, caller: caller, connection: state.id, request: request)
+            return try await body(params, call)
+        }
+    }
+
     /// Serves `method` from the request bytes (its params are read by their own validator).
     mutating func onRequest<M: RPCMethod>(_ method: M,
                                           controlCharacterRefusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)? = nil,
