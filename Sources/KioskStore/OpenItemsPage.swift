@@ -46,8 +46,8 @@ extension KioskStore {
 }
 
 /// The SQL behind ``KioskStore/openInvoicePage(account:scope:branch:today:offset:limit:)``.
-/// Every statement names `kind = 'invoice' AND open_amount > 0` so SQLite uses the partial
-/// index `item_open_invoice`; a job scope adds `job = ?` (a NULL job is in no job's scope, as
+/// The list's statements name `kind = 'invoice' AND open_amount > 0` so SQLite uses the partial
+/// index `item_open_invoice` (the finance charges `item_open_finance_charge`); a job scope adds `job = ?` (a NULL job is in no job's scope, as
 /// ``FigureScope/includes(job:)``); account and consolidated scopes take every row.
 struct OpenInvoiceReader {
     let db: Database
@@ -69,9 +69,10 @@ struct OpenInvoiceReader {
             """), arguments: [account]) {
             cover[r[0] as String] = r[1] as Int
         }
-        // The covered invoices that are in the list: fully covered ones leave it; the rest pay less.
+        // The covered invoices that would be in the list: fully covered ones leave it (their
+        // count and open amounts are taken off the totals below); the rest pay less.
         var excluded: [String] = []
-        var coverOfListed = 0
+        var excludedOpen = 0, coverOfListed = 0
         if !cover.isEmpty {
             let ids = String(decoding: try JSONEncoder().encode(Array(cover.keys)), as: UTF8.self)
             for r in try Row.fetchAll(db.cachedStatement(sql: """
@@ -79,16 +80,20 @@ struct OpenInvoiceReader {
                 WHERE account = ? AND kind = 'invoice' AND open_amount > 0\(scoped) AND id IN (SELECT value FROM json_each(?))
                 """), arguments: scopeArguments + [ids]) {
                 let id: String = r[0], open: Int = r[1], covered = cover[id, default: 0]
-                if open - covered <= 0 { excluded.append(id) } else { coverOfListed += covered }
+                if open - covered <= 0 { excluded.append(id); excludedOpen += open } else { coverOfListed += covered }
             }
         }
-        let exclusions = String(decoding: try JSONEncoder().encode(excluded), as: UTF8.self)
-        let listed = "account = ? AND kind = 'invoice' AND open_amount > 0\(scoped) AND id NOT IN (SELECT value FROM json_each(?))"
-        let listArguments = scopeArguments + [exclusions]
+        // The totals over every open invoice of the scope (the index alone), less the excluded
+        // few: an `id NOT IN (...)` here would cost a set lookup per row of the whole list.
+        let openInvoices = "account = ? AND kind = 'invoice' AND open_amount > 0\(scoped)"
+        let totals = try Row.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*), COALESCE(SUM(open_amount), 0) FROM item WHERE \(openInvoices)"),
+                                      arguments: scopeArguments)
+        let count = (totals?[0] ?? 0) - excluded.count, openTotal = (totals?[1] ?? 0) - excludedOpen
 
-        let totals = try Row.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*), COALESCE(SUM(open_amount), 0) FROM item WHERE \(listed)"),
-                                      arguments: listArguments)
-        let count: Int = totals?[0] ?? 0, openTotal: Int = totals?[1] ?? 0
+        // The page skips the excluded ones in SQL, so LIMIT/OFFSET count listed rows only.
+        let listed = excluded.isEmpty ? openInvoices : openInvoices + " AND id NOT IN (SELECT value FROM json_each(?))"
+        let listArguments = excluded.isEmpty ? scopeArguments
+            : scopeArguments + [String(decoding: try JSONEncoder().encode(excluded), as: UTF8.self)]
 
         var invoices: [OpenInvoice] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
@@ -104,7 +109,7 @@ struct OpenInvoiceReader {
         }
 
         let financeCharges = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(open_amount), 0) FROM item WHERE account = ? AND open_amount <> 0 AND kind = 'finance_charge'\(scoped)
+            SELECT COALESCE(SUM(open_amount), 0) FROM item WHERE account = ? AND kind = 'finance_charge' AND open_amount > 0\(scoped)
             """), arguments: scopeArguments) ?? 0
         return OpenInvoicePage(invoices: invoices, count: count, openTotal: openTotal, amountDueTotal: openTotal - coverOfListed,
                                financeCharges: financeCharges,

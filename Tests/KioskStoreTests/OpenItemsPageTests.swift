@@ -32,12 +32,13 @@ struct OpenItemsPageTests {
             _ = try await store.apply(Self.document(accounts), audit: testAudit)
             try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [old + "/kiosk.sqlite"]) }
         }
-        // Back to 018's schema: no key column, no index, 019 not recorded.
+        // Back to 018's schema: no key column, no indexes, 019 not recorded.
         do {
             let queue = try DatabaseQueue(path: old + "/kiosk.sqlite")
             try await queue.writeWithoutTransaction { db in
                 try db.execute(sql: """
                     DROP INDEX item_open_invoice;
+                    DROP INDEX item_open_finance_charge;
                     ALTER TABLE item DROP COLUMN pay_order;
                     DELETE FROM grdb_migrations WHERE identifier = '019_pay_order';
                     """)
@@ -48,14 +49,24 @@ struct OpenItemsPageTests {
         let store = try KioskStore(directory: old)
         let unkeyed = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM item WHERE pay_order IS NULL") }
         #expect(unkeyed == 0)
-        let plan = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT id FROM item WHERE account = ? AND kind = 'invoice' AND open_amount > 0
-                AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY pay_order LIMIT 25
-                """, arguments: ["5000", "[]"]).map { $0["detail"] as String }
+        // The page is read in index order, and the totals from the indexes alone (no table rows).
+        let plans: [(sql: String, arguments: StatementArguments, wants: String)] = [
+            ("""
+             SELECT id, number FROM item WHERE account = ? AND kind = 'invoice' AND open_amount > 0 AND job = ?
+             AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY pay_order LIMIT 25 OFFSET 50
+             """, ["5001", 1, "[]"], "USING INDEX item_open_invoice"),
+            ("SELECT COUNT(*), COALESCE(SUM(open_amount), 0) FROM item WHERE account = ? AND kind = 'invoice' AND open_amount > 0",
+             ["5001"], "USING COVERING INDEX item_open_invoice"),
+            ("SELECT COALESCE(SUM(open_amount), 0) FROM item WHERE account = ? AND kind = 'finance_charge' AND open_amount > 0 AND job = ?",
+             ["5001", 1], "USING COVERING INDEX item_open_finance_charge"),
+        ]
+        for (sql, arguments, wants) in plans {
+            let plan = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains(wants) }, "\(sql) → \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql) → \(plan)")
         }
-        #expect(plan.contains { $0.contains("item_open_invoice") }, "\(plan)")
-        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         let compared = try await Self.compare(store, accounts, today: LocalDate("2026-03-01")!)
         #expect(compared > 500)
     }
