@@ -90,6 +90,15 @@ struct OpenInvoiceReader {
                                       arguments: scopeArguments)
         let count = (totals?[0] ?? 0) - excluded.count, openTotal = (totals?[1] ?? 0) - excludedOpen
 
+        // A row some writer stored without its key would sort first, silently out of order:
+        // refuse loudly instead (NULL keys lead the index, so this is one seek).
+        if try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM item WHERE account = ? AND kind = 'invoice' AND open_amount > 0 AND pay_order IS NULL LIMIT 1
+            """), arguments: [account]) == true {
+            throw StoreError.corrupt(path: "", detail: "account \(account) has open invoices without a pay-order key (item.pay_order); "
+                                     + "whatever wrote them must set it (PayOrderKey)")
+        }
+
         // The page skips the excluded ones in SQL, so LIMIT/OFFSET count listed rows only.
         let listed = excluded.isEmpty ? openInvoices : openInvoices + " AND id NOT IN (SELECT value FROM json_each(?))"
         let listArguments = excluded.isEmpty ? scopeArguments

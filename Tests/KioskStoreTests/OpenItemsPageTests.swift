@@ -71,6 +71,27 @@ struct OpenItemsPageTests {
         #expect(compared > 500)
     }
 
+    @Test("an open invoice stored without its key is refused with a sentence, not listed out of order")
+    func missingKeyIsLoud() async throws {
+        let store = try KioskStore(directory: try scratchDirectory())
+        let account = Account(number: "7001", name: "Keyless", branch: "B1", items: [
+            Item(id: "A", kind: .invoice, number: "1", date: LocalDate("2026-01-01")!, amount: 100, openAmount: 100, billed: true),
+            Item(id: "B", kind: .invoice, number: "2", date: LocalDate("2026-01-02")!, amount: 100, openAmount: 100, billed: true),
+        ])
+        _ = try await store.apply(Self.document([account]), audit: testAudit)
+        let ordered = try await store.openInvoicePage(account: "7001", scope: .account, branch: Self.branch, today: LocalDate("2026-03-01")!,
+                                                      offset: 0, limit: 25)
+        #expect(ordered.invoices.map(\.id) == ["A", "B"])
+        try await store.pool.write { db in try db.execute(sql: "UPDATE item SET pay_order = NULL WHERE id = 'B'") }
+        do {
+            _ = try await store.openInvoicePage(account: "7001", scope: .account, branch: Self.branch, today: LocalDate("2026-03-01")!,
+                                                offset: 0, limit: 25)
+            Issue.record("a keyless open invoice was listed")
+        } catch {
+            #expect(error.description.contains("without a pay-order key"), "\(error)")
+        }
+    }
+
     static func document(_ accounts: [Account]) -> SyncDocument {
         SyncDocument(asOf: Instant("2026-02-20T12:00:00Z")!, currency: "USD", branches: [branch],
                      profiles: [Profile(id: "full", name: "Full", permissions: Permission.allCases)], accounts: accounts)
