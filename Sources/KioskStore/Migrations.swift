@@ -23,6 +23,7 @@ enum Migrations {
         ("016_search", search),
         ("017_read_indexes", readIndexes),
         ("018_sync_fingerprints", syncFingerprints),
+        ("019_pay_order", payOrder),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -67,10 +67,11 @@ extension KioskStore {
             let today = try AccountLoader(db: db).loadBranch(id: String.fetchOne(db, sql: "SELECT branch FROM account WHERE number = ?", arguments: [payment.account]) ?? "")?
                 .today(at: now).description ?? String(now.formatted(Date.ISO8601FormatStyle()).prefix(10))
             try db.execute(sql: """
-                INSERT INTO item (account, id, kind, number, job, date, amount, open_amount, billed, position)
-                VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, 1, ?)
+                INSERT INTO item (account, id, kind, number, job, date, amount, open_amount, billed, position, pay_order)
+                VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, 1, ?, ?)
                 ON CONFLICT(account, id) DO NOTHING
-                """, arguments: [payment.account, creditID, id, payment.job, today, payment.amount, payment.amount, position])
+                """, arguments: [payment.account, creditID, id, payment.job, today, payment.amount, payment.amount, position,
+                                 LocalDate(today).map { Data(PayOrderKey.key(dueDate: nil, date: $0, number: id, id: creditID)) }])
             payment.state = .processed; payment.reason = nil; payment.message = nil
             guard tellBackOffice else { return }
             try Outbox.add(db, topic: .paymentOutcome, payload: OutcomeBody(payment: id, state: PaymentState.processed.rawValue),

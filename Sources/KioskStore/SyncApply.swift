@@ -206,13 +206,13 @@ struct SyncWriter {
             try contact.execute(arguments: [a.number, c.id, c.name, c.email, c.profile, c.revoked, c.pinHash, i]); rows += 1
         }
         let item = try db.cachedStatement(sql: """
-            INSERT INTO item (account, id, kind, number, job, date, due_date, po_number, amount, open_amount, billed, linked_invoice, position)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO item (account, id, kind, number, job, date, due_date, po_number, amount, open_amount, billed, linked_invoice, position, pay_order)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let invoiceLine = try db.cachedStatement(sql: "INSERT INTO invoice_line (account, item, position, name, amount) VALUES (?, ?, ?, ?, ?)")
         for (i, t) in a.items.enumerated() {
             try item.execute(arguments: [a.number, t.id, t.kind.rawValue, t.number, t.job, t.date.description, t.dueDate?.description,
-                                         t.poNumber, t.amount, t.openAmount, t.billed, t.linkedInvoice, i])
+                                         t.poNumber, t.amount, t.openAmount, t.billed, t.linkedInvoice, i, Data(PayOrderKey.key(for: t))])
             rows += 1
             for (k, line) in t.lines.enumerated() {
                 try invoiceLine.execute(arguments: [a.number, t.id, k, line.name, line.amount]); rows += 1

@@ -92,25 +92,32 @@ struct AccountHandlers: Sendable {
     }
 
     /// One page of the scope's open invoices; the totals are the whole list's (PROTOCOL.md "Paged lists").
+    /// The page, count and totals are read in SQL in pay order (KioskStore.openInvoicePage, migration
+    /// 019), so a page costs the same with 10 or 10,000 open invoices; `Figures.openItems` is
+    /// the reference it is tested against.
     func openItems(account: String?, job: Int?, window: PageWindow = PageWindow(first: PageWindow.defaultLimit)) async throws -> OpenItemsResult {
-        let (stored, scope, today) = try await load(account, job: job) { _ in .openFigures }
-        let o = Figures.openItems(stored.account, scope: scope, branch: stored.branch, today: today)
+        let (stored, scope, today) = try await load(account, job: job) { _ in .header }
+        let o: OpenInvoicePage
         let commitments: [PaymentCommitment]
-        do { commitments = try await store.commitments(account: stored.account.number) } catch {
+        do {
+            // page ≤ 99,999 and limit ≤ 100: the offset cannot overflow.
+            o = try await store.openInvoicePage(account: stored.account.number, scope: scope, branch: stored.branch, today: today,
+                                                offset: window.page * window.limit, limit: window.limit)
+            // Pending and not-yet-synced payments only: grows with what is being paid, not history.
+            commitments = try await store.commitments(account: stored.account.number)
+        } catch {
             throw RPCError.app(.storageUnavailable, "the kiosk's database cannot be read right now (\(error.description))")
         }
         // Never charge twice: an invoice a payment covers is listed as being paid by it.
         let covers = Figures.covers(commitments)
-        // Paged on the figures, so only the page's rows become wire rows (the reply's cost).
-        let shown = window.slice(o.invoices)
         return OpenItemsResult(
-            invoices: shown.rows.map {
+            invoices: o.invoices.map {
                 .init(id: $0.id, number: $0.number, job: $0.job, date: $0.date.description, dueDate: $0.dueDate?.description,
                       poNumber: $0.poNumber, amount: $0.amount, openAmount: $0.openAmount, amountDue: $0.amountDue, pastDue: $0.pastDue,
                       coveredBy: covers[$0.id].map { $0.map { .init(id: $0.paymentID, state: $0.state.rawValue) } })
             },
             financeCharges: o.financeCharges, financeChargesRequired: o.financeChargesRequired, currency: stored.currency,
-            page: window.page, limit: window.limit, more: shown.more, count: shown.count,
-            openTotal: o.invoices.reduce(0) { $0 + $1.openAmount }, amountDueTotal: o.invoices.reduce(0) { $0 + $1.amountDue })
+            page: window.page, limit: window.limit, more: window.page * window.limit + o.invoices.count < o.count, count: o.count,
+            openTotal: o.openTotal, amountDueTotal: o.amountDueTotal)
     }
 }
