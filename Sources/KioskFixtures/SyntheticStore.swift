@@ -58,8 +58,12 @@ public enum SyntheticStore {
     }
 
     /// The document as compact JSON, as the back office or a technician would send it.
+    /// Keys sorted: JSONEncoder otherwise writes an object's members in hash order, which
+    /// changes from one process to the next, and a test that edits the text must find its spot.
     public static func json(_ document: SyncDocument) throws -> Data {
-        try JSONEncoder().encode(document)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(document)
     }
 }
 

@@ -138,10 +138,10 @@ struct SyncStreamTests {
         let store = try KioskStore(directory: try scratchDirectory())
         let document = SyntheticStore.document(accounts: 9_001, itemsPerAccount: 1)
         var text = String(decoding: try SyntheticStore.json(document), as: UTF8.self)
-        // Account 9,000's item has a date that is not a date.
-        let last = text.range(of: "\"number\":\"1009000\"")!
-        let date = text.range(of: "\"due_date\":\"", range: last.upperBound..<text.endIndex)
-            ?? text.range(of: "\"date\":\"", range: last.upperBound..<text.endIndex)!
+        // Account 9,000's item has a date that is not a date. Keys are sorted (SyntheticStore.json),
+        // so the account's items come before its number: the last item date before the number.
+        let last = try #require(text.range(of: "\"number\":\"1009000\""))
+        let date = try #require(text.range(of: "\"date\":\"", options: .backwards, range: text.startIndex..<last.lowerBound))
         text.replaceSubrange(date.upperBound..<text.index(date.upperBound, offsetBy: 10), with: "2026-02-30")
         let refusal = await streamRefusal(Data(text.utf8), into: store)
         #expect(refusal?.contains("accounts[9000].") == true, "\(refusal ?? "accepted")")

@@ -1,4 +1,5 @@
 import CKioskOpenSSL
+import KioskCore
 
 /// Shared pieces of the DUKPT implementation: counter policy, wiping, and the public test keys.
 ///
@@ -91,14 +92,5 @@ public enum DUKPTHex {
     }
 
     /// Uppercase hex with no separators, the form readers, manuals and test vectors use.
-    public static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func encode(_ bytes: [UInt8]) -> String { Hex.uppercase(bytes) }
 }
