@@ -105,14 +105,15 @@ struct OpenInvoiceReader {
             : scopeArguments + [String(decoding: try JSONEncoder().encode(excluded), as: UTF8.self)]
 
         var invoices: [OpenInvoice] = []
+        let loader = AccountLoader(db: db)  // its date reading, so a bad stored date reads the same everywhere
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, number, job, date, due_date, po_number, amount, open_amount FROM item
             WHERE \(listed) ORDER BY pay_order LIMIT ? OFFSET ?
             """), arguments: listArguments + [max(0, limit), max(0, offset)])
         while let r = try rows.next() {
             let id: String = r[0], open: Int = r[7]
-            let due = try (r[4] as String?).map(Self.date)
-            invoices.append(OpenInvoice(id: id, number: r[1], job: r[2], date: try Self.date(r[3]), dueDate: due, poNumber: r[5],
+            let due = try (r[4] as String?).map(loader.date)
+            invoices.append(OpenInvoice(id: id, number: r[1], job: r[2], date: try loader.date(r[3]), dueDate: due, poNumber: r[5],
                                         amount: r[6], openAmount: open, amountDue: open - cover[id, default: 0],
                                         pastDue: due.map { $0 < today } ?? false))
         }
@@ -123,10 +124,5 @@ struct OpenInvoiceReader {
         return OpenInvoicePage(invoices: invoices, count: count, openTotal: openTotal, amountDueTotal: openTotal - coverOfListed,
                                financeCharges: financeCharges,
                                financeChargesRequired: branch.payFinanceChargesFirst && financeCharges > 0)
-    }
-
-    private static func date(_ text: String) throws -> LocalDate {
-        guard let d = LocalDate(text) else { throw StoreError.corrupt(path: "", detail: "bad date \(text) in the database") }
-        return d
     }
 }

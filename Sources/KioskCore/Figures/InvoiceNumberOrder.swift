@@ -27,11 +27,13 @@ public enum InvoiceNumberOrder {
         compare(a, b) == .orderedAscending
     }
 
-    private static func isNumeric(_ bytes: [UInt8]) -> Bool {
+    /// All ASCII digits (and not empty): the numbers compared by value. PayOrderKey uses the same rule.
+    static func isNumeric(_ bytes: [UInt8]) -> Bool {
         !bytes.isEmpty && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
-    private static func stripZeros(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+    /// The digits without leading zeros (the value's digits).
+    static func stripZeros(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
         let first = bytes.firstIndex { $0 != 0x30 } ?? bytes.endIndex
         return bytes[first...]
     }

@@ -29,8 +29,9 @@ public enum PayOrderKey {
         }
         out.append(contentsOf: date.description.utf8)
         let raw = Array(number.utf8)
-        if !raw.isEmpty, raw.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            let digits = raw.drop { $0 == 0x30 }
+        // InvoiceNumberOrder's own rules, so the key cannot drift from the comparison it encodes.
+        if InvoiceNumberOrder.isNumeric(raw) {
+            let digits = InvoiceNumberOrder.stripZeros(raw)
             out.append(0x00)
             let count = UInt32(clamping: digits.count)
             out.append(contentsOf: [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)])

@@ -48,9 +48,7 @@ struct HandlerTable: Sendable {
     mutating func on<M: RPCMethod>(_ method: M,
                                    _ body: @escaping @Sendable (M.Params, Call, inout ConnectionState) async throws -> M.Result) {
         add(method, refusal: nil) { request, caller, state, gate in
-            try gate.admit(method, caller)
-            let params: M.Params = try decodeParams(request)
-            let call = try await gate.open(method, params: params, caller: caller, connection: state.id, request: request)
+            let (params, call) = try await Self.admitted(method, request, caller, state, gate)
             return try await body(params, call, &state)
         }
     }
@@ -60,9 +58,7 @@ struct HandlerTable: Sendable {
     /// caller promises `body`'s bytes are an encoding of `M.Result`.
     mutating func onEncoded<M: RPCMethod>(_ method: M, _ body: @escaping @Sendable (M.Params, Call) async throws -> EncodedResult) {
         add(method, refusal: nil) { request, caller, state, gate in
-            try gate.admit(method, caller)
-            let params: M.Params = try decodeParams(request)
-            let call = try await gate.open(method, params: params, caller: caller, connection: state.id, request: request)
+            let (params, call) = try await Self.admitted(method, request, caller, state, gate)
             return try await body(params, call)
         }
     }
@@ -75,6 +71,15 @@ struct HandlerTable: Sendable {
             try gate.admit(method, caller)
             return try await body(Call(method: method.name, caller: caller, connection: state.id, session: nil, account: nil, request: request))
         }
+    }
+
+    /// The gate's role check, the params decoded to the declared type, then the gate's
+    /// session and account decision: the one way in for every decoded-params handler.
+    private static func admitted<M: RPCMethod>(_ method: M, _ request: Data, _ caller: Caller, _ state: ConnectionState,
+                                               _ gate: AccessGate) async throws -> (M.Params, Call) {
+        try gate.admit(method, caller)
+        let params: M.Params = try decodeParams(request)
+        return (params, try await gate.open(method, params: params, caller: caller, connection: state.id, request: request))
     }
 
     private mutating func add<M: RPCMethod>(_ method: M, refusal: (@Sendable (ControlCharacterScreen.Violation) -> RPCError)?,
