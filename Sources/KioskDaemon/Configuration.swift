@@ -32,6 +32,8 @@ public struct Configuration: Sendable, Equatable {
     public var sessions: SessionPolicy
     /// The back-office link; nil runs the kiosk on its own (the outbox keeps everything).
     public var backOffice: BackOfficeLinkSettings?
+    /// What the receipt printer prints above and below a payment (`[receipt]`).
+    public var receipt = ReceiptSettings()
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= / RuntimeDirectory= win over the FHS defaults.
@@ -129,6 +131,9 @@ public struct Configuration: Sendable, Equatable {
             case "backoffice":
                 guard let link = value.table else { throw bad(key, nil, "a table [backoffice]") }
                 config.backOffice = try BackOfficeLinkSettings.parse(link, path: path, locate: locate)
+            case "receipt":
+                guard let receipt = value.table else { throw bad(key, nil, "a table [receipt]") }
+                config.receipt = try ReceiptSettings.parse(receipt, path: path, locate: locate)
             case "roles":
                 guard let roles = value.table else { throw bad(key, nil, "a table [roles]") }
                 for (roleKey, roleValue) in roles {
@@ -149,7 +154,7 @@ public struct Configuration: Sendable, Equatable {
                 throw .unknownKey(path: path, line: locate.line(of: key, in: nil), key: key,
                                   known: ["data_dir", "socket", "socket_group", "log_level", "shutdown_grace_seconds", "emulated_devices", "usb", "kiosk_id",
                                           "session_idle_seconds", "session_max_seconds", "pin_max_failures", "pin_lock_minutes",
-                                          "backoffice", "roles"])
+                                          "backoffice", "receipt", "roles"])
             }
         }
         return config

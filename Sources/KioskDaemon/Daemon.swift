@@ -50,7 +50,13 @@ public struct Daemon: Sendable {
         try await vault.start(demo: configuration.demoSealingKey, dataDirectory: configuration.dataDirectory)
         let devices = DeviceManager(store: store, vault: vault, logger: logger, allowEmulated: configuration.allowEmulatedDevices)
         await devices.start()
-        if configuration.emulatedDevices { await devices.attachEmulatedDevices() }
+        // A receipt still "printing" was cut off when kioskd last stopped: the manager sees it and reprints it.
+        if let cut = try? await store.interruptReceipts(now: Date()), cut > 0 {
+            logger.warning("receipts cut off by the last stop; kioskctl receipt list --failed shows them", metadata: ["receipts": "\(cut)"])
+        }
+        if configuration.emulatedDevices {
+            await devices.attachEmulatedDevices(printerOutput: configuration.dataDirectory + "/" + EmulatedPrinter.outputName)
+        }
         let sessions = SessionRegistry(store: store, policy: configuration.sessions, logger: logger)
         var link = BackOfficeLink()
         var relayService: OutboxRelay?

@@ -106,7 +106,7 @@ public struct FrontState: Sendable, Equatable {
         case .signature(var model): effects += signatureKey(key, &model)
         case .terms(var model): effects += termsKey(key, &model)
         case .confirm(var model): effects += confirmKey(key, &model)
-        case .done: if key == .enter || key == .escape { effects += signOut(message: nil) }
+        case .done(var model): effects += doneKey(key, &model)
         case .statements(var model): effects += statementsKey(key, &model)
         case .credits(var model): effects += creditsKey(key, &model)
         case .history(var model): effects += historyKey(key, &model)

@@ -197,6 +197,8 @@ extension FrontState {
             return captureReply(purpose, result)
         case .submit:
             return submitReply(result)
+        case .printReceipt:
+            return receiptReply(result)
         case .statements, .credits, .history:
             return historyReply(purpose, result)
         case .invoiceHistory, .invoiceDetail, .paymentDetail, .currentStatement:

@@ -198,9 +198,20 @@ extension Layout {
         if result.state != "pending" {
             canvas.center(middle, CustomerText.status(state: result.state, payOn: result.payOn, waitingFor: nil, state.format), .dim)
         }
-        let receipts = result.receiptsTo.isEmpty ? "No receipt will be sent." : "A receipt goes to: " + result.receiptsTo.joined(separator: ", ")
-        for (i, line) in wrap(receipts, width: width - 8).prefix(3).enumerated() { canvas.center(middle + 2 + i, line) }
+        let receipts = result.receiptsTo.isEmpty ? "No receipt will be emailed." : "A receipt goes to: " + result.receiptsTo.joined(separator: ", ")
+        for (i, line) in wrap(receipts, width: width - 8).prefix(2).enumerated() { canvas.center(middle + 1 + i, line) }
+        let printed: (String, Canvas.Style)? = switch model.receipt {
+        case .notAsked: nil
+        case .printing: ("Printing your receipt…", .strong)
+        case .printed: ("Your receipt is printed. Please take it.", .strong)
+        case .failed(let sentence): (sentence, .error)
+        }
+        if let printed {
+            for (i, line) in wrap(printed.0, width: width - 8).prefix(2).enumerated() { canvas.center(middle + 3 + i, line, printed.1) }
+        }
         canvas.center(middle + 6, "Press Enter when you are done.", .dim)
-        buttons([("Enter Done", .enter)])
+        var keys: [(label: String, key: Key)] = [("Enter Done", .enter)]
+        if model.receipt == .notAsked { keys.insert(("P Print a receipt", .char("p")), at: 0) }
+        buttons(keys)
     }
 }

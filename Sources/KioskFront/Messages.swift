@@ -20,6 +20,8 @@ public enum Purpose: String, Sendable, Equatable {
     /// Autopay: the rules, a change (move, on/off, delete), the editor's methods, a save, and
     /// the rules' positions for the payment history.
     case autopayList, autopayChange, autopayMethods, autopaySave, autopayPositions
+    /// "Print a receipt" after paying (`receipt.print`).
+    case printReceipt
 }
 
 /// A request for the runtime to send to kioskd. `generation` ties it to one sign-in: a reply

@@ -196,4 +196,15 @@ public struct ConfirmModel: Sendable, Equatable {
 public struct DoneModel: Sendable, Equatable {
     public var result: PaymentSubmitResult
     public var shownAt: Double
+    /// The receipt on the kiosk's printer: not asked for, printing, or how it ended.
+    public var receipt: ReceiptPrinting = .notAsked
+    public init(result: PaymentSubmitResult, shownAt: Double) { self.result = result; self.shownAt = shownAt }
+}
+
+public enum ReceiptPrinting: Sendable, Equatable {
+    case notAsked
+    case printing
+    case printed
+    /// The sentence for the customer (ask the staff).
+    case failed(String)
 }

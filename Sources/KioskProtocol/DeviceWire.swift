@@ -2,7 +2,7 @@ import Foundation
 
 /// A device as `device.list` shows it.
 public struct DeviceInfo: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case cardReader = "card_reader", signaturePad = "signature_pad" }
+    public enum Kind: String, Codable, Sendable { case cardReader = "card_reader", signaturePad = "signature_pad", receiptPrinter = "receipt_printer" }
     /// attached → ready ⇄ capturing; error; detached.
     public enum State: String, Codable, Sendable { case attached, ready, capturing, error, detached }
     public var id: String

@@ -63,14 +63,19 @@ public struct KioskStatus: Codable, Sendable, Equatable {
     public var database: DatabaseSize?
     /// nil: no backup was ever saved (`kioskctl backup`).
     public var lastBackup: LastBackup?
+    // Added by issue 17: the receipt printers present and the receipts waiting for a reprint.
+    public var printers: [PrinterState]?
+    public var receipts: ReceiptCounts?
     public init(kioskID: String, version: String, backoffice: Link, outbox: Outbox, devices: Int,
-                key: KeyState? = nil, deviceAccess: DeviceAccess? = nil, database: DatabaseSize? = nil, lastBackup: LastBackup? = nil) {
+                key: KeyState? = nil, deviceAccess: DeviceAccess? = nil, database: DatabaseSize? = nil, lastBackup: LastBackup? = nil,
+                printers: [PrinterState]? = nil, receipts: ReceiptCounts? = nil) {
         self.kioskID = kioskID; self.version = version; self.backoffice = backoffice; self.outbox = outbox; self.devices = devices
         self.key = key; self.deviceAccess = deviceAccess; self.database = database; self.lastBackup = lastBackup
+        self.printers = printers; self.receipts = receipts
     }
     enum CodingKeys: String, CodingKey {
         case kioskID = "kiosk_id", version, backoffice, outbox, devices
-        case key, deviceAccess = "device_access", database, lastBackup = "last_backup"
+        case key, deviceAccess = "device_access", database, lastBackup = "last_backup", printers, receipts
     }
 
     /// `last_backup` is written as null when there was none (a script reads "never"); the
@@ -82,6 +87,7 @@ public struct KioskStatus: Codable, Sendable, Equatable {
         try c.encodeIfPresent(key, forKey: .key); try c.encodeIfPresent(deviceAccess, forKey: .deviceAccess)
         try c.encodeIfPresent(database, forKey: .database)
         try c.encode(lastBackup, forKey: .lastBackup)
+        try c.encodeIfPresent(printers, forKey: .printers); try c.encodeIfPresent(receipts, forKey: .receipts)
     }
 }
 

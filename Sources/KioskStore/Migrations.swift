@@ -24,6 +24,7 @@ enum Migrations {
         ("017_read_indexes", readIndexes),
         ("018_sync_fingerprints", syncFingerprints),
         ("019_pay_order", payOrder),
+        ("020_receipts", receipts),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -23,7 +23,7 @@ struct KioskCtl: AsyncParsableCommand {
             \(ExitStatus.helpText(program: "kioskctl", causes: FailureStatus.causes))
             """,
         version: KioskpayVersion.current,
-        subcommands: [Hello.self, Status.self, Sync.self, AccountCommand.self, InvoicesCommand.self, InvoiceCommand.self, StatementCommand.self, CreditsCommand.self, HistoryCommand.self, DocumentsCommand.self, DocumentCommand.self, CalendarCommand.self, AutopayCommand.self, ContactsCommand.self, ContactCommand.self, ProfilesCommand.self, PaymentsCommand.self, PaymentCommand.self, PaymentMethodsCommand.self, PaymentMethodCommand.self, OutboxCommand.self, DeviceCommand.self, ProvisionCommand.self, AuditCommand.self, ReportCommand.self, BackupCommand.self, DiagnoseCommand.self, SearchCommand.self]
+        subcommands: [Hello.self, Status.self, Sync.self, AccountCommand.self, InvoicesCommand.self, InvoiceCommand.self, StatementCommand.self, CreditsCommand.self, HistoryCommand.self, DocumentsCommand.self, DocumentCommand.self, CalendarCommand.self, AutopayCommand.self, ContactsCommand.self, ContactCommand.self, ProfilesCommand.self, PaymentsCommand.self, PaymentCommand.self, PaymentMethodsCommand.self, PaymentMethodCommand.self, OutboxCommand.self, DeviceCommand.self, ReceiptCommand.self, ProvisionCommand.self, AuditCommand.self, ReportCommand.self, BackupCommand.self, DiagnoseCommand.self, SearchCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -7,7 +7,7 @@ import KioskProtocol
 /// sealing key, the database and the last backup.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the back-office link, outbox, key, devices, database and last backup (managers).",
+        abstract: "Show the back-office link, outbox, key, devices, receipt printers, database and last backup (managers).",
         discussion: """
             Examples:
               kioskctl status
@@ -39,6 +39,21 @@ struct Status: AsyncParsableCommand {
             lines.append("devices seen: \(access.seen.count)" + (access.seen.isEmpty ? "" : " (\(access.seen.joined(separator: ", ")))"))
             let waiting = access.seen.filter { !access.allowed.contains($0) }
             if !waiting.isEmpty { lines.append("  present, not allowed: \(waiting.joined(separator: ", ")) — `kioskctl device allow ID` (technician)") }
+        }
+        for printer in s.printers ?? [] {
+            var line = "receipt printer \(printer.device): "
+            switch printer.state {
+            case "ready": line += "ready"
+            case "printing": line += "printing"
+            case "fault": line += "NEEDS ATTENTION (\(printer.fault ?? "fault")): \(printer.message ?? "")"
+            default: line += "not asked yet"
+            }
+            if !printer.allowed { line += " (not allowed: `kioskctl device allow \(printer.device)`, technician)" }
+            if printer.paperNearEnd { line += "; paper roll nearly empty" }
+            lines.append(line)
+        }
+        if let receipts = s.receipts, receipts.failed > 0 {
+            lines.append("receipts not printed: \(receipts.failed) — `kioskctl receipt list --failed`, then `kioskctl receipt reprint ID`")
         }
         if let db = s.database {
             lines.append("database: \(db.bytes) bytes (\(db.pages) pages of \(db.pageSize) bytes, \(db.freePages) free), write-ahead log \(db.walBytes) bytes")

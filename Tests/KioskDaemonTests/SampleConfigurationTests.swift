@@ -32,11 +32,13 @@ struct SampleConfigurationTests {
         let text = try String(contentsOfFile: Self.sample, encoding: .utf8)
         let top = knownKeys("no_such_key = 1")
         let backoffice = knownKeys("[backoffice]\nurl = \"https://x.example\"\ntoken_file = \"/t\"\nno_such_key = 1")
-        #expect(top.count > 10 && backoffice.contains("token_file"), "\(top) \(backoffice)")
-        for key in top.filter({ !["backoffice", "roles"].contains($0) }) + backoffice.map({ $0.replacingOccurrences(of: "backoffice.", with: "") }) {
+        let receipt = knownKeys("[receipt]\nno_such_key = 1")
+        #expect(top.count > 10 && backoffice.contains("token_file") && receipt.contains("footer"), "\(top) \(backoffice) \(receipt)")
+        for key in top.filter({ !["backoffice", "receipt", "roles"].contains($0) }) + backoffice.map({ $0.replacingOccurrences(of: "backoffice.", with: "") })
+            + receipt {
             #expect(text.contains("\n#\(key) = ") || text.contains("\n\(key) = "), "the sample lacks \(key)")
         }
-        #expect(text.contains("\n#[backoffice]\n") && text.contains("\n[roles]\n"))
+        #expect(text.contains("\n#[backoffice]\n") && text.contains("\n#[receipt]\n") && text.contains("\n[roles]\n"))
 
         let shipped = try Configuration.parse(text, path: Self.sample, environment: [:])
         #expect(shipped.backOffice == nil && shipped.socketGroup != nil)
@@ -44,5 +46,6 @@ struct SampleConfigurationTests {
         #expect(all.backOffice?.url.absoluteString == "https://backoffice.example.com")
         #expect(all.backOffice?.clientKey == "/etc/kioskd/client.key" && all.backOffice?.heartbeatSeconds == 60)
         #expect(all.dataDirectory == "/var/lib/kioskd" && all.sessions.idleSeconds == 120 && all.emulatedDevices == false)
+        #expect(all.receipt.storeName == "Main St Lumber" && all.receipt.address.count == 2 && all.receipt.codePage == nil)
     }
 }

@@ -102,6 +102,9 @@ struct WireTrustTests {
         "backup.finish": (["backup": "B0000000000000000"], ["backup"]),
         "diagnose": ([:], []),
         "search": (["text": "doe"], ["text"]),
+        "receipt.print": (["account": "1001", "payment": "P00000"], ["account", "payment"]),
+        "receipt.reprint": (["payment": "P00000"], ["payment"]),
+        "receipt.list": (["state": "failed"], ["state"]),
     ]
 
     /// Whole-number parameters: a PAN sent as a number must not come back either.

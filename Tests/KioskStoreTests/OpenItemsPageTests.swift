@@ -32,7 +32,7 @@ struct OpenItemsPageTests {
             _ = try await store.apply(Self.document(accounts), audit: testAudit)
             try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [old + "/kiosk.sqlite"]) }
         }
-        // Back to 018's schema: no key column, no indexes, 019 not recorded.
+        // Back to 018's schema: no key column, no indexes, 019 (and the later 020) not recorded.
         do {
             let queue = try DatabaseQueue(path: old + "/kiosk.sqlite")
             try await queue.writeWithoutTransaction { db in
@@ -41,6 +41,8 @@ struct OpenItemsPageTests {
                     DROP INDEX item_open_finance_charge;
                     ALTER TABLE item DROP COLUMN pay_order;
                     DELETE FROM grdb_migrations WHERE identifier = '019_pay_order';
+                    DROP TABLE receipt;
+                    DELETE FROM grdb_migrations WHERE identifier = '020_receipts';
                     """)
                 #expect(try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 100 FROM item") == true)
             }

@@ -76,7 +76,7 @@ struct StoreOpeningTests {
         let applied = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
         #expect(applied == ["001_accounts", "002_audit_log", "003_allowed_devices", "004_sealing", "005_payments", "006_backoffice_link",
                            "007_payment_waiting", "008_documents", "009_kiosk_changes", "010_payment_methods", "011_autopay_rules", "012_autopay_runs",
-                           "013_audit_chain", "014_payment_history", "015_backups", "016_search", "017_read_indexes", "018_sync_fingerprints", "019_pay_order"])
+                           "013_audit_chain", "014_payment_history", "015_backups", "016_search", "017_read_indexes", "018_sync_fingerprints", "019_pay_order", "020_receipts"])
     }
 }
 

@@ -18,7 +18,8 @@ public actor DeviceManager {
     /// The name `SignaturePayload` knows a running capture by.
     typealias Capture = RunningCapture
 
-    private var registry: DeviceRegistry
+    /// Internal (not private) for the printer extension in DeviceManagerPrinters.swift.
+    var registry: DeviceRegistry
     private var captures = Captures()
     private var hub = EventHub()
     private let store: KioskStore
@@ -48,8 +49,10 @@ public actor DeviceManager {
     // MARK: Transports
 
     func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)? = nil, pad: (any PadDecoder)? = nil,
-                descriptor: [UInt8]? = nil, emulated: Bool, signals: AsyncStream<CaptureSignal>.Continuation? = nil) {
-        let info = registry.attach(info, cardDecoder: cardDecoder, pad: pad, descriptor: descriptor, emulated: emulated, signals: signals)
+                descriptor: [UInt8]? = nil, printer: (any PrinterChannel)? = nil, emulated: Bool,
+                signals: AsyncStream<CaptureSignal>.Continuation? = nil) {
+        let info = registry.attach(info, cardDecoder: cardDecoder, pad: pad, descriptor: descriptor, printer: printer,
+                                   emulated: emulated, signals: signals)
         logger.info("device attached", metadata: ["device": "\(info.id)", "driver": "\(info.driver)", "allowed": "\(info.allowed)"])
         hub.broadcast(.attached(info))
     }

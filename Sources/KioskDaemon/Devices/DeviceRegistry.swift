@@ -21,12 +21,13 @@ struct DeviceRegistry {
 
     /// Registers a device (ready, allowed if the technician allowed its id) and returns what is shown of it.
     mutating func attach(_ info: DeviceInfo, cardDecoder: (any CardReaderDecoder)?, pad: (any PadDecoder)?,
-                         descriptor: [UInt8]?, emulated: Bool, signals: AsyncStream<CaptureSignal>.Continuation?) -> DeviceInfo {
+                         descriptor: [UInt8]?, printer: (any PrinterChannel)? = nil, emulated: Bool,
+                         signals: AsyncStream<CaptureSignal>.Continuation?) -> DeviceInfo {
         var info = info
         info.allowed = allowed.contains(info.id) || (emulated && allowEmulated)
         info.state = .ready
         devices[info.id] = RegisteredDevice(info: info, cardDecoder: cardDecoder, pad: pad, emulated: emulated,
-                                            descriptor: descriptor, signals: signals)
+                                            descriptor: descriptor, signals: signals, printer: printer)
         return info
     }
 
@@ -34,6 +35,9 @@ struct DeviceRegistry {
     mutating func remove(_ id: String) -> RegisteredDevice? { devices.removeValue(forKey: id) }
 
     func list() -> [DeviceInfo] { devices.values.map(\.info).sorted { $0.id < $1.id } }
+
+    /// Every device present, as registered (the printers' last status with them).
+    var all: [RegisteredDevice] { devices.values.sorted { $0.info.id < $1.info.id } }
 
     /// The device with that id, or the technician's "no such device" error.
     func present(_ id: String) throws -> RegisteredDevice {
@@ -63,7 +67,7 @@ struct DeviceRegistry {
     /// The device a new capture of `kind` runs on: the requested one or the first allowed of
     /// that kind, free of another capture; otherwise the error the customer's front shows.
     func deviceForCapture(_ kind: DeviceInfo.Kind, requested: String?) throws -> RegisteredDevice {
-        let noun = kind == .cardReader ? "card reader" : "signature pad"
+        let noun = RegisteredDevice.noun(kind)
         let candidates = devices.values.filter { $0.info.kind == kind && (requested == nil || $0.info.id == requested) }
         guard !candidates.isEmpty else {
             throw RPCError.app(.deviceUnavailable, "no \(noun) is connected; ask staff to check the \(noun)")
@@ -81,7 +85,7 @@ struct DeviceRegistry {
     func emulatedDevice(_ id: String?, kind: DeviceInfo.Kind) throws -> String {
         let match = devices.values.filter { $0.emulated && $0.info.kind == kind && (id == nil || $0.info.id == id) }
         guard let device = match.sorted(by: { $0.info.id < $1.info.id }).first else {
-            throw RPCError.app(.deviceUnavailable, "no emulated \(kind == .cardReader ? "card reader" : "signature pad") is running; start kioskd with emulated_devices = true or --demo")
+            throw RPCError.app(.deviceUnavailable, "no emulated \(RegisteredDevice.noun(kind)) is running; start kioskd with emulated_devices = true or --demo")
         }
         return device.info.id
     }

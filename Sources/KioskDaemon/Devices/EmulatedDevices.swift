@@ -24,12 +24,15 @@ enum EmulatedDevices {
 }
 
 extension DeviceManager {
-    /// Attaches the emulated reader (and pad) at start-up.
-    func attachEmulatedDevices() {
+    /// Attaches the emulated readers, pad and receipt printer (whose bytes go to `printerOutput`) at start-up.
+    func attachEmulatedDevices(printerOutput: String? = nil) {
         attach(EmulatedDevices.reader, cardDecoder: KeyboardWedgeDecoder(), emulated: true)
         attach(EmulatedSecureReader.info, cardDecoder: MagneSafeHIDDecoder(), emulated: true)
         if let pad = EmulatedPad.make() {
             attach(pad.info, pad: pad.decoder, descriptor: pad.descriptor, emulated: true)
+        }
+        if let printerOutput {
+            attach(EmulatedPrinter.info, printer: EmulatedPrinter(output: URL(fileURLWithPath: printerOutput)), emulated: true)
         }
     }
 

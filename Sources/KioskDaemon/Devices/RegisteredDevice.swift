@@ -19,9 +19,22 @@ struct RegisteredDevice {
     var lastReportAt: Date?
     /// Where capture begin/end is announced to the transport (pads with a screen).
     let signals: AsyncStream<CaptureSignal>.Continuation?
+    /// A receipt printer's line to the device, and what it said when last asked.
+    var printer: (any PrinterChannel)?
+    var printerStatus: PrinterStatus?
+    var printerCheckedAt: Date?
+    var printing = false
 
-    /// "card reader" or "signature pad", for sentences.
-    var noun: String { info.kind == .cardReader ? "card reader" : "signature pad" }
+    /// "card reader", "signature pad" or "receipt printer", for sentences.
+    var noun: String { Self.noun(info.kind) }
+
+    static func noun(_ kind: DeviceInfo.Kind) -> String {
+        switch kind {
+        case .cardReader: "card reader"
+        case .signaturePad: "signature pad"
+        case .receiptPrinter: "receipt printer"
+        }
+    }
 
     /// `device.describe`: the device's report descriptor as a technician reads it.
     func describe() throws -> DescriptorSummary {

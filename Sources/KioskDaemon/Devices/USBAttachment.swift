@@ -19,6 +19,10 @@ struct USBAttachment {
 
     /// Idle gap after which a keyboard-wedge reader's swipe in progress is finished.
     static let wedgeIdleGap: Duration = .milliseconds(100)
+    /// USB printer class (bInterfaceClass 7).
+    static let printerInterfaceClass: UInt8 = 7
+    /// How often an idle printer is checked for still being there (it has no reports to read).
+    static let printerPresenceInterval: Duration = .seconds(1)
 
     /// How an attachment ended.
     enum Outcome: Equatable {
@@ -46,13 +50,16 @@ struct USBAttachment {
         case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int, idleFlush: Bool)
         case pad(driver: String, any PadDecoder, descriptor: [UInt8]?)
         case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
+        case printer(driver: String, USBPrinterChannel)
     }
 
     func run() async -> Outcome {
         let usb = device.info
         let supported = SupportedDevices.match(vendorID: usb.vendorID, productID: usb.productID)
-        // A device kioskpay does not list is only looked at when its first interface is HID.
-        if supported == nil, (try? device.hidReportDescriptorLength(interface: 0)) == nil { return .ignored }
+        // A device kioskpay does not list is only looked at when its first interface is HID, or a
+        // printer (which must then say it speaks ESC/POS).
+        let printerClass = (try? device.interfaceClass(interface: 0))?.classCode == Self.printerInterfaceClass
+        if supported == nil, !printerClass, (try? device.hidReportDescriptorLength(interface: 0)) == nil { return .ignored }
 
         let handle: USBDeviceHandle
         do { handle = try device.open() } catch {
@@ -72,49 +79,48 @@ struct USBAttachment {
             let info = await handle.deviceInfo()
             id = info.identity
             try handle.setAutoDetachKernelDriver(true)
-            guard let plan = try await plan(handle, info: info, supported: supported) else {
+            guard let plan = try await plan(handle, info: info, supported: supported, printerClass: printerClass) else {
                 await handle.close()
                 return .ignored
             }
-            guard let endpoint = try device.interruptInEndpoints(interface: 0).first else {
-                throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
-            }
-            let reader: InterruptReader
-            var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
-            var flushes = false
-            let session = await sessions.begin(id: id, key: USBSessions.key(usb))
-            token = session
-            let notices = await sessions.watch(token: session, port: usb.portPath)
-            switch plan {
-            case .cardReader(let driver, let decoder, let length, let idleFlush):
-                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
-                flushes = idleFlush
-                await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
-            case .pad(let driver, let pad, let descriptor):
-                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
-                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: driver), pad: pad,
-                                     descriptor: descriptor, emulated: false)
-            case .wacomSTU(let host, let descriptor):
-                reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
-                let (stream, continuation) = AsyncStream.makeStream(of: CaptureSignal.self)
-                stu = (host, stream)
-                await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
-                                     pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
-            }
-            // Readers whose swipe spans several reports (`idleFlush`) finish it on an idle gap.
-            let end = try await read(reader, id: id, wedge: flushes,
-                                     stu: stu, notices: notices, handle: handle)
-            switch end {
-            case .readerFinished:
-                logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
-                outcome = .cancelled
-            case .reprobe(let why):
-                let reason = switch why {
-                case .changed: "udev reported the device changed (reset or resumed)"
-                case .driverBound(let driver): "the kernel driver \(driver) took its interface"
+            if case .printer(let driver, let channel) = plan {
+                let session = await sessions.begin(id: id, key: USBSessions.key(usb))
+                token = session
+                let notices = await sessions.watch(token: session, port: usb.portPath)
+                await devices.attach(wire(info, id: id, kind: .receiptPrinter, driver: driver), printer: channel, emulated: false)
+                outcome = ending(try await watch(channel, notices: notices, handle: handle), id: id, usb: usb)
+            } else {
+                guard let endpoint = try device.interruptInEndpoints(interface: 0).first else {
+                    throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
                 }
-                logger.notice("USB device reset", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "reason": "\(reason)"])
-                outcome = .reset(reason)
+                let reader: InterruptReader
+                var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
+                var flushes = false
+                let session = await sessions.begin(id: id, key: USBSessions.key(usb))
+                token = session
+                let notices = await sessions.watch(token: session, port: usb.portPath)
+                switch plan {
+                case .printer:
+                    preconditionFailure("a printer plan is served by the branch above")
+                case .cardReader(let driver, let decoder, let length, let idleFlush):
+                    reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
+                    flushes = idleFlush
+                    await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
+                case .pad(let driver, let pad, let descriptor):
+                    reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                    await devices.attach(wire(info, id: id, kind: .signaturePad, driver: driver), pad: pad,
+                                         descriptor: descriptor, emulated: false)
+                case .wacomSTU(let host, let descriptor):
+                    reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                    let (stream, continuation) = AsyncStream.makeStream(of: CaptureSignal.self)
+                    stu = (host, stream)
+                    await devices.attach(wire(info, id: id, kind: .signaturePad, driver: WacomSTUDecoder.driverName),
+                                         pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
+                }
+                // Readers whose swipe spans several reports (`idleFlush`) finish it on an idle gap.
+                let end = try await read(reader, id: id, wedge: flushes,
+                                         stu: stu, notices: notices, handle: handle)
+                outcome = ending(end, id: id, usb: usb)
             }
         } catch USBError.deviceGone {
             logger.info("USB device unplugged", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)"])
@@ -137,11 +143,72 @@ struct USBAttachment {
         return outcome
     }
 
+    /// The outcome of reading (or watching a printer) that ended without an error.
+    private func ending(_ end: ReadEnd, id: String, usb: USBDeviceInfo) -> Outcome {
+        switch end {
+        case .readerFinished:
+            logger.debug("USB reader stopped", metadata: ["device": "\(id)"])
+            return .cancelled
+        case .reprobe(let why):
+            let reason = switch why {
+            case .changed: "udev reported the device changed (reset or resumed)"
+            case .driverBound(let driver): "the kernel driver \(driver) took its interface"
+            }
+            logger.notice("USB device reset", metadata: ["device": "\(id)", "usb": "\(usb.vidPid)", "reason": "\(reason)"])
+            return .reset(reason)
+        }
+    }
+
+    /// A printer has no reports to read: it is asked every `printerPresenceInterval` whether it is
+    /// still there (a control request, never bytes on its paper), until it goes, the daemon stops
+    /// or udev reports a reset.
+    private func watch(_ channel: USBPrinterChannel, notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
+        try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: USBAttachment.printerPresenceInterval)
+                    guard await channel.present() else { throw USBError.deviceGone }
+                }
+            }
+            group.addTask {
+                for await notice in notices {
+                    if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false { continue }
+                    return .reprobe(notice)
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let end = result { return end }
+            }
+            return .readerFinished
+        }
+    }
+
     /// Claims the interface and reads what the driver's declared setup needs; nil when no driver fits.
-    private func plan(_ handle: USBDeviceHandle, info: USBDeviceInfo, supported: SupportedDevice?) async throws -> Plan? {
-        // A device no id table lists is only taken if it proves to be a pen.
-        let driver = supported?.driverType ?? PenDecoder.self
+    private func plan(_ handle: USBDeviceHandle, info: USBDeviceInfo, supported: SupportedDevice?, printerClass: Bool) async throws -> Plan? {
+        // A device no id table lists is only taken if it proves to be a pen, or an ESC/POS printer.
+        let driver = supported?.driverType ?? (printerClass ? ESCPOSPrinterDriver.self : PenDecoder.self)
         switch driver.setup {
+        case .receiptPrinter:
+            try handle.claimInterface(0)
+            // IEEE 1284 device id: what a printer of another maker says it speaks, and its code page.
+            let deviceID = try? await handle.printerDeviceID(interface: 0)
+            if supported == nil {
+                guard let deviceID, ESCPOSPrinterDriver.speaksESCPOS(deviceID: deviceID) else {
+                    logger.notice("USB printer does not say it speaks ESC/POS; ignored", metadata: ["usb": "\(info)"])
+                    return nil
+                }
+            }
+            let endpoints = try device.bulkEndpoints(interface: 0)
+            guard let out = endpoints.out, let input = endpoints.in else {
+                throw USBError.notFound(operation: "print on \(info.vidPid)", what: "a bulk OUT and a bulk IN endpoint")
+            }
+            let codePage = ESCPOSPrinterDriver.codePage(deviceID: deviceID ?? "")
+            logger.info("receipt printer ready", metadata: ["usb": "\(info.vidPid)", "code_page": "\(codePage.rawValue)",
+                                                           "model": "\(deviceID.flatMap(Self.model) ?? info.product ?? "unknown")"])
+            return .printer(driver: driver.driverName, USBPrinterChannel(handle: handle, outEndpoint: out.address, inEndpoint: input.address,
+                                                                        codePage: codePage))
         case .cardReader(let length, let idleFlush, let decoder):
             try handle.claimInterface(0)
             return .cardReader(driver: driver.driverName, decoder: decoder(), reportLength: length, idleFlush: idleFlush)
@@ -195,6 +262,17 @@ struct USBAttachment {
             if !claimed { try handle.claimInterface(0) }
             return .pad(driver: driver.driverName, pen, descriptor: descriptor)
         }
+    }
+
+    /// MDL (or MODEL) of an IEEE 1284 device id, for the log.
+    static func model(_ deviceID: String) -> String? {
+        for field in deviceID.split(separator: ";") {
+            let parts = field.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: .whitespaces).uppercased()
+            if key == "MDL" || key == "MODEL" { return String(parts[1].prefix(64)) }
+        }
+        return nil
     }
 
     private func wire(_ info: USBDeviceInfo, id: String, kind: DeviceInfo.Kind, driver: String) -> DeviceInfo {

@@ -9,6 +9,8 @@ import Logging
 struct DeviceHandlers: Sendable {
     let devices: DeviceManager
     let logger: Logger
+    /// Prints a printer's test page for `device.test`.
+    let desk: ReceiptDesk
 
     func register(in table: inout HandlerTable) {
         table.on(Methods.eventsSubscribe) { params, call in
@@ -62,7 +64,13 @@ struct DeviceHandlers: Sendable {
             return OKResult()
         }
         table.on(Methods.deviceDescribe) { params, _ in try JSONValue(encoding: try await devices.describe(params.id)) }
-        table.on(Methods.deviceTest) { params, _ in try await devices.test(params.id) }
+        table.on(Methods.deviceTest) { params, _ in
+            // A printer's test is a printed page; a reader's or pad's is what has arrived from it.
+            if let printer = try await devices.printerForTest(params.id) {
+                return await desk.testPage(params.id, info: printer.info, channel: printer.channel)
+            }
+            return try await devices.test(params.id)
+        }
         table.on(Methods.deviceParseDescriptor) { params, _ in
             guard let bytes = bytes(fromHex: params.hex), !bytes.isEmpty else {
                 throw RPCError.invalidParams("invalid params: hex must be pairs of hex digits (spaces and colons allowed)", path: "params.hex")

@@ -13,7 +13,9 @@ struct StatusReport: Sendable {
         let allowed: Set<String>
         let size: StoreSize
         let last: BackupRecord?
+        let failedReceipts: Int
         do {
+            failedReceipts = try await store.failedReceiptCount()
             counts = try await store.outboxCounts()
             allowed = try await store.allowedDeviceIDs()
             size = try await store.size()
@@ -41,6 +43,7 @@ struct StatusReport: Sendable {
             // The allow list, plus devices used without one (the demo's emulated devices).
             deviceAccess: .init(allowed: allowed.union(present.filter(\.allowed).map(\.id)).sorted(), seen: present.map(\.id).sorted()),
             database: DatabaseSize(bytes: size.bytes, walBytes: size.walBytes, pageSize: size.pageSize, pages: size.pages, freePages: size.freePages),
-            lastBackup: last.map { LastBackup(at: $0.at.formatted(fmt), bytes: $0.bytes, sha256: $0.sha256, user: $0.userName, uid: $0.uid) })
+            lastBackup: last.map { LastBackup(at: $0.at.formatted(fmt), bytes: $0.bytes, sha256: $0.sha256, user: $0.userName, uid: $0.uid) },
+            printers: await devices.printerStates(), receipts: ReceiptCounts(failed: failedReceipts))
     }
 }

@@ -5,7 +5,7 @@ public enum Methods {
     /// Every declared method. The daemon's handler table must serve exactly these (it stops
     /// at start-up otherwise), and a test checks docs/PROTOCOL.md's method table against them.
     public static let all: [any RPCMethod] = session + account + sync + device + provision + payment + link + document
-        + calendar + people + paymentMethod + autopay + audit + report + maintenance + search
+        + calendar + people + paymentMethod + autopay + audit + report + maintenance + search + receipt
 
     /// The declaration called `name`, if any.
     public static func named(_ name: String) -> (any RPCMethod)? {
