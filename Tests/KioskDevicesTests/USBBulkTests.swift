@@ -22,16 +22,15 @@ private func bytes(_ hex: String) -> [UInt8] {
     return stride(from: 0, to: d.count - 1, by: 2).map { UInt8(String(d[$0...$0 + 1]), radix: 16)! }
 }
 
-/// A fresh directory for `--record`, and what the harness recorded for device `name` there.
-private struct Recording {
-    let directory: URL
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("usb-record-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-    var options: [String] { ["--record", directory.path] }
-    func bytes(of name: String) throws -> [UInt8] { Array(try Data(contentsOf: directory.appendingPathComponent("\(name).out"))) }
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+/// Runs the probe's `steps` on the printer of `scenario` with `--record` into a fresh directory;
+/// returns the run and the bytes the harness recorded for the device "printer" (empty if none).
+private func runPrinter(_ scenario: String, _ steps: [String]) throws -> (run: USBTestBed.Run, recorded: [UInt8]) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("usb-record-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = try USBTestBed.run(scenario: scenario, probeArguments: printerSteps(steps), harnessOptions: ["--record", directory.path])
+    let recorded = (try? Data(contentsOf: directory.appendingPathComponent("printer.out"))).map(Array.init) ?? []
+    return (run, recorded)
 }
 
 private func context(_ run: USBTestBed.Run) -> Comment {
@@ -47,16 +46,14 @@ private func stepLines(_ run: USBTestBed.Run) -> [String] {
 struct USBBulkTests {
     @Test("printer-receipt.json: class, GET_DEVICE_ID, bulk OUT recorded byte for byte, DLE EOT answered, IN timeout, close cancels a read")
     func receiptPrinter() throws {
-        let recording = try Recording()
-        defer { recording.remove() }
-        let run = try USBTestBed.run(scenario: "printer-receipt.json", probeArguments: printerSteps([
+        let (run, recorded) = try runPrinter("printer-receipt.json", [
             "class", "device-id", "write:1b40:1000", "pattern:1000:2000",
             "write:100401:1000", "read:1:1000",
             "write:1004:1000", "write:02:1000", "read:1:1000",  // a status request split across two transfers
             "write:100403100404:1000", "read:64:1000", "read:64:1000",  // each answer ends its own transfer
             "read:1:200",
             "spawn-read:1:20000", "sleep:100", "close", "await-read",
-        ]), harnessOptions: recording.options)
+        ])
         #expect(run.status == 0, context(run))
         #expect(run.stdout.contains("info serial=TMT20-0001 manufacturer=EPSON product=TM-T20II identity=serial:TMT20-0001"), context(run))
         // usblp was bound; the auto-detach claim unbound it, as usbhid.
@@ -75,40 +72,36 @@ struct USBBulkTests {
         #expect(tail.count == 3 && tail[0].hasPrefix("closed ms=") && tail[1] == "read-error closed", context(run))
         if let ms = tail.first.flatMap({ Int($0.dropFirst("closed ms=".count)) }) { #expect(ms < 5000) }
         let sent = bytes("1b40") + pattern(1000) + bytes("100401") + bytes("1004") + bytes("02") + bytes("100403100404")
-        #expect(try recording.bytes(of: "printer") == sent, "the recorded OUT bytes differ from what was written")
+        #expect(recorded == sent, "the recorded OUT bytes differ from what was written")
         #expect(run.stderr.contains("printer: \(sent.count) bytes received on bulk OUT; 4 answers queued, 4 bytes delivered on bulk IN"), context(run))
         #expect(run.stderr.contains("GET_DEVICE_ID config 0 interface 0 alt 0 -> ok"))
     }
 
     @Test("printer-faults.json: after_out_bytes changes the answer mid-receipt; a full buffer NAKs until the write times out")
     func faults() throws {
-        let recording = try Recording()
-        defer { recording.remove() }
-        let run = try USBTestBed.run(scenario: "printer-faults.json", probeArguments: printerSteps([
+        let (run, recorded) = try runPrinter("printer-faults.json", [
             "write:100404:1000", "read:1:1000",     // 3 bytes: paper present (12)
             "pattern:297:1000",                     // 300: the answer to DLE EOT 4 becomes 7e (paper out)
             "write:100404:1000", "read:1:1000",
             "pattern:600:300",                      // 303 + 600 > 800: NAKed after 497, times out
             "read:1:200",
-        ]), harnessOptions: recording.options)
+        ])
         #expect(run.status == 0, context(run))
         #expect(stepLines(run) == ["wrote 3", "read 12", "wrote 297", "wrote 3", "read 7e", "write-error timedOut", "read-error timedOut"], context(run))
         let sent = bytes("100404") + pattern(297) + bytes("100404") + pattern(497)
-        #expect(try recording.bytes(of: "printer") == sent, "the printer must have taken exactly 800 bytes")
+        #expect(recorded == sent, "the printer must have taken exactly 800 bytes")
         #expect(run.stderr.contains("URB on endpoint 0x01 discarded after 497 bytes"), context(run))
     }
 
     @Test("printer-unplug.json: unplugged mid-receipt, the pending bulk read and write end with .deviceGone")
     func unplugMidPrint() throws {
-        let recording = try Recording()
-        defer { recording.remove() }
-        let run = try USBTestBed.run(scenario: "printer-unplug.json", probeArguments: printerSteps([
+        let (run, recorded) = try runPrinter("printer-unplug.json", [
             "spawn-read:1:20000", "sleep:100", "pattern:200:10000", "await-read",
-        ]), harnessOptions: recording.options)
+        ])
         #expect(run.status == 0, context(run))
         let lines = stepLines(run)
         #expect(Array(lines.prefix(2)) == ["write-error deviceGone", "read-error deviceGone"], context(run))
-        #expect(try recording.bytes(of: "printer") == pattern(50))
+        #expect(recorded == pattern(50))
     }
 
     @Test("long-report.json: a 198-byte report is 64+64+64+6 with 64-byte transfers and whole with 256; ZLP only when asked")
