@@ -110,6 +110,20 @@ struct USBBulkTests {
         #expect(recorded == pattern(50))
     }
 
+    @Test("a NAKed write completes when an event lifts out_stall_after (the printer is back online)")
+    func stallLifted() throws {
+        let json = #"{"clock": "first_poll", "devices": [{"name": "printer", "vid": "04b8", "pid": "0e15", "interface_class": 7, "interface_subclass": 1, "interface_protocol": 2, "endpoint": null, "bulk_out": "01", "bulk_in": "82", "out_stall_after": 10}], "events": [{"at_ms": 300, "device": "printer", "out_stall_after": null}]}"#
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stall-lifted-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (run, recorded) = try runPrinter(file.path, ["pattern:100:10000"])
+        #expect(run.status == 0, context(run))
+        #expect(stepLines(run) == ["wrote 100"], context(run))
+        #expect(recorded == pattern(100))
+        #expect(run.stderr.contains("bulk OUT NAKed after 10 bytes since plug (10 of this 100-byte transfer taken)"), context(run))
+        #expect(run.stderr.contains("out_stall_after is now -1"), context(run))
+    }
+
     @Test("long-report.json: a 198-byte report is 64+64+64+6 with 64-byte transfers and whole with 256; ZLP only when asked")
     func reportsLongerThanAPacket() throws {
         func reports(_ length: Int, _ count: Int) throws -> ([String], USBTestBed.Run) {
