@@ -108,7 +108,7 @@ extension USBDeviceHandle {
         }
         let declared = Int(answer[0]) << 8 | Int(answer[1])
         guard declared >= 2 else {
-            throw USBError.notFound(operation: operation, what: "a valid device ID (its length field says \(declared) bytes, less than the 2 of the field itself)")
+            throw USBError.notFound(operation: operation, what: "a valid device ID (its length field says \(declared), less than the 2 bytes of the field itself)")
         }
         var text = answer[2..<min(declared, answer.count)]
         while let last = text.last, last == 0 { text = text.dropLast() }
