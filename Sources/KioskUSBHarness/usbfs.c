@@ -230,29 +230,24 @@ gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer
             urb_entry_free(e);
             COMPLETE(-1, EBUSY);
         }
+        int bulk_out = u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_out && u->endpoint == s->bulk_out;
+        int bulk_in = u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_in && u->endpoint == s->bulk_in;
+        int interrupt_in = u->type == USBDEVFS_URB_TYPE_INTERRUPT && s->ep_in && u->endpoint == s->ep_in;
+        if ((bulk_out || bulk_in || interrupt_in) && !(inst->claimed & 1)) {
+            urb_entry_free(e);
+            COMPLETE(-1, ENOENT);  // usbfs refuses I/O on an interface it does not own
+        }
         if (u->type == USBDEVFS_URB_TYPE_CONTROL) {
             handle_control(inst, e);
             g_queue_push_tail(&inst->done, e);
-        } else if (u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_out && u->endpoint == s->bulk_out) {
-            if (!(inst->claimed & 1)) {
-                urb_entry_free(e);
-                COMPLETE(-1, ENOENT);
-            }
+        } else if (bulk_out) {
             mark_first_poll();
             g_queue_push_tail(&inst->pending_out, e);
             pump_out(inst);
-        } else if (u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_in && u->endpoint == s->bulk_in) {
-            if (!(inst->claimed & 1)) {
-                urb_entry_free(e);
-                COMPLETE(-1, ENOENT);
-            }
+        } else if (bulk_in) {
             mark_first_poll();
             g_queue_push_tail(&inst->pending_bulk_in, e);
-        } else if (u->type == USBDEVFS_URB_TYPE_INTERRUPT && s->ep_in && u->endpoint == s->ep_in) {
-            if (!(inst->claimed & 1)) {
-                urb_entry_free(e);
-                COMPLETE(-1, ENOENT);  // usbfs refuses I/O on an interface it does not own
-            }
+        } else if (interrupt_in) {
             mark_first_poll();
             if (inst->fail_next) {
                 // An "error" event came while no transfer was waiting: this one fails at once.

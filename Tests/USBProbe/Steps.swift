@@ -9,6 +9,7 @@
 //   read:LEN:MS                   one bulk IN transfer
 //   spawn-read:LEN:MS             a bulk IN transfer in the background ...
 //   await-read                    ... and its outcome
+//   cancel-read                   cancels the background read's task
 //   interrupt:LEN:COUNT           COUNT interrupt IN transfers of LEN bytes
 //   sleep:MS
 //   close                         closes the handle (cancelling what is in flight)
@@ -70,6 +71,8 @@ func runSteps(_ steps: [String], device: USBDevice, handle: USBDeviceHandle) asy
                     return .failure(error)
                 }
             }
+        case "cancel-read":
+            background?.cancel()
         case "await-read":
             let start = ContinuousClock.now
             switch await background?.value {

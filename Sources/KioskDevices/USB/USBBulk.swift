@@ -1,4 +1,5 @@
 import CLibUSB
+import Synchronization
 
 /// An interface's class triple (bInterfaceClass / SubClass / Protocol), e.g. 7/1/2 for a
 /// bidirectional printer, 3/0/0 for a HID device.
@@ -64,7 +65,8 @@ extension USBDevice {
 extension USBDeviceHandle {
     /// Writes `data` to a bulk OUT endpoint in one transfer; returns the bytes the device took
     /// (a timeout that took some bytes throws .timedOut — a printer offline with a full buffer
-    /// NAKs). A `timeout` of zero waits without limit (libusb's convention).
+    /// NAKs). A `timeout` of zero waits without limit (libusb's convention). Cancelling the
+    /// task cancels the transfer: it then throws `.closed`, as when the handle closes.
     public func bulkWrite(endpoint: UInt8, data: [UInt8], timeout: Duration) async throws(USBError) -> Int {
         let operation = "write \(data.count) bytes to endpoint 0x\(String(endpoint, radix: 16)) of \(device.info.vidPid)"
         guard endpoint & 0x80 == 0 else { throw USBError.notFound(operation: operation, what: "an OUT endpoint at 0x\(String(endpoint, radix: 16))") }
@@ -72,6 +74,7 @@ extension USBDeviceHandle {
     }
 
     /// One bulk IN transfer of up to `length` bytes; .timedOut when nothing comes within `timeout`.
+    /// Cancelling the task cancels the transfer (`.closed`).
     public func bulkRead(endpoint: UInt8, length: Int, timeout: Duration) async throws(USBError) -> [UInt8] {
         let operation = "read endpoint 0x\(String(endpoint, radix: 16)) of \(device.info.vidPid)"
         guard endpoint & 0x80 != 0 else { throw USBError.notFound(operation: operation, what: "an IN endpoint at 0x\(String(endpoint, radix: 16))") }
@@ -105,7 +108,7 @@ extension USBDeviceHandle {
         }
         let declared = Int(answer[0]) << 8 | Int(answer[1])
         guard declared >= 2 else {
-            throw USBError.notFound(operation: operation, what: "a valid device ID (its length field says \(declared) bytes, less than the 2 of the field itself)")
+            throw USBError.notFound(operation: operation, what: "a valid device ID (its length field says \(declared), less than the 2 bytes of the field itself)")
         }
         var text = answer[2..<min(declared, answer.count)]
         while let last = text.last, last == 0 { text = text.dropLast() }
@@ -116,7 +119,9 @@ extension USBDeviceHandle {
     private func bulkTransfer(endpoint: UInt8, outData: [UInt8]?, length: Int, timeout: Duration,
                               operation: String) async throws(USBError) -> (count: Int, bytes: [UInt8]) {
         guard length <= Int(Int32.max) else { throw USBError.overflow(operation: operation) }
-        let result: Result<(count: Int, bytes: [UInt8]), USBError> = await withCheckedContinuation { cont in
+        let cancellation = BulkCancellation()
+        let result: Result<(count: Int, bytes: [UInt8]), USBError> = await withTaskCancellationHandler {
+          await withCheckedContinuation { cont in
             guard let transfer = libusb_alloc_transfer(0) else {
                 cont.resume(returning: .failure(.libusb(operation: operation, code: LIBUSB_ERROR_NO_MEM.rawValue)))
                 return
@@ -129,11 +134,15 @@ extension USBDeviceHandle {
             transfer.pointee.flags = UInt8(LIBUSB_TRANSFER_FREE_BUFFER.rawValue)  // freed with the transfer
             do throws(USBError) {
                 try submit(bulk: box)
+                if cancellation.submitted(box) { cancel(bulk: box) }  // the task was cancelled meanwhile
             } catch {
                 Unmanaged<BulkTransfer>.fromOpaque(transfer.pointee.user_data).release()
                 libusb_free_transfer(transfer)
                 cont.resume(returning: .failure(error))
             }
+          }
+        } onCancel: {
+            if let box = cancellation.cancel() { cancel(bulk: box) }
         }
         return try result.get()
     }
@@ -148,6 +157,15 @@ func bulkTimeoutMs(_ timeout: Duration) -> UInt32 {
     guard !ms.overflow else { return UInt32.max }
     let total = ms.partialValue + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
     return UInt32(clamping: total)
+}
+
+/// Task cancellation racing a submit: whichever comes second cancels the transfer.
+private final class BulkCancellation: Sendable {
+    private let state = Mutex<(cancelled: Bool, transfer: BulkTransfer?)>((false, nil))
+    /// After the submit: true when the task was already cancelled.
+    func submitted(_ t: BulkTransfer) -> Bool { state.withLock { $0.transfer = t; return $0.cancelled } }
+    /// On cancellation: the transfer to cancel, if it was submitted.
+    func cancel() -> BulkTransfer? { state.withLock { $0.cancelled = true; return $0.transfer } }
 }
 
 /// One bulk transfer in flight: what its callback needs, registered with the handle so close()

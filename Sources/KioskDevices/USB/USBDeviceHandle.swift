@@ -197,6 +197,13 @@ public final class USBDeviceHandle: Sendable {
         }
     }
 
+    /// Cancels a bulk transfer if libusb still holds it (its completion then arrives on the event thread).
+    func cancel(bulk transfer: BulkTransfer) {
+        state.withLock { s in
+            if s.bulk[ObjectIdentifier(transfer)] != nil { _ = libusb_cancel_transfer(transfer.raw.value) }
+        }
+    }
+
     /// Event thread: the bulk transfer came back; wakes close() when it was the last one.
     func finished(bulk transfer: BulkTransfer) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { s in
