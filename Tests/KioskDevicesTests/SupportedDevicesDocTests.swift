@@ -10,22 +10,11 @@ struct SupportedDevicesDocTests {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static var docURL: URL { root.appendingPathComponent("docs/SUPPORTED-DEVICES.md") }
-
     /// `make supported-devices` (KIOSK_WRITE_SUPPORTED_DEVICES=1) writes it.
     @Test("docs/SUPPORTED-DEVICES.md is generated from the driver table")
     func generated() throws {
-        let expected = SupportedDevicesTable.markdown
-        if ProcessInfo.processInfo.environment["KIOSK_WRITE_SUPPORTED_DEVICES"] == "1" {
-            try Data(expected.utf8).write(to: Self.docURL)
-        }
-        let actual = (try? Data(contentsOf: Self.docURL)) ?? Data()
-        #expect(actual == Data(expected.utf8), """
-            docs/SUPPORTED-DEVICES.md differs from what the driver declarations generate. Regenerate it with
-              make supported-devices
-            (or KIOSK_WRITE_SUPPORTED_DEVICES=1 swift test --skip-build --filter SupportedDevicesDocTests). Expected text:
-            \(expected)
-            """)
+        try expectGenerated(SupportedDevicesTable.markdown, path: "docs/SUPPORTED-DEVICES.md", variable: "KIOSK_WRITE_SUPPORTED_DEVICES",
+                            target: "supported-devices", suite: "SupportedDevicesDocTests")
     }
 
     @Test("one row per id table entry and access-only product, and the id-less printers and pens")

@@ -16,17 +16,8 @@ struct UdevRulesTests {
     /// `make udev-rules` (KIOSK_WRITE_UDEV_RULES=1) writes it.
     @Test("udev/70-kioskpay.rules is generated from the driver table")
     func generated() throws {
-        let expected = UdevRules.text
-        if ProcessInfo.processInfo.environment["KIOSK_WRITE_UDEV_RULES"] == "1" {
-            try Data(expected.utf8).write(to: Self.rulesURL)
-        }
-        let actual = (try? Data(contentsOf: Self.rulesURL)) ?? Data()
-        #expect(actual == Data(expected.utf8), """
-            udev/70-kioskpay.rules differs from what the driver declarations generate. Regenerate it with
-              make udev-rules
-            (or KIOSK_WRITE_UDEV_RULES=1 swift test --skip-build --filter UdevRulesTests). Expected text:
-            \(expected)
-            """)
+        try expectGenerated(UdevRules.text, path: "udev/70-kioskpay.rules", variable: "KIOSK_WRITE_UDEV_RULES",
+                            target: "udev-rules", suite: "UdevRulesTests")
     }
 
     /// (vendor pattern, product pattern or nil) from each matching line of one section.
