@@ -39,6 +39,7 @@ public enum ESCPOSEncoder {
 
     /// A customer's receipt: the store's name large, its address, the payment's details with
     /// amounts right-aligned, the invoices paid, the state line and the configured footer; cut.
+    /// `columns` below 16 is taken as 16 (no real paper is narrower).
     public static func receipt(_ r: Receipt, codePage: PrinterCodePage, columns: Int = defaultColumns) -> [UInt8] {
         let width = max(columns, 16)
         var page = Page(codePage: codePage, width: width)
