@@ -3,7 +3,7 @@ SWIFT ?= swift
 export SWIFT_BACKTRACE ?= enable=no
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: all deps build build-tests test crash-test demo screens bench bench-smoke fuzz fuzz-smoke udev-rules man completions deb clean
+.PHONY: all deps build build-tests test crash-test demo screens bench bench-smoke fuzz fuzz-smoke udev-rules supported-devices man completions deb clean
 
 all: build
 
@@ -48,6 +48,11 @@ screens: build-tests
 # test compares the checked-in file byte for byte and names this target when they differ.
 udev-rules: build-tests
 	KIOSK_WRITE_UDEV_RULES=1 $(SWIFT) test --skip-build --filter UdevRulesTests
+
+# docs/SUPPORTED-DEVICES.md from the same declarations (KioskDevices SupportedDevicesTable); its
+# test compares the checked-in file byte for byte and names this target when they differ.
+supported-devices: build-tests
+	KIOSK_WRITE_SUPPORTED_DEVICES=1 $(SWIFT) test --skip-build --filter SupportedDevicesDocTests
 
 # Manual pages, from the binaries' argument definitions: ArgumentParser's GenerateManual plugin
 # writes one page per tool, then scripts/man.py puts kioskd in section 8, turns each command's

@@ -19,7 +19,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:symbolize=1}
 
-ALL_TARGETS=(hid_descriptor track_parser wedge_decoder magtek_decoder magnesafe_decoder idtech_decoder sync_document sync_splitter)
+ALL_TARGETS=(hid_descriptor track_parser wedge_decoder magtek_decoder magnesafe_decoder idtech_decoder escpos_printer sync_document sync_splitter)
 B=${FUZZ_BUILD_DIR:-$ROOT/.build-fuzz}
 SAN=${FUZZ_SANITIZERS:-fuzzer,address}
 SWIFTC=${SWIFTC:-swiftc}

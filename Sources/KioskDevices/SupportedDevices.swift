@@ -1,9 +1,20 @@
-/// The USB readers and pads kioskpay knows by VID/PID: every driver's id table
+/// The USB readers, pads and printers kioskpay knows by VID/PID: every driver's id table
 /// (`DeviceDriver.models`), in `DeviceDrivers.all` order. The transport matches these first,
 /// then any HID device whose report descriptor describes a pen. udev/70-kioskpay.rules is
 /// generated from the same declarations (`UdevRules`), and a test compares it byte for byte.
 public struct SupportedDevice: Sendable, Equatable {
-    public enum Kind: String, Sendable { case cardReader = "card_reader", signaturePad = "signature_pad" }
+    public enum Kind: String, Sendable, CaseIterable {
+        case cardReader = "card_reader", signaturePad = "signature_pad", receiptPrinter = "receipt_printer"
+
+        /// As a person says it ("card reader"), for generated tables and messages.
+        public var noun: String {
+            switch self {
+            case .cardReader: "card reader"
+            case .signaturePad: "signature pad"
+            case .receiptPrinter: "receipt printer"
+            }
+        }
+    }
     public let vendorID: UInt16
     /// nil: every product of the vendor (Topaz makes only pads).
     public let productID: UInt16?

@@ -16,17 +16,8 @@ struct UdevRulesTests {
     /// `make udev-rules` (KIOSK_WRITE_UDEV_RULES=1) writes it.
     @Test("udev/70-kioskpay.rules is generated from the driver table")
     func generated() throws {
-        let expected = UdevRules.text
-        if ProcessInfo.processInfo.environment["KIOSK_WRITE_UDEV_RULES"] == "1" {
-            try Data(expected.utf8).write(to: Self.rulesURL)
-        }
-        let actual = (try? Data(contentsOf: Self.rulesURL)) ?? Data()
-        #expect(actual == Data(expected.utf8), """
-            udev/70-kioskpay.rules differs from what the driver declarations generate. Regenerate it with
-              make udev-rules
-            (or KIOSK_WRITE_UDEV_RULES=1 swift test --skip-build --filter UdevRulesTests). Expected text:
-            \(expected)
-            """)
+        try expectGenerated(UdevRules.text, path: "udev/70-kioskpay.rules", variable: "KIOSK_WRITE_UDEV_RULES",
+                            target: "udev-rules", suite: "UdevRulesTests")
     }
 
     /// (vendor pattern, product pattern or nil) from each matching line of one section.
@@ -89,6 +80,23 @@ struct UdevRulesTests {
         #expect(rules.contains(#"ENV{ID_MM_DEVICE_IGNORE}="1""#) && rules.contains(#"ENV{LIBINPUT_IGNORE_DEVICE}="1""#))
     }
 
+    @Test("Epson: only the TM printer ids; any printer-class interface for other makers")
+    func printers() throws {
+        let epson = Self.matches(attribute: "ATTR").filter { $0.0 == "04b8" }
+        #expect(epson.count == 1)
+        let products = try #require(epson.first?.1).split(separator: "|").map(String.init)
+        #expect(Set(products) == Set(ESCPOSPrinterDriver.models.compactMap(\.productID).map { String(format: "%04x", $0) }))
+        let lines = Self.rules.split(separator: "\n")
+        let epsonLine = try #require(lines.first { $0.contains(#"ATTR{idVendor}=="04b8""#) })
+        #expect(epsonLine.hasSuffix(#"ENV{KIOSKPAY_DEVICE}="receipt-printer""#))
+        // The generic rule is in the USB section (before the policy lines), matched on the
+        // interface list usb_id imports, and explained.
+        let generic = try #require(lines.firstIndex { $0.contains(#"ENV{ID_USB_INTERFACES}=="*:0701??:*""#) })
+        #expect(lines[generic].contains(#"ENV{DEVTYPE}=="usb_device""#) && lines[generic].hasSuffix(#"ENV{KIOSKPAY_DEVICE}="receipt-printer""#))
+        #expect(generic < lines.firstIndex(of: #"MODE="0660", GROUP="kiosk""#)!)
+        #expect(lines[generic - 3].contains("IEEE 1284") || lines[generic - 2].contains("IEEE 1284"))
+    }
+
     @Test("the glob helper itself")
     func globs() {
         #expect(Self.glob("00a[1-9]", matches: "00a5"))
@@ -102,5 +110,6 @@ struct UdevRulesTests {
         #expect(SupportedDevices.match(vendorID: 0x0801, productID: 0x0002)?.driver == "magtek-hid")
         #expect(SupportedDevices.match(vendorID: 0x06a8, productID: 0x1234)?.kind == .signaturePad)
         #expect(SupportedDevices.match(vendorID: 0x1234, productID: 0x0001) == nil)
+        #expect(SupportedDevices.match(vendorID: 0x04b8, productID: 0x0e28)?.driver == "escpos-printer")
     }
 }

@@ -230,6 +230,8 @@ struct USBAttachment {
                 "timed_pen_data": "\(host.timedPenData)",
             ])
             return .wacomSTU(host, descriptor: descriptor)
+        case .receiptPrinter:
+            return nil // lead: printer plan
         case .hidDigitizer:
             // While usbhid holds the interface the kernel refuses interface requests from anyone
             // else, so its own copy is read from sysfs first, before anything is claimed (an

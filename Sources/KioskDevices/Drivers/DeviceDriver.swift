@@ -1,4 +1,4 @@
-/// A reader or pad driver, as libfprint's drivers declare themselves: its name, what it is,
+/// A reader, pad or printer driver, as libfprint's drivers declare themselves: its name, what it is,
 /// the USB IDs it drives, how the transport sets a device up for it, and how an emulated
 /// device speaks to it. `DeviceDrivers.all` lists the drivers; `SupportedDevices` (VID/PID
 /// matching) and `udev/70-kioskpay.rules` (`UdevRules`) are built from these declarations, so a
@@ -10,7 +10,7 @@
 public protocol DeviceDriver: Sendable {
     /// Stable name for `device.list`, configuration and logs, e.g. "keyboard-wedge".
     static var driverName: String { get }
-    /// Card reader or signature pad.
+    /// Card reader, signature pad or receipt printer.
     static var kind: SupportedDevice.Kind { get }
     /// The USB devices this driver is chosen for by VID/PID (its id table). May be empty for a
     /// driver chosen otherwise (the generic HID digitizer also takes any pen it finds).
@@ -51,6 +51,11 @@ public enum DriverSetup: Sendable {
     /// A Wacom STU: claim, then a `WacomSTUHost` session over feature reports sizes the decoder
     /// from the pad's capability and prepares the screen around every capture.
     case wacomSTUHost
+    /// An ESC/POS receipt printer: claim interface 0, send `ESCPOSEncoder` bytes over its bulk
+    /// OUT endpoint and read DLE EOT answers (`PrinterStatus`) from its bulk IN endpoint. A
+    /// printer-class device no id table lists is taken only when its IEEE 1284 id says ESC/POS
+    /// (`ESCPOSPrinterDriver.speaksESCPOS(deviceID:)`).
+    case receiptPrinter
 }
 
 /// How an emulated device (`--demo`, tests) speaks to a driver.
@@ -64,6 +69,9 @@ public enum DriverEmulation: Sendable, Equatable {
     case encryptedReports
     /// Strokes drawn as HID pen reports for a pad's descriptor (`PenReportEncoder`).
     case penReports
+    /// A printer that records the ESC/POS bytes sent to it and answers DLE EOT with the status
+    /// bytes its scenario sets (`PrinterStatus`).
+    case receiptPrinter
 }
 
 /// Every driver in this build, in matching order: the first id table entry that matches a
@@ -77,6 +85,7 @@ public enum DeviceDrivers {
         PenDecoder.self,
         TopazHIDDecoder.self,
         WacomSTUDecoder.self,
+        ESCPOSPrinterDriver.self,
     ]
 
     /// The driver with that name, if this build has it.

@@ -15,6 +15,8 @@ public enum UdevRules {
         Vendor(vendorID: 0x056a, name: "Wacom", remark: "only STU signature pads; Wacom's other products (tablets) are deliberately not matched"),
         Vendor(vendorID: 0x06a8, name: "Topaz", remark: "makes only signature pads: every product"),
         Vendor(vendorID: 0x04df, name: "ePadLink", remark: nil),
+        Vendor(vendorID: ESCPOSPrinterDriver.epsonVendorID, name: "Epson",
+               remark: "only TM receipt printers; Epson's scanners, inkjets and other products are deliberately not matched"),
     ]
 
     /// Products of these vendors that no driver in this build drives, still given to group kiosk
@@ -77,10 +79,30 @@ public enum UdevRules {
                 comment.append("#   \(product): \(entry.model.name) (\(driver))")
             }
             let products = everyProduct ? nil : sorted.compactMap(\.model.productID).map(hex).joined(separator: "|")
-            return Block(comment: comment, vendor: hex(vendor.vendorID), products: products,
-                         device: kind == .cardReader ? "card-reader" : "signature-pad")
+            return Block(comment: comment, vendor: hex(vendor.vendorID), products: products, device: device(kind))
         }
     }
+
+    /// KIOSKPAY_DEVICE's value for a kind.
+    static func device(_ kind: SupportedDevice.Kind) -> String {
+        switch kind {
+        case .cardReader: "card-reader"
+        case .signaturePad: "signature-pad"
+        case .receiptPrinter: "receipt-printer"
+        }
+    }
+
+    /// Printers of other makers have no id table entry: any device with a printer-class
+    /// interface (7/1, any protocol) is given to group kiosk, and kioskd decides by its IEEE 1284
+    /// id (`ESCPOSPrinterDriver.speaksESCPOS`). Printers have no hidraw or input nodes, so this
+    /// rule has no counterpart in the parent section.
+    static let printerClass = [
+        "# Any printer-class interface (bInterfaceClass 7, subclass 1): compatible ESC/POS receipt printers",
+        "# of other makers have no id here. kioskd reads the printer's IEEE 1284 device id before it sends",
+        "# anything and only prints on one whose command set is ESC/POS; any other printer it leaves alone.",
+        "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ENV{ID_USB_INTERFACES}==\"*:0701??:*\", "
+            + "ENV{KIOSKPAY_DEVICE}=\"\(device(.receiptPrinter))\"",
+    ]
 
     /// The whole rules file.
     public static var text: String {
@@ -90,6 +112,7 @@ public enum UdevRules {
             lines += block.comment
             lines.append(block.match("ATTR"))
         }
+        lines += printerClass
         lines += usbPolicy
         lines += blocks.map { $0.match("ATTRS") }
         lines += parentPolicy
@@ -97,7 +120,7 @@ public enum UdevRules {
     }
 
     static let header = [
-        "# kioskpay: access and quiet handling for the card readers and signature pads kioskd drives.",
+        "# kioskpay: access and quiet handling for the card readers, signature pads and receipt printers kioskd drives.",
         "# GENERATED from the drivers' id tables (KioskDevices: DeviceDrivers, UdevRules). Do not edit:",
         "# change a driver's declaration, then run `make udev-rules`.",
         "# Install as /etc/udev/rules.d/70-kioskpay.rules (see udev/README.md), then",
@@ -120,6 +143,7 @@ public enum UdevRules {
         "#",
         "# Matching is by exact vendor/product ID (card-readers.md §2.6/§3/§4.1, signature-pads.md §1.3/§3.2);",
         "# generic keyboard-wedge readers with arbitrary IDs are not matched here: pin them by port instead.",
+        "# Receipt printers: Epson's TM ids (Epson's technical reference guides), and any printer-class device.",
         "",
         "ACTION==\"remove\", GOTO=\"kioskpay_end\"",
         "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", GOTO=\"kioskpay_usb\"",
