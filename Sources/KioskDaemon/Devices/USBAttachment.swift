@@ -44,7 +44,9 @@ struct USBAttachment {
     /// What the daemon will do with a device.
     private enum Plan {
         case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int, idleFlush: Bool)
-        case pad(driver: String, any PadDecoder, descriptor: [UInt8]?)
+        /// `reassemble`: the descriptor describes the reports, so they are put back together from
+        /// packets by its sizes (a fixed-format pad's descriptor only serves `device.describe`).
+        case pad(driver: String, any PadDecoder, descriptor: [UInt8]?, reassemble: Bool)
         case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
     }
 
@@ -82,6 +84,7 @@ struct USBAttachment {
             let reader: InterruptReader
             var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
             var flushes = false
+            var assembler: HIDReportAssembler?
             let session = await sessions.begin(id: id, key: USBSessions.key(usb))
             token = session
             let notices = await sessions.watch(token: session, port: usb.portPath)
@@ -90,8 +93,11 @@ struct USBAttachment {
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
                 flushes = idleFlush
                 await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
-            case .pad(let driver, let pad, let descriptor):
+            case .pad(let driver, let pad, let descriptor, let reassemble):
                 reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                if reassemble, let descriptor, let parsed = try? HIDReportDescriptor(descriptor) {
+                    assembler = HIDReportAssembler(descriptor: parsed, maxPacketSize: endpoint.maxPacketSize)
+                }
                 await devices.attach(wire(info, id: id, kind: .signaturePad, driver: driver), pad: pad,
                                      descriptor: descriptor, emulated: false)
             case .wacomSTU(let host, let descriptor):
@@ -102,7 +108,7 @@ struct USBAttachment {
                                      pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
             }
             // Readers whose swipe spans several reports (`idleFlush`) finish it on an idle gap.
-            let end = try await read(reader, id: id, wedge: flushes,
+            let end = try await read(reader, id: id, wedge: flushes, assembler: assembler,
                                      stu: stu, notices: notices, handle: handle)
             switch end {
             case .readerFinished:
@@ -149,7 +155,7 @@ struct USBAttachment {
             try handle.claimInterface(0)
             // The descriptor only serves `device.describe`; the reports' format is the driver's.
             let descriptor = try? await handle.hidReportDescriptor(interface: 0)
-            return .pad(driver: driver.driverName, decoder(), descriptor: descriptor)
+            return .pad(driver: driver.driverName, decoder(), descriptor: descriptor, reassemble: false)
         case .wacomSTUHost:
             try handle.claimInterface(0)
             // The STU's descriptor only sizes its feature reports; without it the defaults apply.
@@ -193,7 +199,7 @@ struct USBAttachment {
                 return nil
             }
             if !claimed { try handle.claimInterface(0) }
-            return .pad(driver: driver.driverName, pen, descriptor: descriptor)
+            return .pad(driver: driver.driverName, pen, descriptor: descriptor, reassemble: true)
         }
     }
 
@@ -204,13 +210,22 @@ struct USBAttachment {
 
     /// Feeds every report to the device manager until the device goes away, the task is
     /// cancelled, or udev reports a reset. A wedge reader also gets its idle flush; an STU its
-    /// screen commands. Helpers that finish (return nil) do not end the reading.
-    private func read(_ reader: InterruptReader, id: String, wedge: Bool, stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
+    /// screen commands. Helpers that finish (return nil) do not end the reading. With an
+    /// `assembler`, each transfer is a piece of a report and only whole reports are fed.
+    private func read(_ reader: InterruptReader, id: String, wedge: Bool, assembler: HIDReportAssembler?,
+                      stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
                       notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
         try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
             group.addTask {
+                var assembler = assembler
                 for try await report in reader.reports {
-                    await devices.feed(id, report: report.bytes)
+                    guard var pieces = assembler else { await devices.feed(id, report: report.bytes); continue }
+                    let dropped = pieces.drops
+                    for whole in pieces.feed(report.bytes) { await devices.feed(id, report: whole) }
+                    if pieces.drops != dropped, let reason = pieces.drops.first(where: { $0.value != dropped[$0.key] })?.key {
+                        logger.debug("HID report pieces dropped", metadata: ["device": "\(id)", "reason": "\(reason.rawValue)"])
+                    }
+                    assembler = pieces
                 }
                 return .readerFinished
             }
