@@ -83,6 +83,21 @@ int handle_control(device_instance *inst, urb_entry *e) {
             }
         }
         harness_log("%s: GET_REPORT type %u id %u -> %s", s->name, rtype, rid, status ? "stall" : "ok");
+    } else if (type == 0xA1 && req == 0x00 && s->if_class == 7) {  // printer class GET_DEVICE_ID
+        // wValue: configuration index; wIndex: interface << 8 | alternate setting. The answer is
+        // the IEEE 1284 string behind its length (2 bytes, big-endian, counting themselves).
+        if (!s->device_id || (wIndex >> 8) != 0 || wValue != 0) {
+            status = -EPIPE;
+        } else {
+            size_t n = strlen(s->device_id);
+            if (n > 0xfffd) n = 0xfffd;
+            uint8_t len[2] = { (uint8_t)((n + 2) >> 8), (uint8_t)(n + 2) };
+            reply = g_byte_array_new();
+            g_byte_array_append(reply, len, 2);
+            g_byte_array_append(reply, (const guint8 *)s->device_id, (guint)n);
+        }
+        harness_log("%s: GET_DEVICE_ID config %u interface %u alt %u -> %s", s->name, wValue, wIndex >> 8, wIndex & 0xff,
+                    status ? "stall" : "ok");
     } else if (type == 0x21 && req == 0x09) {  // HID SET_REPORT: remember it, GET_REPORT echoes it
         uint8_t rtype = (uint8_t)(wValue >> 8), rid = (uint8_t)(wValue & 0xFF);
         const uint8_t *data = e->buffer->data + 8;

@@ -21,22 +21,33 @@ static void put16(GByteArray *a, uint16_t v) {
 
 static void put8(GByteArray *a, uint8_t v) { g_byte_array_append(a, &v, 1); }
 
+int endpoint_count(const device_spec *s) { return (s->ep_in != 0) + (s->bulk_out != 0) + (s->bulk_in != 0); }
+
 GByteArray *config_descriptor(const device_spec *s) {
     GByteArray *c = g_byte_array_new();
     // Configuration (9): wTotalLength patched below.
     put8(c, 9); put8(c, 0x02); put16(c, 0); put8(c, 1); put8(c, 1); put8(c, 0);
     put8(c, 0x80); put8(c, 50);  // bus powered, 100 mA
-    // Interface 0 (9): one endpoint.
-    put8(c, 9); put8(c, 0x04); put8(c, 0); put8(c, 0); put8(c, 1);
+    // Interface 0 (9): the interrupt IN endpoint, and bulk OUT / IN when the scenario has them.
+    put8(c, 9); put8(c, 0x04); put8(c, 0); put8(c, 0); put8(c, (uint8_t)endpoint_count(s));
     put8(c, s->if_class); put8(c, s->if_subclass); put8(c, s->if_protocol); put8(c, 0);
     if (s->if_class == 3) {
         // HID class descriptor (9): one report descriptor of rdesc_len bytes.
         put8(c, 9); put8(c, 0x21); put16(c, 0x0111); put8(c, 0); put8(c, 1);
         put8(c, 0x22); put16(c, (uint16_t)s->rdesc_len);
     }
-    // Endpoint (7): interrupt IN.
-    put8(c, 7); put8(c, 0x05); put8(c, s->ep_in); put8(c, 0x03);
-    put16(c, s->max_packet); put8(c, s->interval);
+    if (s->ep_in) {  // Endpoint (7): interrupt IN.
+        put8(c, 7); put8(c, 0x05); put8(c, s->ep_in); put8(c, 0x03);
+        put16(c, s->max_packet); put8(c, s->interval);
+    }
+    if (s->bulk_out) {  // Endpoint (7): bulk OUT (bInterval unused).
+        put8(c, 7); put8(c, 0x05); put8(c, s->bulk_out); put8(c, 0x02);
+        put16(c, s->bulk_max_packet); put8(c, 0);
+    }
+    if (s->bulk_in) {  // Endpoint (7): bulk IN.
+        put8(c, 7); put8(c, 0x05); put8(c, s->bulk_in); put8(c, 0x02);
+        put16(c, s->bulk_max_packet); put8(c, 0);
+    }
     c->data[2] = (uint8_t)(c->len & 0xFF);
     c->data[3] = (uint8_t)(c->len >> 8);
     return c;

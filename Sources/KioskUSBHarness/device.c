@@ -25,9 +25,9 @@ static gboolean add_hid_sysfs(UMockdevTestbed *tb, device_instance *inst, GError
     g_string_append_printf(t, "E: INTERFACE=%u/%u/%u\nE: PRODUCT=%x/%x/%x\n", s->if_class, s->if_subclass, s->if_protocol,
                            s->vid, s->pid, s->bcd_device);
     if (s->kernel_driver) g_string_append_printf(t, "E: DRIVER=%s\n", s->kernel_driver);
-    g_string_append_printf(t, "A: bInterfaceNumber=00\\n\nA: bAlternateSetting= 0\\n\nA: bNumEndpoints=01\\n\n"
+    g_string_append_printf(t, "A: bInterfaceNumber=00\\n\nA: bAlternateSetting= 0\\n\nA: bNumEndpoints=%02d\\n\n"
                               "A: bInterfaceClass=%02x\\n\nA: bInterfaceSubClass=%02x\\n\nA: bInterfaceProtocol=%02x\\n\n",
-                           s->if_class, s->if_subclass, s->if_protocol);
+                           endpoint_count(s), s->if_class, s->if_subclass, s->if_protocol);
     char *text = g_string_free(t, FALSE);
     gboolean ok = umockdev_testbed_add_from_string(tb, text, error);
     g_free(text);
@@ -64,6 +64,9 @@ device_instance *device_plug(UMockdevTestbed *tb, device_spec *s, GError **error
     if (s->next_devnum > 127) s->next_devnum = 2;
     g_mutex_init(&inst->lock);
     g_queue_init(&inst->pending_in);
+    g_queue_init(&inst->pending_bulk_in);
+    g_queue_init(&inst->pending_out);
+    g_queue_init(&inst->bulk_packets);
     g_queue_init(&inst->pending_other);
     g_queue_init(&inst->done);
     g_queue_init(&inst->reports);
@@ -86,6 +89,8 @@ device_instance *device_plug(UMockdevTestbed *tb, device_spec *s, GError **error
     inst->fifo_ready = 1;  // empty pipe polls writable; fifo_update fills it
     fifo_update(inst);
     bind_driver(inst, "plugged");
+
+    record_open(s);
 
     // 2. The usbfs emulation behind the node.
     inst->handler = umockdev_ioctl_base_new();
@@ -131,15 +136,19 @@ void device_unplug(UMockdevTestbed *tb, device_instance *inst) {
     device_spec *s = inst->spec;
     g_mutex_lock(&inst->lock);
     inst->gone = 1;
-    unsigned lost = inst->reports.length;
+    unsigned lost = inst->reports_waiting;
     s->dropped += lost;
-    queued_report *r;
-    while ((r = g_queue_pop_head(&inst->reports))) queued_report_free(r);
+    inst->reports_waiting = 0;
+    queued_packet *p;
+    while ((p = g_queue_pop_head(&inst->reports))) queued_packet_free(p);
+    while ((p = g_queue_pop_head(&inst->bulk_packets))) queued_packet_free(p);
     // usbfs kills every URB of a vanished device; they are still reaped, with
     // -ESHUTDOWN, which libusb reports as LIBUSB_TRANSFER_NO_DEVICE. The status is
     // written at reap time (worker thread, inside the client's ioctl).
     urb_entry *e;
     while ((e = g_queue_pop_head(&inst->pending_in))) { e->killed = 1; g_queue_push_tail(&inst->done, e); }
+    while ((e = g_queue_pop_head(&inst->pending_bulk_in))) { e->killed = 1; g_queue_push_tail(&inst->done, e); }
+    while ((e = g_queue_pop_head(&inst->pending_out))) { e->killed = 1; g_queue_push_tail(&inst->done, e); }
     while ((e = g_queue_pop_head(&inst->pending_other))) { e->killed = 1; g_queue_push_tail(&inst->done, e); }
     g_clear_pointer(&inst->bound_driver, g_free);
     fifo_update(inst);
@@ -169,4 +178,32 @@ void device_uevent(UMockdevTestbed *tb, device_instance *inst, const char *actio
     }
     umockdev_testbed_uevent(tb, path, action);
     harness_log("%s: uevent \"%s\" sent for %s", inst->spec->name, action, path);
+}
+
+// ---------------------------------------------------------------------------
+// What the scenario makes the device do (scheduler thread)
+
+void device_send_report(device_instance *inst, const uint8_t *data, size_t len, int zlp) {
+    g_mutex_lock(&inst->lock);
+    queue_packets(&inst->reports, data, len, inst->spec->max_packet, zlp);
+    gint64 now = g_get_monotonic_time();
+    if (!inst->spec->first_queued_us) inst->spec->first_queued_us = now;
+    inst->reports_waiting++;
+    if (inst->reports_waiting > inst->spec->max_queue) inst->spec->max_queue = inst->reports_waiting;
+    fifo_update(inst);
+    g_mutex_unlock(&inst->lock);
+}
+
+void device_fail_transfer(device_instance *inst, int err, const char *name) {
+    g_mutex_lock(&inst->lock);
+    urb_entry *e = g_queue_pop_head(&inst->pending_in);
+    if (e) {
+        e->fail_status = -err;
+        g_queue_push_tail(&inst->done, e);
+    } else {
+        inst->fail_next = -err;
+    }
+    fifo_update(inst);
+    g_mutex_unlock(&inst->lock);
+    harness_log("%s: interrupt IN transfer %s with -%s", inst->spec->name, e ? "completes" : "will complete", name);
 }

@@ -24,6 +24,16 @@ typedef struct report_spec {
 } report_spec;
 
 struct device_instance;
+struct action;
+
+/// A bulk IN answer: when the OUT data contains `when`, `reply` is queued on the bulk IN endpoint.
+typedef struct answer_spec {
+    uint8_t *when;
+    size_t when_len;   // 1..ANSWER_WHEN_MAX
+    uint8_t *reply;
+    size_t reply_len;
+} answer_spec;
+#define ANSWER_WHEN_MAX 16
 
 /// One emulated device as the scenario describes it. It survives unplug/replug;
 /// each plug creates a fresh `device_instance` (new device number, new node).
@@ -34,8 +44,17 @@ typedef struct device_spec {
     int bus, port, next_devnum;
     uint8_t if_class, if_subclass, if_protocol;
     char *kernel_driver;       // driver bound at plug time ("usbhid"), or NULL
-    uint8_t ep_in;             // interrupt IN endpoint address (0x81)
+    uint8_t ep_in;             // interrupt IN endpoint address (0x81), 0 for none
     uint16_t max_packet;
+    uint8_t bulk_out, bulk_in; // bulk endpoint addresses (0x01, 0x82), 0 for none
+    uint16_t bulk_max_packet;
+    char *device_id;           // IEEE 1284 device ID served to the printer class GET_DEVICE_ID, or NULL
+    answer_spec *answers;      // bulk IN answers (events change them; under the current instance's lock)
+    size_t answer_count;
+    long out_stall_after;      // OUT URBs beyond this many bytes since plug stay pending; -1 never
+    struct action **byte_actions;  // events fired by OUT byte counts, by threshold then file order
+    size_t byte_action_count;
+    int record_fd;             // --record DIR: DIR/<name>.out, opened at first plug; -1 otherwise
     uint8_t interval;
     uint8_t *rdesc;            // HID report descriptor
     size_t rdesc_len;
@@ -46,6 +65,7 @@ typedef struct device_spec {
     struct device_instance *current;  // NULL while unplugged; touched by the scheduler thread only
     // Statistics over all instances (updated under the instance lock).
     unsigned long delivered, dropped, reap_calls, reap_empty;
+    unsigned long out_bytes_total, replies_queued, bulk_in_delivered;
     // How far the host fell behind: the most reports waiting at once, and the delay from a
     // report being sent to the host polling it (max and sum), first send, last delivery.
     unsigned max_queue;
@@ -68,16 +88,28 @@ typedef struct device_instance {
     GMutex lock;               // guards everything below; taken by the ioctl worker and the scheduler
     int fifo_ready;            // 1 while the node polls writable (a URB is reapable)
     int gone;                  // unplugged: ioctls fail with ENODEV
-    GQueue pending_in;         // interrupt-IN URBs (urb_entry*) waiting for a report
-    GQueue pending_other;      // other URBs that never complete on their own (bulk IN)
+    GQueue pending_in;         // interrupt-IN URBs (urb_entry*) waiting for packets (the head may hold some)
+    GQueue pending_bulk_in;    // bulk IN URBs waiting for answer packets
+    GQueue pending_out;        // bulk OUT URBs the device NAKs (out_stall_after); only the head takes bytes
+    GQueue pending_other;      // other URBs that never complete on their own (unknown IN endpoints)
     GQueue done;               // completed URBs waiting to be reaped
-    GQueue reports;            // queued_report* sent by the "device", not yet polled by the host
+    GQueue reports;            // queued_packet* of the reports sent by the "device", not yet polled by the host
+    GQueue bulk_packets;       // queued_packet* of the answers waiting on the bulk IN endpoint
+    unsigned reports_waiting;  // reports with packets still in `reports`
+    unsigned long out_bytes;   // bulk OUT bytes taken since plug (after_out_bytes counts these)
+    uint8_t out_tail[ANSWER_WHEN_MAX];  // the last OUT bytes, so an answer's `when` may span URBs
+    size_t out_tail_len;
+    int unplug_requested;      // an unplug fired by after_out_bytes is on its way: take no more bytes
     char *bound_driver;        // currently bound kernel driver (interface 0), or NULL
     unsigned claimed;          // bitmask of claimed interfaces
     int fail_next;             // negative errno for the next interrupt IN URB ("error" event), or 0
 } device_instance;
 
 extern int harness_verbose;
+extern const char *harness_record_dir;  // --record DIR, or NULL
+/// Runs an event fired by an OUT byte count on the trigger thread (main.c): plug, unplug, reports,
+/// errors and uevents must not run on the ioctl worker.
+void harness_trigger(struct action *a);
 void harness_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /// Hex helpers: `hex_decode` accepts upper/lower case and ignores spaces.
@@ -91,8 +123,13 @@ GByteArray *device_descriptors(const device_spec *spec);
 device_instance *device_plug(UMockdevTestbed *tb, device_spec *spec, GError **error);
 /// Unplugs: fails pending URBs with ESHUTDOWN, sends "remove", removes sysfs + node.
 void device_unplug(UMockdevTestbed *tb, device_instance *inst);
-/// Queues one report as if the device sent it; the host gets it on its next poll.
-void device_send_report(device_instance *inst, const uint8_t *data, size_t len);
+/// Queues one report as if the device sent it, as max_packet-sized packets (and a zero-length
+/// packet after an exact multiple when `zlp`); the host gets it on its next poll.
+void device_send_report(device_instance *inst, const uint8_t *data, size_t len, int zlp);
+/// Replaces (or adds) the bulk IN answer for `when`; an empty reply makes the device silent.
+void device_set_answer(device_spec *s, const uint8_t *when, size_t when_len, const uint8_t *reply, size_t reply_len);
+/// Changes out_stall_after (-1: never) and lets NAKed OUT URBs take what the new limit allows.
+void device_set_out_stall(device_spec *s, long after);
 /// The oldest pending interrupt IN transfer (or, if none, the next one) completes with -err,
 /// as a bus error (EPROTO, EILSEQ, ETIME) or a stall (EPIPE) would.
 void device_fail_transfer(device_instance *inst, int err, const char *name);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 int harness_verbose = 1;
+const char *harness_record_dir;
 static gint64 t_origin;  // monotonic µs at PROGRAM start
 
 void harness_log(const char *fmt, ...) {
@@ -61,6 +62,44 @@ static void sleep_until(gint64 deadline_us) {
     }
 }
 
+/// Plays one action (timeline or trigger thread).
+static void run_action(UMockdevTestbed *tb, action *a) {
+    device_spec *s = a->dev;
+    switch (a->kind) {
+    case ACT_REPORT:
+        if (s->current) device_send_report(s->current, a->data, a->len, a->zlp);
+        else { s->dropped++; harness_log("%s: report at %.1f ms dropped: device is unplugged", s->name, a->at_us / 1000.0); }
+        break;
+    case ACT_UNPLUG:
+        if (s->current) device_unplug(tb, s->current);
+        else harness_log("%s: unplug ignored: not plugged", s->name);
+        break;
+    case ACT_ERROR:
+        if (s->current) device_fail_transfer(s->current, a->err, a->text);
+        else harness_log("%s: error ignored: not plugged", s->name);
+        break;
+    case ACT_UEVENT:
+        if (s->current) device_uevent(tb, s->current, a->text, a->interface);
+        else harness_log("%s: uevent ignored: not plugged", s->name);
+        break;
+    case ACT_PLUG:
+        if (!s->current) {
+            GError *err = NULL;
+            if (!device_plug(tb, s, &err)) harness_log("%s: plug failed: %s", s->name, err ? err->message : "?");
+            g_clear_error(&err);
+        } else {
+            harness_log("%s: plug ignored: already plugged", s->name);
+        }
+        break;
+    case ACT_ANSWER:
+        device_set_answer(s, a->data, a->len, a->data2, a->len2);
+        break;
+    case ACT_STALL:
+        device_set_out_stall(s, a->value);
+        break;
+    }
+}
+
 static gpointer timeline_thread(gpointer data) {
     timeline *tl = data;
     scenario *sc = tl->sc;
@@ -68,47 +107,36 @@ static gpointer timeline_thread(gpointer data) {
     if (sc->clock_first_poll) {
         device_wait_first_poll(t0 + sc->timeout_ms * 1000);
         if (!device_first_poll_seen()) {
-            harness_log("no interrupt IN transfer was submitted before the timeout; timeline not played");
+            harness_log("no interrupt IN or bulk transfer was submitted before the timeout; timeline not played");
             return NULL;
         }
         t0 = g_get_monotonic_time();
-        harness_log("first interrupt IN transfer submitted; timeline starts");
+        harness_log("first interrupt IN or bulk transfer submitted; timeline starts");
     }
     for (size_t i = 0; i < sc->action_count && !tl->stop; i++) {
         action *a = &sc->actions[i];
         sleep_until(t0 + a->at_us);
         if (tl->stop) break;
-        device_spec *s = a->dev;
-        switch (a->kind) {
-        case ACT_REPORT:
-            if (s->current) device_send_report(s->current, a->data, a->len);
-            else { s->dropped++; harness_log("%s: report at %.1f ms dropped: device is unplugged", s->name, a->at_us / 1000.0); }
-            break;
-        case ACT_UNPLUG:
-            if (s->current) device_unplug(tl->tb, s->current);
-            else harness_log("%s: unplug ignored: not plugged", s->name);
-            break;
-        case ACT_ERROR:
-            if (s->current) device_fail_transfer(s->current, a->err, a->text);
-            else harness_log("%s: error ignored: not plugged", s->name);
-            break;
-        case ACT_UEVENT:
-            if (s->current) device_uevent(tl->tb, s->current, a->text, a->interface);
-            else harness_log("%s: uevent ignored: not plugged", s->name);
-            break;
-        case ACT_PLUG:
-            if (!s->current) {
-                GError *err = NULL;
-                if (!device_plug(tl->tb, s, &err)) harness_log("%s: plug failed: %s", s->name, err ? err->message : "?");
-                g_clear_error(&err);
-            } else {
-                harness_log("%s: plug ignored: already plugged", s->name);
-            }
-            break;
-        }
+        run_action(tl->tb, a);
     }
     harness_log("timeline finished");
     return NULL;
+}
+
+/// Events fired by an OUT byte count (bulk.c) are played here, off the ioctl worker, which
+/// must not call into the testbed (plug, unplug, uevents).
+static GAsyncQueue *triggered;
+static action trigger_stop;
+
+void harness_trigger(action *a) { g_async_queue_push(triggered, a); }
+
+static gpointer trigger_thread(gpointer data) {
+    UMockdevTestbed *tb = data;
+    for (;;) {
+        action *a = g_async_queue_pop(triggered);
+        if (a == &trigger_stop) return NULL;
+        run_action(tb, a);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -126,9 +154,10 @@ static void reexec_under_preload(char **argv) {
 
 static void usage(void) {
     fprintf(stderr,
-            "usage: kiosk-usb-harness [--quiet] SCENARIO.json -- PROGRAM [ARGS...]\n"
+            "usage: kiosk-usb-harness [--quiet] [--record DIR] SCENARIO.json -- PROGRAM [ARGS...]\n"
             "Emulates the scenario's USB devices with umockdev, runs PROGRAM against them,\n"
-            "plays the scenario's events and exits with PROGRAM's status.\n");
+            "plays the scenario's events and exits with PROGRAM's status.\n"
+            "--record DIR appends each device's bulk OUT bytes to DIR/<device name>.out.\n");
     exit(2);
 }
 
@@ -140,6 +169,7 @@ int main(int argc, char **argv) {
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--quiet") == 0) harness_verbose = 0;
+        else if (strcmp(argv[i], "--record") == 0 && i + 1 < argc) harness_record_dir = argv[++i];
         else usage();
     }
     if (i + 2 >= argc || strcmp(argv[i + 1], "--") != 0) usage();
@@ -148,10 +178,13 @@ int main(int argc, char **argv) {
 
     scenario sc = { 0 };
     load_scenario(scenario_path, &sc);  // validate before re-exec: errors show once
+    if (harness_record_dir && !g_file_test(harness_record_dir, G_FILE_TEST_IS_DIR))
+        die(2, "--record %s: no such directory", harness_record_dir);
     reexec_under_preload(argv);
 
     // The testbed sets UMOCKDEV_DIR in our environment; PROGRAM inherits it and LD_PRELOAD.
     UMockdevTestbed *tb = umockdev_testbed_new();
+    triggered = g_async_queue_new();
     for (size_t k = 0; k < sc.device_count; k++) {
         if (!sc.devices[k].plugged_at_start) continue;
         GError *err = NULL;
@@ -189,6 +222,7 @@ int main(int argc, char **argv) {
 
     timeline tl = { .sc = &sc, .tb = tb, .stop = 0 };
     GThread *thread = g_thread_new("timeline", timeline_thread, &tl);
+    GThread *triggers = g_thread_new("triggers", trigger_thread, tb);
 
     // Wait for PROGRAM, enforcing the scenario timeout.
     int status = 0, timed_out = 0;
@@ -219,6 +253,8 @@ int main(int argc, char **argv) {
     tl.stop = 1;
     device_abort_wait();
     g_thread_join(thread);
+    g_async_queue_push(triggered, &trigger_stop);
+    g_thread_join(triggers);
 
     for (size_t k = 0; k < sc.device_count; k++) {
         device_spec *s = &sc.devices[k];
@@ -231,6 +267,9 @@ int main(int argc, char **argv) {
                         s->name, s->max_delay_us / 1000.0, (double)s->total_delay_us / (double)s->delivered / 1000.0,
                         s->max_queue, span > 0 ? (double)s->delivered / span : 0.0);
         }
+        if (s->bulk_out || s->bulk_in)
+            harness_log("%s: %lu bytes received on bulk OUT; %lu answers queued, %lu bytes delivered on bulk IN",
+                        s->name, s->out_bytes_total, s->replies_queued, s->bulk_in_delivered);
     }
     harness_log("%s used %.3f s user + %.3f s system CPU in %.3f s wall",
                 program[0], ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, wall / 1e6);

@@ -85,6 +85,38 @@ static uint8_t *get_hex(const json_value *obj, const char *key, size_t *len, con
     return b;
 }
 
+/// An endpoint address key: absent or null is 0 (no such endpoint).
+static uint8_t get_endpoint(const json_value *obj, const char *key, long fallback, const char *where) {
+    const json_value *v = json_get(obj, key);
+    if (v && v->kind == JSON_NULL) return 0;
+    long a = get_int(obj, key, fallback, where);
+    if (a < 0 || a > 0xff) die(2, "%s: \"%s\" must be an endpoint address such as \"81\"", where, key);
+    return (uint8_t)a;
+}
+
+static int get_bool(const json_value *obj, const char *key) {
+    const json_value *v = json_get(obj, key);
+    return v && v->kind == JSON_BOOL && v->number != 0;
+}
+
+/// A bulk IN answer: `when` (1 to 16 bytes) and `reply` (hex, may be empty: the device stays silent).
+static void get_answer(const json_value *obj, uint8_t **when, size_t *when_len, uint8_t **reply, size_t *reply_len, const char *where) {
+    if (!obj || obj->kind != JSON_OBJECT) die(2, "%s: an answer must be an object {\"when\": HEX, \"reply\": HEX}", where);
+    *when = get_hex(obj, "when", when_len, where);
+    if (!*when || *when_len == 0 || *when_len > ANSWER_WHEN_MAX)
+        die(2, "%s: an answer's \"when\" must be 1 to %d bytes of hex", where, ANSWER_WHEN_MAX);
+    if (!json_get(obj, "reply")) die(2, "%s: an answer needs \"reply\" (hex; \"\" for none)", where);
+    *reply = get_hex(obj, "reply", reply_len, where);
+}
+
+/// out_stall_after: a whole number of bytes (0 or more), or null for never.
+static long get_stall(const json_value *v, const char *where) {
+    if (v->kind == JSON_NULL) return -1;
+    if (v->kind != JSON_NUMBER || v->number < 0 || v->number != floor(v->number))
+        die(2, "%s: \"out_stall_after\" must be a whole number of bytes (0 or more) or null", where);
+    return (long)v->number;
+}
+
 static device_spec *find_device(scenario *sc, const char *name, const char *where) {
     for (size_t i = 0; i < sc->device_count; i++)
         if (strcmp(sc->devices[i].name, name) == 0) return &sc->devices[i];
@@ -134,6 +166,19 @@ static uint8_t *expand_template(const char *tpl, unsigned long i, size_t *len, c
     return g_byte_array_free(out, FALSE);
 }
 
+/// Timed actions go to the timeline; after_out_bytes ones wait for their device's byte count.
+static void add_event(scenario *sc, action a) {
+    if (a.after_out_bytes < 0) { add_action(sc, a); return; }
+    if (!sc->byte_actions) sc->byte_actions = g_ptr_array_new();
+    g_ptr_array_add(sc->byte_actions, g_memdup2(&a, sizeof a));
+}
+
+static int byte_action_cmp(const void *a, const void *b) {
+    const action *x = *(action *const *)a, *y = *(action *const *)b;
+    if (x->after_out_bytes != y->after_out_bytes) return x->after_out_bytes < y->after_out_bytes ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static int action_cmp(const void *a, const void *b) {
     const action *x = a, *y = b;
     if (x->at_us != y->at_us) return x->at_us < y->at_us ? -1 : 1;
@@ -181,9 +226,42 @@ void load_scenario(const char *path, scenario *sc) {
         s->if_subclass = (uint8_t)get_int(d, "interface_subclass", 0, where);
         s->if_protocol = (uint8_t)get_int(d, "interface_protocol", 0, where);
         const json_value *kd = json_get(d, "kernel_driver");
-        s->kernel_driver = kd && kd->kind == JSON_NULL ? NULL : kd ? get_str(d, "kernel_driver") : g_strdup("usbhid");
-        s->ep_in = (uint8_t)get_int(d, "endpoint", 0x81, where);
-        if (!(s->ep_in & 0x80)) die(2, "%s: \"endpoint\" must be an IN endpoint (bit 7 set)", where);
+        s->kernel_driver = kd && kd->kind == JSON_NULL ? NULL : kd ? get_str(d, "kernel_driver")
+                         : g_strdup(s->if_class == 7 ? "usblp" : "usbhid");
+        s->ep_in = get_endpoint(d, "endpoint", 0x81, where);
+        if (s->ep_in && (!(s->ep_in & 0x80) || (s->ep_in & 0x0f) == 0 || (s->ep_in & 0x70)))
+            die(2, "%s: \"endpoint\" must be an IN endpoint address (81 to 8f) or null for none", where);
+        s->bulk_out = get_endpoint(d, "bulk_out", 0, where);
+        if (s->bulk_out && (s->bulk_out & 0xf0 || (s->bulk_out & 0x0f) == 0))
+            die(2, "%s: \"bulk_out\" must be an OUT endpoint address (01 to 0f, bit 7 clear), not %02x", where, s->bulk_out);
+        s->bulk_in = get_endpoint(d, "bulk_in", 0, where);
+        if (s->bulk_in && (!(s->bulk_in & 0x80) || (s->bulk_in & 0x0f) == 0 || (s->bulk_in & 0x70)))
+            die(2, "%s: \"bulk_in\" must be an IN endpoint address (81 to 8f, bit 7 set), not %02x", where, s->bulk_in);
+        if (s->bulk_in && s->bulk_in == s->ep_in)
+            die(2, "%s: \"bulk_in\" and \"endpoint\" are both %02x: an endpoint address has one type", where, s->bulk_in);
+        s->bulk_max_packet = (uint16_t)get_int(d, "bulk_max_packet", 64, where);
+        if (s->bulk_max_packet == 0 || s->bulk_max_packet > 1024) die(2, "%s: \"bulk_max_packet\" must be 1 to 1024", where);
+        s->device_id = get_str(d, "device_id");
+        s->record_fd = -1;
+        s->out_stall_after = -1;
+        const json_value *st = json_get(d, "out_stall_after");
+        if (st) {
+            s->out_stall_after = get_stall(st, where);
+            if (!s->bulk_out) die(2, "%s: \"out_stall_after\" needs a \"bulk_out\" endpoint", where);
+        }
+        const json_value *ans = json_get(d, "answers");
+        if (ans) {
+            if (ans->kind != JSON_ARRAY) die(2, "%s: \"answers\" must be an array", where);
+            if (!s->bulk_out || !s->bulk_in) die(2, "%s: \"answers\" need \"bulk_out\" and \"bulk_in\" endpoints", where);
+            s->answer_count = ans->count;
+            s->answers = g_new0(answer_spec, ans->count);
+            for (size_t k = 0; k < ans->count; k++) {
+                char w2[96];
+                snprintf(w2, sizeof w2, "%s.answers[%zu]", where, k);
+                answer_spec *a = &s->answers[k];
+                get_answer(ans->items[k], &a->when, &a->when_len, &a->reply, &a->reply_len, w2);
+            }
+        }
         s->max_packet = (uint16_t)get_int(d, "max_packet", 64, where);
         s->interval = (uint8_t)get_int(d, "interval_ms", 1, where);
         s->rdesc = get_hex(d, "report_descriptor", &s->rdesc_len, where);
@@ -217,34 +295,57 @@ void load_scenario(const char *path, scenario *sc) {
         const json_value *e = evs->items[i];
         char where[64];
         snprintf(where, sizeof where, "events[%zu]", i);
-        const json_value *at = json_get(e, "at_ms");
-        if (!at || at->kind != JSON_NUMBER) die(2, "%s: \"at_ms\" (number) is required", where);
-        gint64 at_us = (gint64)llround(at->number * 1000.0);
+        const json_value *at = json_get(e, "at_ms"), *after = json_get(e, "after_out_bytes");
+        if (at && after) die(2, "%s: give \"at_ms\" or \"after_out_bytes\", not both", where);
+        long after_bytes = -1;
+        if (after) {
+            if (after->kind != JSON_NUMBER || after->number < 0 || after->number != floor(after->number))
+                die(2, "%s: \"after_out_bytes\" must be a whole number of bytes, 0 or more", where);
+            after_bytes = (long)after->number;
+        } else if (!at || at->kind != JSON_NUMBER) {
+            die(2, "%s: \"at_ms\" (number) or \"after_out_bytes\" is required", where);
+        }
+        gint64 at_us = at ? (gint64)llround(at->number * 1000.0) : 0;
         char *unplug = get_str(e, "unplug"), *plug = get_str(e, "plug"), *dev = get_str(e, "device");
+        const char *named = unplug ? unplug : plug ? plug : dev;
+        if (after_bytes >= 0 && named && !find_device(sc, named, where)->bulk_out)
+            die(2, "%s: \"after_out_bytes\" counts bulk OUT bytes: device \"%s\" has no \"bulk_out\" endpoint", where, named);
+        #define ADD(...) add_event(sc, (action){ .at_us = at_us, .after_out_bytes = after_bytes, .seq = i, __VA_ARGS__ })
         if (unplug) {
-            add_action(sc, (action){ .at_us = at_us, .kind = ACT_UNPLUG, .dev = find_device(sc, unplug, where) });
+            ADD(.kind = ACT_UNPLUG, .dev = find_device(sc, unplug, where));
         } else if (plug) {
-            add_action(sc, (action){ .at_us = at_us, .kind = ACT_PLUG, .dev = find_device(sc, plug, where) });
+            ADD(.kind = ACT_PLUG, .dev = find_device(sc, plug, where));
         } else if (dev) {
             device_spec *s = find_device(sc, dev, where);
-            const json_value *stream = json_get(e, "stream");
+            const json_value *stream = json_get(e, "stream"), *answer = json_get(e, "answer"), *stall = json_get(e, "out_stall_after");
             char *error_name = get_str(e, "error"), *uevent = get_str(e, "uevent");
-            if (error_name) {
-                action a = { .at_us = at_us, .kind = ACT_ERROR, .dev = s, .text = error_name };
+            if (answer) {
+                if (!s->bulk_out || !s->bulk_in) die(2, "%s: an \"answer\" needs a device with \"bulk_out\" and \"bulk_in\"", where);
+                action a = { .kind = ACT_ANSWER };
+                get_answer(answer, &a.data, &a.len, &a.data2, &a.len2, where);
+                ADD(.kind = ACT_ANSWER, .dev = s, .data = a.data, .len = a.len, .data2 = a.data2, .len2 = a.len2);
+            } else if (stall) {
+                if (!s->bulk_out) die(2, "%s: \"out_stall_after\" needs a device with \"bulk_out\"", where);
+                ADD(.kind = ACT_STALL, .dev = s, .value = get_stall(stall, where));
+            } else if (error_name) {
+                action a = { .at_us = at_us, .after_out_bytes = after_bytes, .seq = i, .kind = ACT_ERROR, .dev = s, .text = error_name };
                 for (size_t k = 0; k < G_N_ELEMENTS(transfer_errors); k++)
                     if (strcmp(error_name, transfer_errors[k].name) == 0) a.err = transfer_errors[k].value;
                 if (!a.err) die(2, "%s: \"error\" must be EPROTO, EILSEQ, ETIME, EPIPE or EOVERFLOW", where);
-                add_action(sc, a);
+                add_event(sc, a);
             } else if (uevent) {
                 const json_value *itf = json_get(e, "interface");
                 int on_interface = itf && itf->kind == JSON_BOOL && itf->number != 0;
                 if (on_interface && !s->hid_sysfs) die(2, "%s: a uevent for the interface needs \"hid_sysfs\" on the device", where);
-                add_action(sc, (action){ .at_us = at_us, .kind = ACT_UEVENT, .dev = s, .text = uevent, .interface = on_interface });
+                ADD(.kind = ACT_UEVENT, .dev = s, .text = uevent, .interface = on_interface);
             } else if (json_get(e, "report")) {
-                action a = { .at_us = at_us, .kind = ACT_REPORT, .dev = s };
-                a.data = get_hex(e, "report", &a.len, where);
-                add_action(sc, a);
+                if (!s->ep_in) die(2, "%s: device \"%s\" has no interrupt IN endpoint (\"endpoint\": null) to send a report on", where, s->name);
+                size_t len = 0;
+                uint8_t *data = get_hex(e, "report", &len, where);
+                ADD(.kind = ACT_REPORT, .dev = s, .data = data, .len = len, .zlp = get_bool(e, "zlp"));
             } else if (stream && stream->kind == JSON_OBJECT) {
+                if (after_bytes >= 0) die(2, "%s: a stream needs \"at_ms\"", where);
+                if (!s->ep_in) die(2, "%s: device \"%s\" has no interrupt IN endpoint to stream on", where, s->name);
                 char *tpl = get_str(stream, "report_hex_template");
                 if (!tpl) die(2, "%s.stream: \"report_hex_template\" is required", where);
                 long count = get_int(stream, "count", -1, where);
@@ -253,19 +354,30 @@ void load_scenario(const char *path, scenario *sc) {
                 long step = get_int(stream, "step", 1, where);
                 if (count < 0 || interval < 0) die(2, "%s.stream: \"count\" and \"interval_us\" are required", where);
                 for (long k = 0; k < count; k++) {
-                    action a = { .at_us = at_us + k * interval, .kind = ACT_REPORT, .dev = s };
+                    action a = { .at_us = at_us + k * interval, .after_out_bytes = -1, .kind = ACT_REPORT, .dev = s };
                     a.data = expand_template(tpl, (unsigned long)(first + k * step), &a.len, where);
                     add_action(sc, a);
                 }
                 g_free(tpl);
             } else {
-                die(2, "%s: a device event needs \"report\", \"stream\", \"error\" or \"uevent\"", where);
+                die(2, "%s: a device event needs \"report\", \"stream\", \"error\", \"uevent\", \"answer\" or \"out_stall_after\"", where);
             }
         } else {
             die(2, "%s: needs \"device\", \"unplug\" or \"plug\"", where);
         }
+        #undef ADD
         g_free(unplug); g_free(plug); g_free(dev);
     }
     json_free(root);
     qsort(sc->actions, sc->action_count, sizeof(action), action_cmp);
+    // Each device's after_out_bytes events, by threshold then file order.
+    if (sc->byte_actions) {
+        g_ptr_array_sort(sc->byte_actions, byte_action_cmp);
+        for (guint k = 0; k < sc->byte_actions->len; k++) {
+            action *a = g_ptr_array_index(sc->byte_actions, k);
+            device_spec *s = a->dev;
+            s->byte_actions = g_realloc(s->byte_actions, (s->byte_action_count + 1) * sizeof *s->byte_actions);
+            s->byte_actions[s->byte_action_count++] = a;
+        }
+    }
 }

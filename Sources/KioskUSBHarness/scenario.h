@@ -5,7 +5,7 @@
 
 #include "harness.h"
 
-typedef enum { ACT_REPORT, ACT_UNPLUG, ACT_PLUG, ACT_ERROR, ACT_UEVENT } action_kind;
+typedef enum { ACT_REPORT, ACT_UNPLUG, ACT_PLUG, ACT_ERROR, ACT_UEVENT, ACT_ANSWER, ACT_STALL } action_kind;
 
 
 
@@ -14,8 +14,14 @@ typedef struct action {
     size_t seq;  // file order, breaks ties
     action_kind kind;
     device_spec *dev;
-    uint8_t *data;
+    uint8_t *data;         // ACT_REPORT: the report; ACT_ANSWER: `when`
     size_t len;
+    uint8_t *data2;        // ACT_ANSWER: the reply
+    size_t len2;
+    int zlp;               // ACT_REPORT: a zero-length packet follows an exact multiple of max_packet
+    long value;            // ACT_STALL: the new out_stall_after (-1: never)
+    long after_out_bytes;  // fires when `dev` has taken this many bulk OUT bytes since plug; -1: at at_us
+    int fired;             // after_out_bytes events fire once (under the instance lock)
     int err;               // ACT_ERROR: errno value
     char *text;            // ACT_ERROR: its name; ACT_UEVENT: the action
     int interface;         // ACT_UEVENT: for interface 0 instead of the device
@@ -24,8 +30,9 @@ typedef struct action {
 typedef struct scenario {
     device_spec *devices;
     size_t device_count;
-    action *actions;
+    action *actions;       // timed (at_ms) actions
     size_t action_count, action_cap;
+    GPtrArray *byte_actions;  // action* fired by after_out_bytes (also linked from their device)
     int clock_first_poll;   // timeline starts when the first interrupt IN URB is submitted
     gint64 timeout_ms;
 } scenario;

@@ -25,11 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void queued_report_free(queued_report *r) {
-    g_bytes_unref(r->bytes);
-    g_free(r);
-}
-
 static GMutex first_poll_lock;
 static GCond first_poll_cond;
 static int first_poll;
@@ -70,7 +65,8 @@ void mark_first_poll(void) {
 // The node FIFO
 
 void fifo_update(device_instance *inst) {
-    int ready = inst->done.length > 0 || (inst->reports.length > 0 && inst->pending_in.length > 0);
+    int ready = inst->done.length > 0 || (inst->reports.length > 0 && inst->pending_in.length > 0) ||
+                (inst->bulk_packets.length > 0 && inst->pending_bulk_in.length > 0);
     if (inst->gone && inst->done.length == 0) ready = 0;
     if (ready == inst->fifo_ready) return;
     if (ready) {
@@ -85,34 +81,6 @@ void fifo_update(device_instance *inst) {
 
 // ---------------------------------------------------------------------------
 // Interrupt transfers, binding and the ioctl handler (worker thread)
-
-/// Pairs the oldest waiting report with the oldest interrupt-IN URB.
-static urb_entry *complete_interrupt(device_instance *inst) {
-    urb_entry *e = g_queue_pop_head(&inst->pending_in);
-    queued_report *r = g_queue_pop_head(&inst->reports);
-    gsize len = 0;
-    const uint8_t *data = g_bytes_get_data(r->bytes, &len);
-    struct usbdevfs_urb *u = urb_of(e);
-    size_t cap = (size_t)u->buffer_length;
-    if (len <= cap) {
-        urb_write(e, 0, data, len);
-        urb_set(e, 0, (int)len);
-    } else {
-        // A report longer than the transfer: the host controller reports babble.
-        urb_write(e, 0, data, cap);
-        urb_set(e, -EOVERFLOW, (int)cap);
-        harness_log("%s: report of %zu bytes overflowed a %zu-byte transfer", inst->spec->name, (size_t)len, cap);
-    }
-    device_spec *s = inst->spec;
-    s->delivered++;
-    gint64 now = g_get_monotonic_time();
-    gint64 delay = now - r->queued_at;
-    if (delay > s->max_delay_us) s->max_delay_us = delay;
-    s->total_delay_us += delay;
-    s->last_delivered_us = now;
-    queued_report_free(r);
-    return e;
-}
 
 static gboolean find_and_remove(GQueue *q, gulong client_addr, urb_entry **out) {
     for (GList *l = q->head; l; l = l->next) {
@@ -129,6 +97,8 @@ static gboolean find_and_remove(GQueue *q, gulong client_addr, urb_entry **out) 
 static void drop_pending(device_instance *inst) {
     urb_entry *e;
     while ((e = g_queue_pop_head(&inst->pending_in))) urb_entry_free(e);
+    while ((e = g_queue_pop_head(&inst->pending_bulk_in))) urb_entry_free(e);
+    while ((e = g_queue_pop_head(&inst->pending_out))) urb_entry_free(e);
     while ((e = g_queue_pop_head(&inst->pending_other))) urb_entry_free(e);
     while ((e = g_queue_pop_head(&inst->done))) urb_entry_free(e);
 }
@@ -181,13 +151,14 @@ gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer
     if (req == USBDEVFS_REAPURB || req == USBDEVFS_REAPURBNDELAY) {
         s->reap_calls++;
         urb_entry *e = g_queue_pop_head(&inst->done);
-        if (!e && inst->reports.length > 0 && inst->pending_in.length > 0 && !inst->gone) e = complete_interrupt(inst);
+        if (!e && !inst->gone) e = complete_in(inst);
         if (!e) {
             s->reap_empty++;
             COMPLETE(-1, inst->gone ? ENODEV : EAGAIN);
         }
-        if (e->killed) urb_set(e, -ESHUTDOWN, 0);
+        if (e->killed) urb_set(e, -ESHUTDOWN, e->actual);
         else if (e->fail_status) urb_set(e, e->fail_status, 0);
+        else if (e->deferred) urb_set(e, 0, e->actual);
         // The argument points at the client's `struct usbdevfs_urb *` slot; resolve
         // that slot, then point it at the URB (umockdev writes the client address).
         UMockdevIoctlData *slot = resolve_arg(client, sizeof(void *));
@@ -205,9 +176,17 @@ gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer
         // The argument is the client's URB address itself, not a pointer to resolve.
         gulong addr = *(gulong *)umockdev_ioctl_client_get_arg(client)->data;
         urb_entry *e = NULL;
-        if (find_and_remove(&inst->pending_in, addr, &e) || find_and_remove(&inst->pending_other, addr, &e)) {
-            urb_set(e, -ENOENT, 0);
+        int was_out_head = inst->pending_out.head && ((urb_entry *)inst->pending_out.head->data)->urb->client_addr == addr;
+        if (find_and_remove(&inst->pending_in, addr, &e) || find_and_remove(&inst->pending_bulk_in, addr, &e) ||
+            find_and_remove(&inst->pending_out, addr, &e) || find_and_remove(&inst->pending_other, addr, &e)) {
+            // As usbfs: the URB is unlinked and reaped with -ENOENT and what it had transferred
+            // (libusb turns that into CANCELLED, or TIMED_OUT when its timeout cancelled it).
+            urb_set(e, -ENOENT, e->actual);
+            e->deferred = 0;
             g_queue_push_tail(&inst->done, e);
+            if (e->actual > 0 || urb_of(e)->type == USBDEVFS_URB_TYPE_BULK)
+                harness_log("%s: URB on endpoint 0x%02x discarded after %d bytes", s->name, urb_of(e)->endpoint, e->actual);
+            if (was_out_head) pump_out(inst);  // the next OUT URB may now take bytes
             COMPLETE(0, 0);
         }
         COMPLETE(-1, EINVAL);
@@ -254,7 +233,22 @@ gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer
         if (u->type == USBDEVFS_URB_TYPE_CONTROL) {
             handle_control(inst, e);
             g_queue_push_tail(&inst->done, e);
-        } else if (u->type == USBDEVFS_URB_TYPE_INTERRUPT && u->endpoint == s->ep_in) {
+        } else if (u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_out && u->endpoint == s->bulk_out) {
+            if (!(inst->claimed & 1)) {
+                urb_entry_free(e);
+                COMPLETE(-1, ENOENT);
+            }
+            mark_first_poll();
+            g_queue_push_tail(&inst->pending_out, e);
+            pump_out(inst);
+        } else if (u->type == USBDEVFS_URB_TYPE_BULK && s->bulk_in && u->endpoint == s->bulk_in) {
+            if (!(inst->claimed & 1)) {
+                urb_entry_free(e);
+                COMPLETE(-1, ENOENT);
+            }
+            mark_first_poll();
+            g_queue_push_tail(&inst->pending_bulk_in, e);
+        } else if (u->type == USBDEVFS_URB_TYPE_INTERRUPT && s->ep_in && u->endpoint == s->ep_in) {
             if (!(inst->claimed & 1)) {
                 urb_entry_free(e);
                 COMPLETE(-1, ENOENT);  // usbfs refuses I/O on an interface it does not own
@@ -371,33 +365,4 @@ void on_client_vanished(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gp
     fifo_update(inst);
     g_mutex_unlock(&inst->lock);
     harness_log("%s: client closed %s", inst->spec->name, inst->devnode);
-}
-
-// ---------------------------------------------------------------------------
-// What the scenario makes the device do (scheduler thread)
-
-void device_send_report(device_instance *inst, const uint8_t *data, size_t len) {
-    g_mutex_lock(&inst->lock);
-    queued_report *r = g_new0(queued_report, 1);
-    r->bytes = g_bytes_new(data, len);
-    r->queued_at = g_get_monotonic_time();
-    if (!inst->spec->first_queued_us) inst->spec->first_queued_us = r->queued_at;
-    g_queue_push_tail(&inst->reports, r);
-    if (inst->reports.length > inst->spec->max_queue) inst->spec->max_queue = inst->reports.length;
-    fifo_update(inst);
-    g_mutex_unlock(&inst->lock);
-}
-
-void device_fail_transfer(device_instance *inst, int err, const char *name) {
-    g_mutex_lock(&inst->lock);
-    urb_entry *e = g_queue_pop_head(&inst->pending_in);
-    if (e) {
-        e->fail_status = -err;
-        g_queue_push_tail(&inst->done, e);
-    } else {
-        inst->fail_next = -err;
-    }
-    fifo_update(inst);
-    g_mutex_unlock(&inst->lock);
-    harness_log("%s: interrupt IN transfer %s with -%s", inst->spec->name, e ? "completes" : "will complete", name);
 }

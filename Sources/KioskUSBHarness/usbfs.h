@@ -7,19 +7,26 @@
 #include <linux/usbdevice_fs.h>
 
 
-/// A report the device sent, with the time it was queued (for the delay statistics).
-typedef struct queued_report {
-    GBytes *bytes;
+/// One packet of a report (or bulk answer) the device sent, with the time the report was
+/// queued (for the delay statistics).
+typedef struct queued_packet {
+    GBytes *bytes;     // at most max_packet bytes; a shorter one ends the host's transfer
     gint64 queued_at;  // monotonic µs
-} queued_report;
+    int report_end;    // the report's last packet (statistics count reports)
+} queued_packet;
 
-void queued_report_free(queued_report *r);
+void queued_packet_free(queued_packet *p);
+/// Splits `len` bytes into packets of at most `max_packet` onto `q` (a zero-length packet for
+/// len 0, and after an exact multiple when `zlp`).
+void queue_packets(GQueue *q, const uint8_t *data, size_t len, uint16_t max_packet, int zlp);
 
 typedef struct urb_entry {
     UMockdevIoctlData *urb;     // local copy of struct usbdevfs_urb (ref held)
     UMockdevIoctlData *buffer;  // local copy of the URB's buffer (ref held), may be NULL
     int killed;                 // device vanished: reap with -ESHUTDOWN
     int fail_status;            // a scenario "error" event: reap with this (negative errno) status
+    int actual;                 // bytes filled (IN) or taken (OUT) so far
+    int deferred;               // completed off an ioctl (bulk OUT): reap writes status 0 and `actual`
 } urb_entry;
 
 // usbfs.c
@@ -34,6 +41,18 @@ gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer
 void on_client_vanished(UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer user_data);
 void mark_first_poll(void);
 
+// packets.c
+/// The first pending IN URB (interrupt, then bulk) that queued packets complete, or NULL;
+/// packets taken by a transfer still waiting for more stay in it. Worker thread, in an ioctl.
+urb_entry *complete_in(device_instance *inst);
+
+// bulk.c
+/// Lets the bulk OUT URBs take bytes in order (recording them, matching answers, firing
+/// after_out_bytes events) until one is NAKed; completed ones go to `done`. Lock held.
+void pump_out(device_instance *inst);
+/// Opens DIR/<name>.out for --record (first plug).
+void record_open(device_spec *s);
+
 // control.c
 void urb_entry_free(urb_entry *e);
 struct usbdevfs_urb *urb_of(urb_entry *e);
@@ -44,6 +63,7 @@ void urb_write(urb_entry *e, size_t offset, const uint8_t *data, size_t len);
 int handle_control(device_instance *inst, urb_entry *e);
 
 // descriptors.c
+int endpoint_count(const device_spec *s);
 GByteArray *config_descriptor(const device_spec *s);
 GByteArray *device_descriptor(const device_spec *s);
 /// String descriptor `index` (0: the language list), or NULL when the scenario has none.

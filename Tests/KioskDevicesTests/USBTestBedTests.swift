@@ -10,7 +10,7 @@ import Testing
 // See Tests/Fixtures/usb/README.md.
 
 /// Where the repository and the built executables are.
-private enum USBTestBed {
+enum USBTestBed {
     /// <repo>/Tests, found through this file (symlinks resolved, so scratch packages work).
     static var testsDirectory: URL {
         URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
@@ -34,12 +34,13 @@ private enum USBTestBed {
         var stderr: String
     }
 
-    /// Runs `kiosk-usb-harness SCENARIO -- usb-probe ARGS` and collects its output.
-    static func run(scenario: String, probeArguments: [String]) throws -> Run {
+    /// Runs `kiosk-usb-harness [OPTIONS] SCENARIO -- usb-probe ARGS` and collects its output.
+    /// `scenario` is a file name in Tests/Fixtures/usb, or an absolute path.
+    static func run(scenario: String, probeArguments: [String], harnessOptions: [String] = []) throws -> Run {
         let harness = Process()
         harness.executableURL = productsDirectory.appendingPathComponent("kiosk-usb-harness")
-        harness.arguments = [testsDirectory.appendingPathComponent("Fixtures/usb/\(scenario)").path, "--",
-                             productsDirectory.appendingPathComponent("usb-probe").path] + probeArguments
+        let path = scenario.hasPrefix("/") ? scenario : testsDirectory.appendingPathComponent("Fixtures/usb/\(scenario)").path
+        harness.arguments = harnessOptions + [path, "--", productsDirectory.appendingPathComponent("usb-probe").path] + probeArguments
         var env = ProcessInfo.processInfo.environment
         // A crashing Swift helper would otherwise leave swift-backtrace holding our pipe.
         env["SWIFT_BACKTRACE"] = "enable=no"
@@ -72,7 +73,7 @@ private enum USBTestBed {
 }
 
 /// Written once by the reader thread, read after it signalled completion through `value != nil`.
-private final class UncheckedBox<T>: @unchecked Sendable {
+final class UncheckedBox<T>: @unchecked Sendable {
     // @unchecked: a single write followed by polling reads; the pipe EOF orders them.
     private let lock = NSLock()
     private var stored: T?

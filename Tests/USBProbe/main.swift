@@ -6,6 +6,8 @@
 // kernel driver and claims interface 0, prints its identity and HID report descriptor, then
 // prints every interrupt IN report until the device goes away ("gone"). Repeats for N
 // sessions (default 1), then exits 0. One line per fact, so tests can assert on stdout.
+// With `--step STEP` (repeatable; Steps.swift) it runs those operations on the first device
+// instead (bulk transfers, the printer class, interrupt transfers of a chosen length).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,6 +32,7 @@ var productID: UInt16 = 0x0012
 var sessions = 1
 var setFeature: (UInt8, [UInt8])?
 var getFeature: (UInt8, Int)?
+var steps: [String] = []
 func bytes(_ hex: Substring) -> [UInt8] {
     let d = Array(hex)
     return stride(from: 0, to: d.count - 1, by: 2).compactMap { UInt8(String(d[$0...$0 + 1]), radix: 16) }
@@ -40,6 +43,7 @@ while let a = args.popFirst() {
     case "--vid": vendorID = UInt16(args.popFirst() ?? "", radix: 16) ?? vendorID
     case "--pid": productID = UInt16(args.popFirst() ?? "", radix: 16) ?? productID
     case "--sessions": sessions = Int(args.popFirst() ?? "") ?? sessions
+    case "--step": steps.append(args.popFirst() ?? "")
     case "--set-feature":
         let p = (args.popFirst() ?? "").split(separator: ":")
         if p.count == 2, let id = UInt8(p[0], radix: 16) { setFeature = (id, bytes(p[1])) }
@@ -47,7 +51,7 @@ while let a = args.popFirst() {
         let p = (args.popFirst() ?? "").split(separator: ":")
         if p.count == 2, let id = UInt8(p[0], radix: 16), let n = Int(p[1]) { getFeature = (id, n) }
     default:
-        FileHandle.standardError.write(Data("usage: usb-probe [--vid HEX] [--pid HEX] [--sessions N] [--set-feature ID:HEX] [--get-feature ID:LEN]\n".utf8))
+        FileHandle.standardError.write(Data("usage: usb-probe [--vid HEX] [--pid HEX] [--sessions N] [--set-feature ID:HEX] [--get-feature ID:LEN] [--step STEP ...]\n".utf8))
         exit(2)
     }
 }
@@ -74,6 +78,11 @@ do {
             try handle.setAutoDetachKernelDriver(true)
             try handle.claimInterface(0)
             print("kernel-driver-after-claim=\(try handle.kernelDriverActive() ? "yes" : "no")")
+            if !steps.isEmpty {
+                try await runSteps(steps, device: device, handle: handle)
+                await handle.close()
+                break eventLoop
+            }
             guard let endpoint = try device.interruptInEndpoints().first else { fail("no interrupt IN endpoint") }
             print("endpoint 0x\(String(endpoint.address, radix: 16)) max-packet=\(endpoint.maxPacketSize)")
             let descriptor = try await handle.hidReportDescriptor()

@@ -130,7 +130,8 @@ public final class USBDevice: Sendable {
         return config.pointee.bConfigurationValue
     }
 
-    private func withInterface<T>(_ number: Int, _ body: (libusb_interface_descriptor) -> T) throws(USBError) -> T {
+    /// Runs `body` on interface `number`'s alternate setting 0 in the active configuration.
+    func withInterface<T>(_ number: Int, _ body: (libusb_interface_descriptor) -> T) throws(USBError) -> T {
         var config: UnsafeMutablePointer<libusb_config_descriptor>?
         try usbCheck(libusb_get_active_config_descriptor(raw.value, &config), "read the configuration of \(info.vidPid)")
         guard let config else { throw USBError.notFound(operation: "read the configuration of \(info.vidPid)", what: "an active configuration") }

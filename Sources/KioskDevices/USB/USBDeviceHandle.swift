@@ -15,8 +15,13 @@ public final class USBDeviceHandle: Sendable {
 
     private struct State {
         var closed = false
+        /// close() has begun: no new reader or bulk transfer may start.
+        var closing = false
         var claimed: Set<Int> = []
         var readers: [ObjectIdentifier: InterruptReader] = [:]
+        /// Bulk transfers libusb holds (USBBulk.swift); close() cancels them and waits.
+        var bulk: [ObjectIdentifier: BulkTransfer] = [:]
+        var bulkDrained: [CheckedContinuation<Void, Never>] = []
     }
 
     /// Default timeout for control transfers, in milliseconds.
@@ -172,7 +177,7 @@ public final class USBDeviceHandle: Sendable {
 
     func register(_ reader: InterruptReader) throws(USBError) {
         try state.withLock { s throws(USBError) in
-            if s.closed { throw USBError.closed(operation: "start reading reports") }
+            if s.closed || s.closing { throw USBError.closed(operation: "start reading reports") }
             s.readers[ObjectIdentifier(reader)] = reader
         }
     }
@@ -181,15 +186,57 @@ public final class USBDeviceHandle: Sendable {
         state.withLock { _ = $0.readers.removeValue(forKey: ObjectIdentifier(reader)) }
     }
 
-    /// Stops every reader (waiting for its transfer), releases claimed interfaces and closes
-    /// the device. Safe after an unplug. Idempotent.
+    /// Submits a bulk transfer and tracks it until its callback runs; under the lock, so close()
+    /// either sees it (and cancels it) or this refuses it.
+    func submit(bulk transfer: BulkTransfer) throws(USBError) {
+        try state.withLock { s throws(USBError) in
+            if s.closed || s.closing { throw USBError.closed(operation: transfer.operation) }
+            let rc = libusb_submit_transfer(transfer.raw.value)
+            if rc < 0 { throw USBError(operation: transfer.operation, code: rc) }
+            s.bulk[ObjectIdentifier(transfer)] = transfer
+        }
+    }
+
+    /// Event thread: the bulk transfer came back; wakes close() when it was the last one.
+    func finished(bulk transfer: BulkTransfer) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            s.bulk.removeValue(forKey: ObjectIdentifier(transfer))
+            guard s.bulk.isEmpty else { return [] }
+            defer { s.bulkDrained = [] }
+            return s.bulkDrained
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Releases a claimed interface (reattaching its kernel driver when auto-detach is on).
+    public func releaseInterface(_ interface: Int = 0) throws(USBError) {
+        try checkOpen("release interface \(interface)")
+        let wasClaimed = state.withLock { $0.claimed.remove(interface) != nil }
+        guard wasClaimed else { return }
+        try usbCheck(libusb_release_interface(raw.value, Int32(interface)), "release interface \(interface) of \(device.info.vidPid)")
+    }
+
+    /// Stops every reader (waiting for its transfer), cancels bulk transfers in flight and waits
+    /// until libusb has returned them (their buffers must outlive libusb's use), releases claimed
+    /// interfaces and closes the device. Safe after an unplug. Idempotent.
     public func close() async {
         let readers: [InterruptReader]? = state.withLock { s in
-            if s.closed { return nil }
+            if s.closed || s.closing { return nil }
+            s.closing = true
             return Array(s.readers.values)
         }
         guard let readers else { return }
         for r in readers { await r.stop() }
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            let drained: Bool = state.withLock { s in
+                if s.bulk.isEmpty { return true }
+                s.bulkDrained.append(cont)
+                // Still registered, so not yet freed: the callback unregisters before freeing.
+                for t in s.bulk.values { _ = libusb_cancel_transfer(t.raw.value) }
+                return false
+            }
+            if drained { cont.resume() }
+        }
         let claimed: Set<Int> = state.withLock { s in
             s.closed = true
             return s.claimed
