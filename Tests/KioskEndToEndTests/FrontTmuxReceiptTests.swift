@@ -71,7 +71,7 @@ struct FrontTmuxReceiptTests {
         let created = try #require(payments.first { $0["id"] as? String == id }?["created_at"] as? String, "\(payments)")
         let expected = ESCPOSEncoder.receipt(Receipt(
             storeName: "Riverside Yard", addressLines: ["5 River Rd"], printedAt: Self.localTime(created),
-            account: "2001 Harbor Farm Supply", job: nil, paymentID: id, amount: "$9.99", method: "MASTERCARD **** 4444",
+            account: "2001 Harbor Farm Supply", job: nil, paymentID: id, amount: "$9.99", method: "MASTERCARD •••• 4444",
             invoices: [Receipt.Invoice(number: "On account", amount: "$9.99")], stateLine: Receipt.pendingApproval,
             footerLines: ["Thank you!"]), codePage: .cp858)
         #expect(receipt == expected, "the printer received:\n\(String(decoding: receipt.map { $0 < 0x20 || $0 > 0x7E ? 0x2E : $0 }, as: UTF8.self))")

@@ -112,7 +112,7 @@ struct ReceiptTests {
         #expect(status.stdout.contains("receipts not printed: 1"), "\(status.stdout)")
         #expect(status.stdout.contains("receipt printer emulated-printer-1"), "\(status.stdout)")
         let failed = try ContactTests.ctl(again, ["receipt", "list", "--failed"])
-        #expect(failed.stdout.contains(id) && failed.stdout.contains("interrupted") && failed.stdout.contains("kioskctl receipt reprint \(id)"), "\(failed.stdout)")
+        #expect(failed.stdout.contains(id) && failed.stdout.contains("interrupted") && failed.stdout.contains("kioskctl receipt reprint \(id)`"), "\(failed.stdout)")
         let reprint = try ContactTests.ctl(again, ["receipt", "reprint", id])
         #expect(reprint.status == 0 && reprint.stdout.contains("printed"), "\(reprint.stdout)\(reprint.stderr)")
         let after = try ContactTests.ctl(again, ["status", "--json"])

@@ -64,7 +64,7 @@ struct ReceiptUSBTests {
         let id = try ReceiptTests().pay(client)
         let row = try client.call("receipt.print", params: ["payment": id], id: 6).result
         #expect(row["state"] as? String == "failed" && row["fault"] as? String == "paper_out", "\(row)")
-        #expect((row["message"] as? String)?.contains("ask the staff") == true, "\(row)")
+        #expect(row["message"] as? String == "The printer is out of paper. Please ask the staff for your receipt.", "\(row)")
         #expect(received(record).count == 536, "stopped after the chunk that ran it out: \(received(record).count) bytes")
 
         let status = try ContactTests.ctl(daemon, ["status"])
@@ -103,7 +103,7 @@ struct ReceiptUSBTests {
         #expect(row["state"] as? String == "failed" && row["fault"] as? String == "disconnected", "\(row)")
         _ = try USBDaemonTests().waitFor(client, Self.printer) { $0 == nil }
         let failed = try ContactTests.ctl(daemon, ["receipt", "list", "--failed"])
-        #expect(failed.stdout.contains(id) && failed.stdout.contains("plug it in"), "\(failed.stdout)")
+        #expect(failed.stdout.contains(id) && failed.stdout.contains("plug it in") && failed.stdout.contains("kioskctl receipt reprint \(id)"), "\(failed.stdout)")
         // With the USB printer gone, the reprint goes to the only printer left: the demo's emulated one.
         let reprint = try ContactTests.ctl(daemon, ["receipt", "reprint", id])
         #expect(reprint.status == 0 && reprint.stdout.contains("printed") && reprint.stdout.contains("emulated-printer-1"), "\(reprint.stdout)\(reprint.stderr)")

@@ -11,7 +11,7 @@ struct DriverScenario: CustomStringConvertible {
     let kind: String
     let vendorID: Int
     let productID: Int
-    /// "card" or "signature".
+    /// "card", "signature", or "test_page" for a printer (`device.test` prints one).
     let capture: String
     /// Card: the masked card's last four digits.
     let last4: String?
@@ -56,6 +56,14 @@ extension USBDaemonTests {
         #expect(device?["vendor_id"] as? Int == scenario.vendorID && device?["product_id"] as? Int == scenario.productID)
         #expect(try tech.call("device.allow", params: ["id": scenario.device], id: 2).error == nil)
 
+        if scenario.capture == "test_page" {
+            // A printer has no captures: its one job through the driver is the technician's test page.
+            let test = try tech.call("device.test", params: ["id": scenario.device], id: 3)
+            #expect((test.result["verdict"] as? String)?.hasPrefix("printed a test page") == true, "\(test)")
+            #expect(daemon.stop() == 0)
+            #expect(!daemon.log.contains("USB device failed") && !daemon.log.contains("level=error"), "\(daemon.log)")
+            return
+        }
         let front = try daemon.client()
         let begin = try front.call("device.capture.begin", params: ["kind": scenario.capture, "device": scenario.device])
         let capture = try #require(begin.result["capture"] as? String, "\(begin)")

@@ -32,8 +32,23 @@ public func fuzzHIDDescriptor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     for profile in DigitizerProfile.candidates(in: descriptor) {
         _ = profile.sample(from: report)
     }
-    if let pen = PenDecoder(descriptor: descriptorBytes) {
+    let pen = PenDecoder(descriptor: descriptorBytes)
+    if let pen {
         _ = pen.sample(from: report)
+    }
+    // The report tail as interrupt transfers: packets of the size its first byte picks (0–63),
+    // every third one cut short, then a zero-length packet; each whole report to the pen.
+    let packet = Int(report.first ?? 0) % 64
+    if var assembler = HIDReportAssembler(descriptor: descriptor, maxPacketSize: packet) {
+        var rest = report[...]
+        var count = 0
+        while !rest.isEmpty {
+            count += 1
+            let take = count % 3 == 0 ? max(1, assembler.maxPacketSize / 2) : assembler.maxPacketSize
+            for whole in assembler.feed(Array(rest.prefix(take))) { _ = pen?.sample(from: whole) }
+            rest = rest.dropFirst(take)
+        }
+        for whole in assembler.feed([]) { _ = pen?.sample(from: whole) }
     }
     return 0
 }

@@ -19,8 +19,6 @@ struct USBAttachment {
 
     /// Idle gap after which a keyboard-wedge reader's swipe in progress is finished.
     static let wedgeIdleGap: Duration = .milliseconds(100)
-    /// USB printer class (bInterfaceClass 7).
-    static let printerInterfaceClass: UInt8 = 7
     /// How often an idle printer is checked for still being there (it has no reports to read).
     static let printerPresenceInterval: Duration = .seconds(1)
 
@@ -48,7 +46,9 @@ struct USBAttachment {
     /// What the daemon will do with a device.
     private enum Plan {
         case cardReader(driver: String, decoder: any CardReaderDecoder, reportLength: Int, idleFlush: Bool)
-        case pad(driver: String, any PadDecoder, descriptor: [UInt8]?)
+        /// `reassemble`: the descriptor describes the reports, so they are put back together from
+        /// packets by its sizes (a fixed-format pad's descriptor only serves `device.describe`).
+        case pad(driver: String, any PadDecoder, descriptor: [UInt8]?, reassemble: Bool)
         case wacomSTU(WacomSTUHost, descriptor: [UInt8]?)
         case printer(driver: String, USBPrinterChannel)
     }
@@ -58,7 +58,7 @@ struct USBAttachment {
         let supported = SupportedDevices.match(vendorID: usb.vendorID, productID: usb.productID)
         // A device kioskpay does not list is only looked at when its first interface is HID, or a
         // printer (which must then say it speaks ESC/POS).
-        let printerClass = (try? device.interfaceClass(interface: 0))?.classCode == Self.printerInterfaceClass
+        let printerClass = (try? device.interfaceClass(interface: 0))?.isPrinter == true
         if supported == nil, !printerClass, (try? device.hidReportDescriptorLength(interface: 0)) == nil { return .ignored }
 
         let handle: USBDeviceHandle
@@ -96,6 +96,7 @@ struct USBAttachment {
                 let reader: InterruptReader
                 var stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?
                 var flushes = false
+                var assembler: HIDReportAssembler?
                 let session = await sessions.begin(id: id, key: USBSessions.key(usb))
                 token = session
                 let notices = await sessions.watch(token: session, port: usb.portPath)
@@ -106,8 +107,11 @@ struct USBAttachment {
                     reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: max(length, endpoint.maxPacketSize))
                     flushes = idleFlush
                     await devices.attach(wire(info, id: id, kind: .cardReader, driver: driver), cardDecoder: decoder, emulated: false)
-                case .pad(let driver, let pad, let descriptor):
+                case .pad(let driver, let pad, let descriptor, let reassemble):
                     reader = try InterruptReader(handle: handle, endpoint: endpoint.address, length: endpoint.maxPacketSize)
+                    if reassemble, let descriptor, let parsed = try? HIDReportDescriptor(descriptor) {
+                        assembler = HIDReportAssembler(descriptor: parsed, maxPacketSize: endpoint.maxPacketSize)
+                    }
                     await devices.attach(wire(info, id: id, kind: .signaturePad, driver: driver), pad: pad,
                                          descriptor: descriptor, emulated: false)
                 case .wacomSTU(let host, let descriptor):
@@ -118,7 +122,7 @@ struct USBAttachment {
                                          pad: host.decoder, descriptor: descriptor, emulated: false, signals: continuation)
                 }
                 // Readers whose swipe spans several reports (`idleFlush`) finish it on an idle gap.
-                let end = try await read(reader, id: id, wedge: flushes,
+                let end = try await read(reader, id: id, wedge: flushes, assembler: assembler,
                                          stu: stu, notices: notices, handle: handle)
                 outcome = ending(end, id: id, usb: usb)
             }
@@ -216,7 +220,7 @@ struct USBAttachment {
             try handle.claimInterface(0)
             // The descriptor only serves `device.describe`; the reports' format is the driver's.
             let descriptor = try? await handle.hidReportDescriptor(interface: 0)
-            return .pad(driver: driver.driverName, decoder(), descriptor: descriptor)
+            return .pad(driver: driver.driverName, decoder(), descriptor: descriptor, reassemble: false)
         case .wacomSTUHost:
             try handle.claimInterface(0)
             // The STU's descriptor only sizes its feature reports; without it the defaults apply.
@@ -230,8 +234,6 @@ struct USBAttachment {
                 "timed_pen_data": "\(host.timedPenData)",
             ])
             return .wacomSTU(host, descriptor: descriptor)
-        case .receiptPrinter:
-            return nil // lead: printer plan
         case .hidDigitizer:
             // While usbhid holds the interface the kernel refuses interface requests from anyone
             // else, so its own copy is read from sysfs first, before anything is claimed (an
@@ -262,7 +264,7 @@ struct USBAttachment {
                 return nil
             }
             if !claimed { try handle.claimInterface(0) }
-            return .pad(driver: driver.driverName, pen, descriptor: descriptor)
+            return .pad(driver: driver.driverName, pen, descriptor: descriptor, reassemble: true)
         }
     }
 
@@ -284,13 +286,22 @@ struct USBAttachment {
 
     /// Feeds every report to the device manager until the device goes away, the task is
     /// cancelled, or udev reports a reset. A wedge reader also gets its idle flush; an STU its
-    /// screen commands. Helpers that finish (return nil) do not end the reading.
-    private func read(_ reader: InterruptReader, id: String, wedge: Bool, stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
+    /// screen commands. Helpers that finish (return nil) do not end the reading. With an
+    /// `assembler`, each transfer is a piece of a report and only whole reports are fed.
+    private func read(_ reader: InterruptReader, id: String, wedge: Bool, assembler: HIDReportAssembler?,
+                      stu: (WacomSTUHost, AsyncStream<CaptureSignal>)?,
                       notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
         try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
             group.addTask {
+                var assembler = assembler
                 for try await report in reader.reports {
-                    await devices.feed(id, report: report.bytes)
+                    guard var pieces = assembler else { await devices.feed(id, report: report.bytes); continue }
+                    let dropped = pieces.drops
+                    for whole in pieces.feed(report.bytes) { await devices.feed(id, report: whole) }
+                    if pieces.drops != dropped, let reason = pieces.drops.first(where: { $0.value != dropped[$0.key] })?.key {
+                        logger.debug("HID report pieces dropped", metadata: ["device": "\(id)", "reason": "\(reason.rawValue)"])
+                    }
+                    assembler = pieces
                 }
                 return .readerFinished
             }

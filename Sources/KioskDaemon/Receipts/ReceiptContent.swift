@@ -9,7 +9,7 @@ import KioskStore
 /// name) and `[receipt]` (the store's name, address and footer).
 enum ReceiptContent {
     static func make(_ payment: PaymentRecord, card: (brand: String?, last4: String?), stored: StoredAccount,
-                     settings: ReceiptSettings, codePage: PrinterCodePage) -> Receipt {
+                     settings: ReceiptSettings) -> Receipt {
         let money = { (minor: Int) in MoneyFormat.format(minor, currency: payment.currency) }
         let zone = TimeZone(identifier: stored.branch.timeZone) ?? TimeZone(identifier: "UTC")!
         let items = Dictionary(stored.account.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -28,18 +28,17 @@ enum ReceiptContent {
         return Receipt(storeName: settings.storeName ?? stored.branch.name, addressLines: settings.address,
                        printedAt: DocumentHandlers.localTime(payment.createdAt, in: zone),
                        account: "\(stored.account.number) \(who)", job: job, paymentID: payment.id,
-                       amount: money(payment.amount), method: method(payment, card: card, codePage: codePage), invoices: invoices,
+                       amount: money(payment.amount), method: method(payment, card: card), invoices: invoices,
                        stateLine: stateLine(payment), footerLines: settings.footer)
     }
 
     /// "VISA •••• 1111" from the masked card, else the payment's own description (a bank
     /// account's "ACCOUNT ENDING 6789"). Only a brand and four digits ever reach the printer.
-    /// CP858 has no bullet (iconv would print "oooo"): asterisks there.
-    static func method(_ payment: PaymentRecord, card: (brand: String?, last4: String?), codePage: PrinterCodePage) -> String {
+    /// (CP858 has no bullet: the encoder prints asterisks there.)
+    static func method(_ payment: PaymentRecord, card: (brand: String?, last4: String?)) -> String {
         if let last4 = card.last4, last4.count == 4, last4.allSatisfy(\.isNumber) {
             let brand = (card.brand ?? "card").uppercased().filter { $0.isLetter || $0 == " " }
-            let mask = codePage == .cp1252 ? "••••" : "****"
-            return "\(brand.isEmpty ? "CARD" : brand) \(mask) \(last4)"
+            return "\(brand.isEmpty ? "CARD" : brand) •••• \(last4)"
         }
         return payment.methodDescription
     }

@@ -44,7 +44,7 @@ actor ReceiptDesk {
         let fault: String?
         if let printer {
             let codePage = settings.codePage ?? printer.channel.codePage
-            let receipt = ReceiptContent.make(payment, card: card, stored: stored, settings: settings, codePage: codePage)
+            let receipt = ReceiptContent.make(payment, card: card, stored: stored, settings: settings)
             let bytes = ESCPOSEncoder.receipt(receipt, codePage: codePage)
             fault = await run(bytes, on: printer.id, printer.channel)
         } else {
@@ -71,8 +71,7 @@ actor ReceiptDesk {
         let fault = await run(bytes, on: id, channel)
         let verdict: String
         if let fault {
-            verdict = "the test page did not print: " + ReceiptFaultText.manager(fault, payment: "ID")
-                .replacingOccurrences(of: ", then run kioskctl receipt reprint ID", with: ", then test again")
+            verdict = "the test page did not print (\(fault)): " + ReceiptFaultText.testAgain(fault, device: id)
         } else if !info.allowed {
             verdict = "printed a test page; check it, then allow the printer: kioskctl device allow \(id)"
         } else {

@@ -54,7 +54,9 @@ public struct HIDPenSample: Sendable, Hashable {
 /// Where a pen quantity lives in the pen report, found from usages alone.
 ///
 /// This is the generic driver's whole "model knowledge": any digitizer whose descriptor names
-/// X, Y and a contact or pressure usage gets a profile, with no per-model tables.
+/// X, Y and a contact or pressure usage gets a profile, with no per-model tables. Usages are
+/// matched through `HIDUsage.equivalent`, so a pen described on Wacom's vendor page 0xFF0D
+/// (FF0D:0130 for X, FF0D:0042 for Tip Switch, as the Intuos Pro PTH-660 does) is found too.
 public struct DigitizerProfile: Sendable, Hashable {
     /// A single variable value: field and element.
     public struct ValueLocation: Sendable, Hashable {
@@ -139,8 +141,8 @@ public struct DigitizerProfile: Sendable, Hashable {
         if pressure != nil { score += 4 }
         if inRange != nil { score += 2 }
         let xField = layout.fields[x.fieldIndex]
-        if layout.applicationUsage(of: xField)?.page == HIDUsage.Page.digitizer { score += 4 }
-        if layout.collectionPath(of: xField).contains(where: { $0.usage == .stylus || $0.usage == .pen }) { score += 1 }
+        if layout.applicationUsage(of: xField)?.equivalent.page == HIDUsage.Page.digitizer { score += 4 }
+        if layout.collectionPath(of: xField).contains(where: { $0.usage?.equivalent == .stylus || $0.usage?.equivalent == .pen }) { score += 1 }
         guard score >= 2 else { return nil }
 
         return DigitizerProfile(
@@ -219,19 +221,19 @@ public struct DigitizerProfile: Sendable, Hashable {
                 let field = layout.fields[index]
                 for element in 0..<field.count {
                     let value = layout.value(of: field, element: element, inBody: body)
-                    if value.isComplete && value.usage == usage { return true }
+                    if value.isComplete && value.usage?.equivalent == usage { return true }
                 }
             }
             return false
         }
     }
 
-    /// First variable, non-constant element carrying `usage`.
+    /// First variable, non-constant element carrying `usage` or a vendor usage equivalent to it.
     static func findValue(_ usage: HIDUsage, in layout: HIDReportLayout, absoluteOnly: Bool) -> ValueLocation? {
         for field in layout.fields where field.isVariable && !field.isConstant && field.bitSize > 0 {
             if absoluteOnly && field.isRelative { continue }
             // Usages beyond Report Count name no element, so they cannot be read.
-            guard let first = field.usages.firstIndex(of: usage), first < field.count else { continue }
+            guard let first = field.usages.firstIndex(equivalentTo: usage), first < field.count else { continue }
             return ValueLocation(fieldIndex: field.index, element: first)
         }
         return nil
@@ -240,7 +242,7 @@ public struct DigitizerProfile: Sendable, Hashable {
     /// A switch as a variable element, else as the array fields that can select it.
     static func findSwitch(_ usage: HIDUsage, in layout: HIDReportLayout) -> SwitchLocation? {
         if let place = findValue(usage, in: layout, absoluteOnly: false) { return .variable(place) }
-        let arrays = layout.fields.filter { $0.isArray && !$0.isConstant && $0.bitSize > 0 && $0.usages.contains(usage) }
+        let arrays = layout.fields.filter { $0.isArray && !$0.isConstant && $0.bitSize > 0 && $0.usages.contains(equivalentTo: usage) }
             .map(\.index)
         return arrays.isEmpty ? nil : .array(fieldIndices: arrays)
     }
