@@ -21,7 +21,7 @@ struct DeviceTests {
         let daemon = try emulatedDaemon("dev-allow")
         let client = try daemon.client()
         let list = try client.call("device.list").result["devices"] as? [[String: Any]] ?? []
-        #expect(list.map { $0["id"] as? String } == ["emulated-pad-1", "emulated-reader-1", "emulated-secure-reader-1"])
+        #expect(list.map { $0["id"] as? String } == ["emulated-pad-1", "emulated-printer-1", "emulated-reader-1", "emulated-secure-reader-1"])
         #expect(list.allSatisfy { $0["allowed"] as? Bool == false && ($0["driver"] as? String)?.hasPrefix("emulated-") == true })
         let refused = try client.call("device.capture.begin", params: ["kind": "card"], id: 2)
         #expect(refused.errorKind == "not_provisioned")

@@ -49,7 +49,7 @@ struct KioskctlConsistencyTests {
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n").map(String.init)
         let ids = lines.dropFirst().map { String($0.split(separator: " ").first ?? "") }
-        #expect(ids.sorted() == ["emulated-pad-1", "emulated-reader-1", "emulated-secure-reader-1"], "\(list.stdout)")
+        #expect(ids.sorted() == ["emulated-pad-1", "emulated-printer-1", "emulated-reader-1", "emulated-secure-reader-1"], "\(list.stdout)")
         // The KIND column starts after the longest id, on every line.
         let start = "emulated-secure-reader-1".count + 2
         #expect(lines.allSatisfy { $0.count > start && $0.dropFirst(start - 2).hasPrefix("  ") && !$0.dropFirst(start).hasPrefix(" ") }, "\(list.stdout)")
