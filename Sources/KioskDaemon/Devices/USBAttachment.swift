@@ -88,7 +88,7 @@ struct USBAttachment {
                 token = session
                 let notices = await sessions.watch(token: session, port: usb.portPath)
                 await devices.attach(wire(info, id: id, kind: .receiptPrinter, driver: driver), printer: channel, emulated: false)
-                outcome = ending(try await watch(channel, notices: notices, handle: handle), id: id, usb: usb)
+                outcome = ending(try await watch(channel, notices: notices, handle: handle, id: id), id: id, usb: usb)
             } else {
                 guard let endpoint = try device.interruptInEndpoints(interface: 0).first else {
                     throw USBError.notFound(operation: "read reports from \(info.vidPid)", what: "an interrupt IN endpoint")
@@ -166,7 +166,7 @@ struct USBAttachment {
     /// A printer has no reports to read: it is asked every `printerPresenceInterval` whether it is
     /// still there (a control request, never bytes on its paper), until it goes, the daemon stops
     /// or udev reports a reset.
-    private func watch(_ channel: USBPrinterChannel, notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle) async throws -> ReadEnd {
+    private func watch(_ channel: USBPrinterChannel, notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle, id: String) async throws -> ReadEnd {
         try await withThrowingTaskGroup(of: ReadEnd?.self) { group in
             group.addTask {
                 while true {
@@ -174,19 +174,27 @@ struct USBAttachment {
                     guard await channel.present() else { throw USBError.deviceGone }
                 }
             }
-            group.addTask {
-                for await notice in notices {
-                    if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false { continue }
-                    return .reprobe(notice)
-                }
-                return nil
-            }
+            group.addTask { await reprobe(notices, handle: handle, id: id) }
             defer { group.cancelAll() }
             while let result = try await group.next() {
                 if let end = result { return end }
             }
             return .readerFinished
         }
+    }
+
+    /// The first udev reset notice for this session's device (nil when the stream ends). A bind
+    /// while kioskd still holds the interface is not about this session (e.g. usbhid rebinding
+    /// after kioskd's own earlier release): it is ignored.
+    private func reprobe(_ notices: AsyncStream<USBSessions.Reprobe>, handle: USBDeviceHandle, id: String) async -> ReadEnd? {
+        for await notice in notices {
+            if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false {
+                logger.debug("udev bind ignored: kioskd still holds the interface", metadata: ["device": "\(id)"])
+                continue
+            }
+            return .reprobe(notice)
+        }
+        return nil
     }
 
     /// Claims the interface and reads what the driver's declared setup needs; nil when no driver fits.
@@ -210,7 +218,7 @@ struct USBAttachment {
             }
             let codePage = ESCPOSPrinterDriver.codePage(deviceID: deviceID ?? "")
             logger.info("receipt printer ready", metadata: ["usb": "\(info.vidPid)", "code_page": "\(codePage.rawValue)",
-                                                           "model": "\(deviceID.flatMap(Self.model) ?? info.product ?? "unknown")"])
+                                                           "model": "\(deviceID.flatMap { IEEE1284DeviceID($0).model } ?? info.product ?? "unknown")"])
             return .printer(driver: driver.driverName, USBPrinterChannel(handle: handle, outEndpoint: out.address, inEndpoint: input.address,
                                                                         codePage: codePage))
         case .cardReader(let length, let idleFlush, let decoder):
@@ -268,17 +276,6 @@ struct USBAttachment {
         }
     }
 
-    /// MDL (or MODEL) of an IEEE 1284 device id, for the log.
-    static func model(_ deviceID: String) -> String? {
-        for field in deviceID.split(separator: ";") {
-            let parts = field.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let key = parts[0].trimmingCharacters(in: .whitespaces).uppercased()
-            if key == "MDL" || key == "MODEL" { return String(parts[1].prefix(64)) }
-        }
-        return nil
-    }
-
     private func wire(_ info: USBDeviceInfo, id: String, kind: DeviceInfo.Kind, driver: String) -> DeviceInfo {
         DeviceInfo(id: id, kind: kind, driver: driver, vendorID: Int(info.vendorID), productID: Int(info.productID),
                    serial: info.serialNumber, allowed: false, state: .attached)
@@ -317,18 +314,7 @@ struct USBAttachment {
             if let (host, signals) = stu {
                 group.addTask { await control(host, signals: signals, id: id); return nil }
             }
-            group.addTask {
-                for await notice in notices {
-                    // A bind while kioskd still holds the interface is not about this session
-                    // (e.g. usbhid rebinding after kioskd's own earlier release): ignore it.
-                    if case .driverBound = notice, (try? handle.kernelDriverActive(interface: 0)) == false {
-                        logger.debug("udev bind ignored: kioskd still holds the interface", metadata: ["device": "\(id)"])
-                        continue
-                    }
-                    return .reprobe(notice)
-                }
-                return nil
-            }
+            group.addTask { await reprobe(notices, handle: handle, id: id) }
             // The reader finishing (unplug, error, cancellation) or a reset ends the helpers too.
             defer { group.cancelAll() }
             while let result = try await group.next() {
